@@ -1,0 +1,62 @@
+#!/usr/bin/env node
+// `npm test`: everything CI runs. Makes sure Debian's Chromium is there for the E2E tests
+// (installing it when we are root with apt), builds, type-checks, checks import boundaries, then
+// runs every test file with Node's test runner. Pass file paths to run only those tests.
+import { spawnSync } from 'node:child_process';
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { dirname, join, relative, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+process.chdir(root);
+
+function run(cmd, args, opts = {}) {
+  const r = spawnSync(cmd, args, { stdio: 'inherit', ...opts });
+  if (r.status !== 0) {
+    console.error(`\n✗ ${cmd} ${args.join(' ')} failed (exit ${r.status ?? r.signal})`);
+    process.exit(r.status || 1);
+  }
+}
+
+function ensureChromium() {
+  const path = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+  if (existsSync(path)) return path;
+  const isRoot = process.getuid?.() === 0;
+  const hasApt = spawnSync('which', ['apt-get']).status === 0;
+  if (!isRoot || !hasApt) {
+    console.error(`E2E tests need Chromium at ${path}: install Debian's "chromium" package (sudo apt-get install -y chromium) or set CHROMIUM_PATH.`);
+    process.exit(1);
+  }
+  console.log('Installing Debian chromium for the E2E tests…');
+  run('apt-get', ['update', '-qq']);
+  run('apt-get', ['install', '-y', '-qq', '--no-install-recommends', 'chromium', 'fonts-noto-cjk'], { env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
+  if (!existsSync(path)) {
+    console.error(`chromium installed but ${path} is missing; set CHROMIUM_PATH.`);
+    process.exit(1);
+  }
+  return path;
+}
+
+function* testFiles(dir) {
+  if (!existsSync(dir)) return;
+  for (const name of readdirSync(dir).sort()) {
+    const p = join(dir, name);
+    if (statSync(p).isDirectory()) yield* testFiles(p);
+    else if (/\.test\.tsx?$/.test(name)) yield p;
+  }
+}
+
+const only = process.argv.slice(2);
+process.env.CHROMIUM_PATH = ensureChromium();
+run('npm', ['run', '--silent', 'build']);
+run('npx', ['tsc', '-p', 'tsconfig.renderer.json', '--noEmit']);
+run('node', ['scripts/check-boundaries.mjs']);
+
+const files = only.length ? only : [...testFiles(join(root, 'tests'))].map((f) => relative(root, f));
+if (files.length === 0) {
+  console.error('No test files found under tests/.');
+  process.exit(1);
+}
+run(process.execPath, ['--import', 'tsx', '--test', '--test-reporter=spec', '--test-concurrency=2', ...files], {
+  env: { ...process.env, NODE_ENV: 'test' },
+});

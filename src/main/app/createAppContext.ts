@@ -1,0 +1,60 @@
+import { randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
+import { join } from 'node:path';
+import { openDatabase } from '../db/openDatabase.js';
+import { getSetting, setSetting } from '../db/queries/settings.js';
+import { seedDemoOperators, seedDemoTask } from '../demo/seedDemo.js';
+import { configureLogging } from '../log/logger.js';
+import { PiiCipher } from '../security/piiCipher.js';
+import type { AppContext, EventSink } from '../services/AppContext.js';
+import { packageVersion } from './packageRoot.js';
+
+export interface AppOptions {
+  dataDir: string;
+  /** Seed demo operators and the demo task when the station has none. */
+  demo: boolean;
+  now?: () => Date;
+  logToStderr?: boolean;
+}
+
+/** Everything the main side needs, built once: database, PII key, station identity, event fan-out. */
+export async function createAppContext(opts: AppOptions): Promise<AppContext & { subscribe(sink: EventSink): () => void; close(): void }> {
+  configureLogging({ dir: join(opts.dataDir, 'logs'), echo: opts.logToStderr ?? false });
+  const db = openDatabase(join(opts.dataDir, 'station.sqlite'));
+  const pii = PiiCipher.fromKeyFile(join(opts.dataDir, 'keys', 'pii.key'));
+  let stationId = getSetting(db, 'station.id');
+  if (!stationId) {
+    stationId = randomUUID();
+    setSetting(db, 'station.id', stationId);
+    setSetting(db, 'station.name', `采集站 ${hostname().slice(0, 16)}`);
+  }
+  const sinks = new Set<EventSink>();
+  const emit: EventSink = (name, payload) => {
+    for (const s of sinks) s(name, payload);
+  };
+  const ctx: AppContext = {
+    db,
+    pii,
+    dataDir: opts.dataDir,
+    stationId,
+    stationName: getSetting(db, 'station.name') ?? '采集站',
+    demo: opts.demo,
+    version: packageVersion(),
+    now: opts.now ?? (() => new Date()),
+    emit,
+  };
+  if (opts.demo) {
+    await seedDemoOperators(ctx);
+    seedDemoTask(ctx);
+  }
+  return {
+    ...ctx,
+    subscribe(sink) {
+      sinks.add(sink);
+      return () => sinks.delete(sink);
+    },
+    close() {
+      db.close();
+    },
+  };
+}

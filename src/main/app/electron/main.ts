@@ -1,0 +1,85 @@
+import { app, BrowserWindow, ipcMain, session as electronSession, type IpcMainInvokeEvent, type WebContents } from 'electron';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { IPC_CALL_CHANNEL, IPC_EVENT_CHANNEL } from '../../../shared/rpc/wire.js';
+import { createHandlers } from '../../rpc/handlers.js';
+import { createRouter } from '../../rpc/router.js';
+import type { Session } from '../../services/AppContext.js';
+import { createAppContext } from '../createAppContext.js';
+import { defaultDataDir } from '../dataDir.js';
+import { installGlobalErrorHandlers } from '../globalErrors.js';
+import { packageRoot } from '../packageRoot.js';
+
+/**
+ * The Electron shell: one window, the same router as the web shell, carried over IPC. It stays
+ * thin on purpose; everything it serves lives in src/main and is tested through the web shell.
+ */
+installGlobalErrorHandlers();
+const root = packageRoot();
+const rendererIndex = join(root, 'dist', 'renderer', 'index.html');
+const rendererUrl = pathToFileURL(rendererIndex).href;
+const rendererDirUrl = pathToFileURL(join(root, 'dist', 'renderer')).href + '/';
+
+app.enableSandbox();
+
+async function boot(): Promise<void> {
+  await app.whenReady();
+  const ctx = await createAppContext({ dataDir: process.env.CAMPUS_CAPTURE_DATA ?? defaultDataDir(), demo: process.env.CAMPUS_CAPTURE_DEMO !== '0' });
+  const dispatch = createRouter(createHandlers(ctx, 'electron'));
+  const sessions = new Map<number, Session>();
+  const contents = new Set<WebContents>();
+
+  // Nothing leaves the machine from the renderer: only our own files (and devtools) load.
+  electronSession.defaultSession.webRequest.onBeforeRequest((details, callback) => {
+    const ok = details.url.startsWith(rendererDirUrl) || details.url.startsWith('devtools://') || details.url.startsWith('blob:') || details.url.startsWith('data:');
+    callback({ cancel: !ok });
+  });
+  electronSession.defaultSession.setPermissionRequestHandler((_wc, permission, callback) => callback(permission === 'media'));
+
+  ipcMain.handle(IPC_CALL_CHANNEL, async (event: IpcMainInvokeEvent, name: unknown, input: unknown) => {
+    // Only our own page may call in; a frame navigated elsewhere (it cannot, but still) gets nothing.
+    if (!event.senderFrame || !event.senderFrame.url.startsWith(rendererDirUrl)) {
+      return { ok: false, error: { code: 'FORBIDDEN', zh: '来源不受信任', en: 'Untrusted sender' } };
+    }
+    let s = sessions.get(event.sender.id);
+    if (!s) sessions.set(event.sender.id, (s = { operator: null, transport: 'electron' }));
+    return dispatch(typeof name === 'string' ? name : '', input, s);
+  });
+  ctx.subscribe((name, payload) => {
+    for (const wc of contents) if (!wc.isDestroyed()) wc.send(IPC_EVENT_CHANNEL, name, payload);
+  });
+
+  const win = new BrowserWindow({
+    width: 1600,
+    height: 1000,
+    backgroundColor: '#0f172a',
+    title: 'Campus Capture 采集站',
+    webPreferences: {
+      preload: join(root, 'dist', 'electron', 'preload.cjs'),
+      contextIsolation: true,
+      sandbox: true,
+      nodeIntegration: false,
+      webSecurity: true,
+      spellcheck: false,
+    },
+  });
+  contents.add(win.webContents);
+  win.webContents.on('will-navigate', (e, url) => {
+    if (url !== rendererUrl) e.preventDefault();
+  });
+  win.webContents.setWindowOpenHandler(() => ({ action: 'deny' }));
+  win.webContents.on('render-process-gone', (_e, details) => {
+    if (details.reason !== 'clean-exit') void win.loadURL(rendererUrl);
+  });
+  win.on('closed', () => {
+    sessions.delete(win.webContents.id);
+    contents.delete(win.webContents);
+  });
+  await win.loadURL(rendererUrl);
+  app.on('window-all-closed', () => {
+    ctx.close();
+    app.quit();
+  });
+}
+
+void boot();

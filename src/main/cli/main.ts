@@ -1,0 +1,60 @@
+import { parseArgs } from 'node:util';
+import { installGlobalErrorHandlers } from '../app/globalErrors.js';
+import { startCommand } from './startCommand.js';
+
+const USAGE = `用法 / usage: campus-capture <command> [options]
+
+  start      启动采集站 / start the kiosk
+             --data DIR    数据目录 / data folder (default: per-user data folder, or $CAMPUS_CAPTURE_DATA)
+             --port N      本机端口 / loopback port (default 4780; 0 = any free port)
+             --no-demo     不生成演示任务 / no demo task and operators
+             --no-open     不打开窗口 / do not open a window
+             --no-electron 即使有 Electron 也使用网页外壳 / use the web shell even where Electron exists
+`;
+
+export async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  switch (command) {
+    case 'start': {
+      const { values } = parseArgs({
+        args: rest,
+        options: {
+          data: { type: 'string' },
+          port: { type: 'string', default: '4780' },
+          'no-demo': { type: 'boolean', default: false },
+          'no-open': { type: 'boolean', default: false },
+          'no-electron': { type: 'boolean', default: false },
+        },
+        strict: true,
+      });
+      const port = Number(values.port);
+      if (!Number.isInteger(port) || port < 0 || port > 65535) {
+        process.stderr.write(`端口无效 / invalid port: ${values.port}\n`);
+        return 2;
+      }
+      await startCommand({ dataDir: values.data, port, demo: !values['no-demo'], open: !values['no-open'], electron: !values['no-electron'] });
+      return -1; // keeps running
+    }
+    case undefined:
+    case 'help':
+    case '--help':
+    case '-h':
+      process.stdout.write(USAGE);
+      return command === undefined ? 2 : 0;
+    default:
+      process.stderr.write(`未知命令 / unknown command: ${command}\n\n${USAGE}`);
+      return 2;
+  }
+}
+
+installGlobalErrorHandlers();
+main(process.argv.slice(2)).then(
+  (code) => {
+    if (code >= 0) process.exitCode = code;
+  },
+  (err: unknown) => {
+    const e = err as { zh?: string; en?: string; message?: string };
+    process.stderr.write(e.zh && e.en ? `${e.zh}\n${e.en}\n` : `${e.message ?? String(err)}\n`);
+    process.exitCode = e.zh ? 1 : 2;
+  },
+);

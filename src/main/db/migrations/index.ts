@@ -1,0 +1,5 @@
+import { m0001Initial } from './0001-initial.js';
+import type { Migration } from './types.js';
+
+/** In order; a new step is appended here with the next number. Never edit a shipped step. */
+export const MIGRATIONS: readonly Migration[] = [m0001Initial];

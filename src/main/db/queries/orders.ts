@@ -1,0 +1,68 @@
+import type { OrderStatus, SyncState } from '../../../shared/domain/status.js';
+import type { Db } from '../openDatabase.js';
+import { stmt } from '../statementCache.js';
+
+export interface OrderRowDb {
+  id: string;
+  task_code: string;
+  student_id: string;
+  reservation_id: string | null;
+  status: OrderStatus;
+  operator_id: string | null;
+  station_id: string;
+  revision: number;
+  sync_state: SyncState;
+  rejection_reason: string | null;
+  checked_in_at: string | null;
+  captured_at: string | null;
+  updated_at: string;
+}
+
+export function getOrderForStudent(db: Db, taskCode: string, studentId: string): OrderRowDb | undefined {
+  return stmt<[string, string], OrderRowDb>(db, 'SELECT * FROM orders WHERE task_code = ? AND student_id = ?').get(taskCode, studentId);
+}
+
+export interface NewOrder {
+  id: string;
+  task_code: string;
+  student_id: string;
+  reservation_id: string | null;
+  operator_id: string;
+  station_id: string;
+  needs_match: 0 | 1;
+}
+
+export function insertCheckedInOrder(db: Db, o: NewOrder, now: string): void {
+  stmt(
+    db,
+    `INSERT INTO orders (id, task_code, student_id, reservation_id, status, operator_id, station_id, needs_match, revision, sync_state,
+       checked_in_at, created_at, updated_at)
+     VALUES (@id, @task_code, @student_id, @reservation_id, '已签到', @operator_id, @station_id, @needs_match, 1, 'pending', @now, @now, @now)`,
+  ).run({ ...o, now });
+}
+
+export interface OrderListRow {
+  id: string;
+  student_id: string;
+  student_name: string;
+  student_no: string | null;
+  status: OrderStatus;
+  sync_state: SyncState;
+  operator_name: string | null;
+  checked_in_at: string | null;
+  captured_at: string | null;
+  updated_at: string;
+  rejection_reason: string | null;
+}
+
+/** Orders touched on a local calendar day; `dayStart`/`dayEnd` are ISO instants bounding it. */
+export function listOrdersForDay(db: Db, taskCode: string, dayStart: string, dayEnd: string): OrderListRow[] {
+  return stmt<[string, string, string], OrderListRow>(
+    db,
+    `SELECT o.id, o.student_id, s.name AS student_name, s.student_no, o.status, o.sync_state, op.name AS operator_name,
+       o.checked_in_at, o.captured_at, o.updated_at, o.rejection_reason
+     FROM orders o JOIN students s ON s.id = o.student_id LEFT JOIN operators op ON op.id = o.operator_id
+     WHERE o.task_code = ? AND o.updated_at >= ? AND o.updated_at < ?
+     ORDER BY o.updated_at DESC`,
+  ).all(taskCode, dayStart, dayEnd);
+}

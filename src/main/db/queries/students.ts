@@ -1,0 +1,111 @@
+import type { Db } from '../openDatabase.js';
+import { stmt } from '../statementCache.js';
+
+export interface StudentRow {
+  id: string;
+  task_code: string;
+  name: string;
+  name_initials: string;
+  gender: '男' | '女' | null;
+  id_enc: string | null;
+  id_hmac: string | null;
+  id_masked: string | null;
+  id_last4: string | null;
+  student_no: string | null;
+  exam_no: string | null;
+  school_name: string;
+  school_code: string | null;
+  department: string | null;
+  major: string | null;
+  edu_level: '专科' | '本科' | '硕士' | '博士' | null;
+  edu_category: string | null;
+  class_name: string | null;
+  xuexin_digest: string | null;
+  feature_code_digest: string | null;
+  admission_photo_ref: string | null;
+  source: 'roster' | 'walkin';
+}
+
+export type StudentInsert = StudentRow;
+
+const COLUMNS = [
+  'id', 'task_code', 'name', 'name_initials', 'gender', 'id_enc', 'id_hmac', 'id_masked', 'id_last4', 'student_no', 'exam_no',
+  'school_name', 'school_code', 'department', 'major', 'edu_level', 'edu_category', 'class_name', 'xuexin_digest',
+  'feature_code_digest', 'admission_photo_ref', 'source',
+] as const;
+
+/** Roster columns a re-import may refresh; identity (id, task, ID number) and digests stay. */
+const REFRESHABLE = ['name', 'name_initials', 'gender', 'student_no', 'exam_no', 'school_name', 'school_code', 'department', 'major', 'edu_level', 'edu_category', 'class_name'] as const;
+
+export function insertStudent(db: Db, s: StudentInsert, now: string): void {
+  stmt(
+    db,
+    `INSERT INTO students (${COLUMNS.join(', ')}, created_at, updated_at) VALUES (${COLUMNS.map((c) => '@' + c).join(', ')}, @now, @now)`,
+  ).run({ ...s, now });
+}
+
+export function updateStudentFromRoster(db: Db, id: string, s: StudentInsert, now: string): void {
+  stmt(
+    db,
+    `UPDATE students SET ${REFRESHABLE.map((c) => `${c} = @${c}`).join(', ')},
+       xuexin_digest = COALESCE(@xuexin_digest, xuexin_digest), feature_code_digest = COALESCE(@feature_code_digest, feature_code_digest),
+       updated_at = @now WHERE id = @id`,
+  ).run({ ...s, id, now });
+}
+
+export function findStudentIdByIdHmac(db: Db, taskCode: string, idHmac: string): string | undefined {
+  return stmt<[string, string], { id: string }>(db, 'SELECT id FROM students WHERE task_code = ? AND id_hmac = ?').get(taskCode, idHmac)?.id;
+}
+
+export function getStudent(db: Db, taskCode: string, id: string): StudentRow | undefined {
+  return stmt<[string, string], StudentRow>(db, 'SELECT * FROM students WHERE task_code = ? AND id = ?').get(taskCode, id);
+}
+
+export interface StudentSearchRow {
+  id: string;
+  name: string;
+  id_masked: string | null;
+  student_no: string | null;
+  department: string | null;
+  edu_level: StudentRow['edu_level'];
+  order_status: string | null;
+}
+
+const SEARCH_SELECT = `SELECT s.id, s.name, s.id_masked, s.student_no, s.department, s.edu_level, o.status AS order_status
+  FROM students s LEFT JOIN orders o ON o.task_code = s.task_code AND o.student_id = s.id
+  WHERE s.task_code = @task AND `;
+const SEARCH_ORDER = ' ORDER BY s.name, s.student_no LIMIT @limit';
+
+export type StudentSearchKind = 'last4' | 'number' | 'initials' | 'name';
+
+/** One query per kind of input; the caller decides the kind from what was typed. */
+export function searchStudents(db: Db, taskCode: string, kind: StudentSearchKind, q: string, limit: number): StudentSearchRow[] {
+  const params = { task: taskCode, q, prefix: `${escapeLike(q)}%`, contains: `%${escapeLike(q)}%`, limit };
+  switch (kind) {
+    case 'last4':
+      return stmt<[typeof params], StudentSearchRow>(
+        db,
+        SEARCH_SELECT + "(s.id_last4 = @q OR s.student_no = @q OR s.exam_no = @q OR s.student_no LIKE @prefix ESCAPE '\\')" + SEARCH_ORDER,
+      ).all(params);
+    case 'number':
+      return stmt<[typeof params], StudentSearchRow>(
+        db,
+        SEARCH_SELECT + "(s.student_no LIKE @prefix ESCAPE '\\' OR s.exam_no LIKE @prefix ESCAPE '\\')" + SEARCH_ORDER,
+      ).all(params);
+    case 'initials':
+      return stmt<[typeof params], StudentSearchRow>(
+        db,
+        SEARCH_SELECT + "(s.name_initials LIKE @prefix ESCAPE '\\' OR s.student_no LIKE @prefix ESCAPE '\\')" + SEARCH_ORDER,
+      ).all(params);
+    case 'name':
+      return stmt<[typeof params], StudentSearchRow>(db, SEARCH_SELECT + "s.name LIKE @contains ESCAPE '\\'" + SEARCH_ORDER).all(params);
+  }
+}
+
+function escapeLike(s: string): string {
+  return s.replace(/[\\%_]/g, (c) => '\\' + c);
+}
+
+export function findStudentIdByStudentNo(db: Db, taskCode: string, studentNo: string): string | undefined {
+  return stmt<[string, string], { id: string }>(db, 'SELECT id FROM students WHERE task_code = ? AND student_no = ? LIMIT 1').get(taskCode, studentNo)?.id;
+}

@@ -1,0 +1,41 @@
+import { MAX_UPLOAD_BASE64 } from '../../shared/rpc/contract.js';
+import { AppError } from '../../shared/errors.js';
+import { importRosterFile } from '../roster/importRoster.js';
+import type { Operator } from '../../shared/domain/entities.js';
+import type { AppContext, Session } from '../services/AppContext.js';
+import { login, logout } from '../services/auth.js';
+import { confirmCheckin } from '../services/checkin.js';
+import { listOrders } from '../services/orders.js';
+import { getStudentCard } from '../services/studentCard.js';
+import { searchStudentSummaries } from '../services/studentSearch.js';
+import { listTaskSummaries } from '../services/tasks.js';
+import type { Handlers } from './router.js';
+
+function requireOperator(session: Session): Operator {
+  if (!session.operator) throw new AppError('UNAUTHENTICATED');
+  return session.operator;
+}
+
+/** Maps every contract procedure onto the services; the router has already checked access and input. */
+export function createHandlers(ctx: AppContext, transport: 'electron' | 'websocket'): Handlers {
+  return {
+    'app.info': () => ({ version: ctx.version, stationId: ctx.stationId, stationName: ctx.stationName, transport, demo: ctx.demo }),
+    'auth.login': async ({ pin }, session) => ({ operator: await login(ctx, session, pin) }),
+    'auth.logout': (_input, session) => {
+      logout(ctx, session);
+      return { ok: true as const };
+    },
+    'auth.me': (_input, session) => ({ operator: session.operator }),
+    'tasks.list': () => ({ tasks: listTaskSummaries(ctx) }),
+    'students.search': ({ taskCode, query }) => searchStudentSummaries(ctx, taskCode, query),
+    'students.get': ({ taskCode, studentId }) => ({ student: getStudentCard(ctx, taskCode, studentId) }),
+    'checkin.confirm': ({ taskCode, studentId }, session) => confirmCheckin(ctx, requireOperator(session), taskCode, studentId),
+    'orders.list': ({ taskCode, date }) => ({ orders: listOrders(ctx, taskCode, date) }),
+    'roster.import': async ({ taskCode, fileName, contentBase64 }, session) => {
+      if (contentBase64.length > MAX_UPLOAD_BASE64 || !/^[A-Za-z0-9+/]*={0,2}$/.test(contentBase64)) {
+        throw new AppError('BAD_INPUT', { details: ['contentBase64: not base64'] });
+      }
+      return { report: await importRosterFile(ctx, session.operator, taskCode, fileName, Buffer.from(contentBase64, 'base64')) };
+    },
+  };
+}

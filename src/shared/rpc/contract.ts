@@ -1,0 +1,85 @@
+import { z } from 'zod';
+import { Operator, OrderRow, RosterImportReport, StudentCard, StudentSummary, TaskCode, TaskSummary } from '../domain/entities.js';
+import { OrderStatus } from '../domain/status.js';
+
+/** Who may call a procedure: anyone on the transport, any logged-in operator, or a site manager only. */
+export type Access = 'public' | 'operator' | 'manager';
+
+export interface ProcedureDef<I extends z.ZodType = z.ZodType, O extends z.ZodType = z.ZodType> {
+  input: I;
+  output: O;
+  access: Access;
+}
+
+function proc<I extends z.ZodType, O extends z.ZodType>(access: Access, input: I, output: O): ProcedureDef<I, O> {
+  return { input, output, access };
+}
+
+const Empty = z.object({}).strict();
+const Ok = z.object({ ok: z.literal(true) });
+
+/** 20 MB of base64 is far above any real roster (300 students ≈ 40 KB) and keeps a stray upload bounded. */
+export const MAX_UPLOAD_BASE64 = 28_000_000;
+
+/**
+ * Every call from the renderer to the main side, declared once. The router in src/main implements
+ * exactly these; the Electron IPC and WebSocket transports both carry them unchanged.
+ */
+export const contract = {
+  'app.info': proc(
+    'public',
+    Empty,
+    z.object({ version: z.string(), stationId: z.string(), stationName: z.string(), transport: z.enum(['electron', 'websocket']), demo: z.boolean() }),
+  ),
+  'auth.login': proc('public', z.object({ pin: z.string().regex(/^\d{4,8}$/, 'PIN 为 4–8 位数字') }).strict(), z.object({ operator: Operator })),
+  'auth.logout': proc('public', Empty, Ok),
+  'auth.me': proc('public', Empty, z.object({ operator: Operator.nullable() })),
+  'tasks.list': proc('operator', Empty, z.object({ tasks: z.array(TaskSummary) })),
+  'students.search': proc(
+    'operator',
+    z.object({ taskCode: TaskCode, query: z.string().trim().min(1).max(64) }).strict(),
+    z.object({ students: z.array(StudentSummary), truncated: z.boolean() }),
+  ),
+  'students.get': proc('operator', z.object({ taskCode: TaskCode, studentId: z.string().min(1).max(64) }).strict(), z.object({ student: StudentCard })),
+  'checkin.confirm': proc(
+    'operator',
+    z.object({ taskCode: TaskCode, studentId: z.string().min(1).max(64) }).strict(),
+    z.object({ orderId: z.string(), status: OrderStatus, alreadyCheckedIn: z.boolean() }),
+  ),
+  'orders.list': proc(
+    'operator',
+    z.object({ taskCode: TaskCode, date: z.string().regex(/^\d{4}-\d{2}-\d{2}$/).optional() }).strict(),
+    z.object({ orders: z.array(OrderRow) }),
+  ),
+  'roster.import': proc(
+    'manager',
+    z
+      .object({
+        taskCode: TaskCode,
+        fileName: z.string().min(1).max(255),
+        contentBase64: z.string().max(MAX_UPLOAD_BASE64),
+      })
+      .strict(),
+    z.object({ report: RosterImportReport }),
+  ),
+} as const;
+
+export type Contract = typeof contract;
+export type ProcedureName = keyof Contract;
+export type InputOf<N extends ProcedureName> = z.input<Contract[N]['input']>;
+export type ParsedInputOf<N extends ProcedureName> = z.output<Contract[N]['input']>;
+export type OutputOf<N extends ProcedureName> = z.output<Contract[N]['output']>;
+
+/** Events pushed from main to every connected renderer. */
+export const events = {
+  'orders.changed': z.object({ taskCode: TaskCode, orderId: z.string() }),
+  'session.ended': z.object({ reason: z.enum(['logout', 'idle', 'locked']) }),
+} as const;
+
+export type Events = typeof events;
+export type EventName = keyof Events;
+export type EventPayload<N extends EventName> = z.output<Events[N]>;
+
+export function isProcedureName(name: string): name is ProcedureName {
+  return Object.prototype.hasOwnProperty.call(contract, name);
+}
