@@ -1,0 +1,220 @@
+import { useCallback, useEffect, useReducer, useRef, useState } from 'react';
+import type { Operator, StudentCard, TaskSummary } from '../shared/domain/entities';
+import { missingCaseError } from '../shared/errors';
+import { ConnectionBanner } from './components/ConnectionBanner';
+import { TopBar, type NavTarget } from './components/TopBar';
+import { useConnectionState } from './hooks/useConnectionState';
+import { useRpc } from './hooks/useRpc';
+import { useRpcEvent } from './hooks/useRpcEvent';
+import { useStation } from './hooks/useStation';
+import { useWindowKeydown } from './hooks/useWindowKeydown';
+import { findRememberedTask } from './navigation/findRememberedTask';
+import { rememberTask } from './navigation/rememberedTask';
+import type { CheckinOutcome, LoginNotice, Screen } from './navigation/screens';
+import { initialSession, sessionReducer } from './navigation/sessionState';
+import { BootScreen } from './screens/BootScreen';
+import { CaptureScreen } from './screens/CaptureScreen';
+import { CheckinScreen } from './screens/CheckinScreen';
+import { LoginScreen } from './screens/LoginScreen';
+import { QueueScreen } from './screens/QueueScreen';
+import { StudentCardScreen } from './screens/StudentCardScreen';
+import { TaskSelectScreen } from './screens/TaskSelectScreen';
+
+const HOTKEYS: Record<string, NavTarget> = { F2: 'checkin', F3: 'queue', F4: 'tasks' };
+
+export function App() {
+  const client = useRpc();
+  const { session } = useStation();
+  const { openCount } = useConnectionState();
+  const [state, dispatch] = useReducer(sessionReducer, initialSession);
+  const [bootError, setBootError] = useState<unknown>(null);
+  const [bootAttempt, setBootAttempt] = useState(0);
+  const loggedIn = state.phase === 'ready' && state.operator !== null;
+
+  // The service keeps one session per connection, so a new socket usually means a logged-out one;
+  // say so rather than a vague "expired" when that is what happened.
+  const openCountNow = useRef(openCount);
+  const openCountAtLogin = useRef(openCount);
+  useEffect(() => {
+    openCountNow.current = openCount;
+  }, [openCount]);
+
+  // Boot: who is this station, and is someone already logged in (an Electron reload keeps the session)?
+  useEffect(() => {
+    if (state.phase !== 'booting') return;
+    let current = true;
+    setBootError(null);
+    const boot = async () => {
+      const [info, me] = await Promise.all([client.call('app.info', {}), client.call('auth.me', {})]);
+      const task = me.operator ? await findRememberedTask(client) : null;
+      return { info, operator: me.operator, task };
+    };
+    boot().then(
+      (booted) => {
+        if (!current) return;
+        openCountAtLogin.current = openCountNow.current;
+        dispatch({ type: 'booted', ...booted });
+      },
+      (error: unknown) => {
+        if (current) setBootError(error);
+      },
+    );
+    return () => {
+      current = false;
+    };
+  }, [client, state.phase, bootAttempt]);
+
+  // A boot that failed for want of a connection retries by itself once the socket is back.
+  useEffect(() => {
+    if (state.phase === 'booting' && bootError !== null) setBootAttempt((n) => n + 1);
+    // Only a change of connection should trigger this, not the error appearing.
+  }, [openCount]);
+
+  const endSession = useCallback((notice: LoginNotice) => dispatch({ type: 'loggedOut', notice }), []);
+
+  useEffect(
+    () => session.onUnauthenticated(() => endSession(openCountNow.current !== openCountAtLogin.current ? 'reconnect' : 'expired')),
+    [session, endSession],
+  );
+
+  const seenOpenCount = useRef(openCount);
+  useEffect(() => {
+    if (openCount === seenOpenCount.current) return;
+    seenOpenCount.current = openCount;
+    if (!loggedIn) return;
+    client.call('auth.me', {}).then(
+      ({ operator }) => {
+        if (!operator) endSession('reconnect');
+      },
+      () => {
+        // Still shaky; the next reconnect checks again.
+      },
+    );
+  }, [openCount, loggedIn, client, endSession]);
+
+  // The event does not say whose session ended, so ask before leaving.
+  useRpcEvent('session.ended', ({ reason }) => {
+    if (!loggedIn) return;
+    client.call('auth.me', {}).then(
+      ({ operator }) => {
+        if (!operator) endSession(reason);
+      },
+      () => {},
+    );
+  });
+
+  const navigate = useCallback((screen: Screen) => dispatch({ type: 'navigate', screen }), []);
+
+  const goTo = useCallback(
+    (target: NavTarget) => {
+      if (target === 'checkin') navigate({ name: 'checkin', query: '' });
+      else if (target === 'queue') navigate({ name: 'queue' });
+      else navigate({ name: 'tasks' });
+    },
+    [navigate],
+  );
+
+  useWindowKeydown((event) => {
+    const target = HOTKEYS[event.key];
+    if (!target) return;
+    // Even when logged out, keep F3 (find) and friends from doing browser things on a kiosk.
+    event.preventDefault();
+    if (loggedIn) goTo(target);
+  });
+
+  const onLoggedIn = async (operator: Operator) => {
+    openCountAtLogin.current = openCountNow.current;
+    const task = await findRememberedTask(client);
+    dispatch({ type: 'loggedIn', operator, task });
+  };
+
+  const onLogout = async () => {
+    try {
+      await client.call('auth.logout', {});
+    } catch (error) {
+      // Leave the screen anyway: an unattended kiosk must never stay logged in on screen.
+      console.warn('logout call failed', error);
+    }
+    rememberTask(null);
+    endSession('logout');
+  };
+
+  const onTaskChosen = (task: TaskSummary) => {
+    rememberTask(task.code);
+    dispatch({ type: 'taskChosen', task });
+  };
+
+  if (state.phase === 'booting') {
+    return (
+      <>
+        <ConnectionBanner />
+        <BootScreen error={bootError} onRetry={() => setBootAttempt((n) => n + 1)} />
+      </>
+    );
+  }
+
+  const { info, operator, task, screen } = state;
+  if (!operator || screen.name === 'login') {
+    return (
+      <>
+        <ConnectionBanner />
+        <LoginScreen info={info} notice={screen.name === 'login' ? screen.notice : null} onLoggedIn={(op) => void onLoggedIn(op)} />
+      </>
+    );
+  }
+
+  const renderScreen = () => {
+    if (screen.name === 'tasks' || !task) {
+      return (
+        <TaskSelectScreen
+          operator={operator}
+          currentTask={task}
+          onChoose={onTaskChosen}
+          onBack={task ? () => navigate({ name: 'checkin', query: '' }) : null}
+        />
+      );
+    }
+    switch (screen.name) {
+      case 'checkin':
+        return (
+          <CheckinScreen
+            task={task}
+            initialQuery={screen.query}
+            onOpenStudent={(studentId, query) => navigate({ name: 'student', studentId, returnTo: { name: 'checkin', query } })}
+          />
+        );
+      case 'student':
+        return (
+          <StudentCardScreen
+            key={screen.studentId}
+            task={task}
+            studentId={screen.studentId}
+            onBack={() => navigate(screen.returnTo)}
+            onCheckedIn={(student: StudentCard, outcome: CheckinOutcome) =>
+              navigate({ name: 'capture', studentId: student.id, studentName: student.name, outcome })
+            }
+          />
+        );
+      case 'capture':
+        return <CaptureScreen studentName={screen.studentName} outcome={screen.outcome} onBack={() => navigate({ name: 'checkin', query: '' })} />;
+      case 'queue':
+        return (
+          <QueueScreen
+            task={task}
+            onOpenStudent={(studentId) => navigate({ name: 'student', studentId, returnTo: { name: 'queue' } })}
+            onBack={() => navigate({ name: 'checkin', query: '' })}
+          />
+        );
+      default:
+        throw missingCaseError(screen);
+    }
+  };
+
+  return (
+    <div className="app-shell">
+      <ConnectionBanner />
+      <TopBar info={info} operator={operator} task={task} current={screen.name} onNavigate={goTo} onLogout={() => void onLogout()} />
+      {renderScreen()}
+    </div>
+  );
+}

@@ -1,0 +1,63 @@
+import { useTranslation } from 'react-i18next';
+import type { Operator, TaskSummary } from '../../shared/domain/entities';
+import type { AppInfo } from '../navigation/sessionState';
+import type { ScreenName } from '../navigation/screens';
+import { LanguageSwitch } from './LanguageSwitch';
+import { NavButton } from './NavButton';
+
+export type NavTarget = 'checkin' | 'queue' | 'tasks';
+
+interface Props {
+  info: AppInfo;
+  operator: Operator;
+  task: TaskSummary | null;
+  current: ScreenName;
+  onNavigate: (target: NavTarget) => void;
+  onLogout: () => void;
+}
+
+/** The student card and capture screens belong to the check-in flow, so that tab stays lit. */
+function activeTab(current: ScreenName): NavTarget | null {
+  if (current === 'checkin' || current === 'student' || current === 'capture') return 'checkin';
+  if (current === 'queue') return 'queue';
+  if (current === 'tasks') return 'tasks';
+  return null;
+}
+
+export function TopBar({ info, operator, task, current, onNavigate, onLogout }: Props) {
+  const { t } = useTranslation();
+  const active = activeTab(current);
+  return (
+    <header className="top-bar">
+      <div className="top-bar-context">
+        <span className="top-bar-item">
+          <span className="top-bar-label">{t('nav.station')}</span>
+          <span className="top-bar-value">{info.stationName}</span>
+        </span>
+        <span className="top-bar-item">
+          <span className="top-bar-label">{t('nav.task')}</span>
+          <span className="top-bar-value" data-testid="current-task">
+            {task ? task.code : t('nav.noTask')}
+          </span>
+        </span>
+        <span className="top-bar-item">
+          <span className="top-bar-label">{t('nav.operator')}</span>
+          <span className="top-bar-value" data-testid="current-operator">
+            {t('nav.operatorWithRole', { name: operator.name, role: t(`role.${operator.role}`) })}
+          </span>
+        </span>
+      </div>
+      <nav className="top-bar-nav" aria-label={t('nav.main')}>
+        <NavButton label={t('nav.checkin')} active={active === 'checkin'} disabled={!task} testId="nav-checkin" onClick={() => onNavigate('checkin')} />
+        <NavButton label={t('nav.queue')} active={active === 'queue'} disabled={!task} testId="nav-queue" onClick={() => onNavigate('queue')} />
+        <NavButton label={t('nav.tasks')} active={active === 'tasks'} disabled={false} testId="nav-tasks" onClick={() => onNavigate('tasks')} />
+      </nav>
+      <div className="top-bar-tools">
+        <LanguageSwitch />
+        <button type="button" className="button button-quiet" onClick={onLogout} data-testid="logout">
+          {t('nav.logout')}
+        </button>
+      </div>
+    </header>
+  );
+}

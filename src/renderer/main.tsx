@@ -1,0 +1,33 @@
+import { StrictMode } from 'react';
+import { createRoot } from 'react-dom/client';
+import { I18nextProvider } from 'react-i18next';
+import { z } from 'zod';
+import { App } from './App';
+import { MissingSecretScreen } from './screens/MissingSecretScreen';
+import { setupI18n } from './i18n/setupI18n';
+import { selectTransport } from './rpc/selectTransport';
+import { StationContext } from './rpc/StationContext';
+import './styles/global.css';
+
+// Zod's JIT probes `new Function`, which our CSP (no 'unsafe-eval') reports as a violation.
+z.config({ jitless: true });
+
+const i18n = setupI18n();
+const container = document.getElementById('root');
+if (!container) throw new Error('index.html has no #root element');
+
+const selection = selectTransport(window);
+
+createRoot(container).render(
+  <StrictMode>
+    <I18nextProvider i18n={i18n}>
+      {selection.kind === 'missing-secret' ? (
+        <MissingSecretScreen />
+      ) : (
+        <StationContext value={selection.station}>
+          <App />
+        </StationContext>
+      )}
+    </I18nextProvider>
+  </StrictMode>,
+);

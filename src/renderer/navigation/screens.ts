@@ -1,0 +1,23 @@
+import type { OutputOf } from '../../shared/rpc/contract';
+
+export type CheckinOutcome = OutputOf<'checkin.confirm'>;
+
+/** Where the student card's "back" leads: the search it came from (query kept) or the queue. */
+export type StudentReturn = { name: 'checkin'; query: string } | { name: 'queue' };
+
+/** Why the login screen is showing, when it is not the first start. */
+export type LoginNotice = 'logout' | 'idle' | 'locked' | 'expired' | 'reconnect';
+
+export type Screen =
+  | { name: 'login'; notice: LoginNotice | null }
+  | { name: 'tasks' }
+  | { name: 'checkin'; query: string }
+  | { name: 'student'; studentId: string; returnTo: StudentReturn }
+  | { name: 'capture'; studentId: string; studentName: string; outcome: CheckinOutcome }
+  | { name: 'queue' };
+
+export type ScreenName = Screen['name'];
+
+export function screenNeedsTask(screen: Screen): boolean {
+  return screen.name === 'checkin' || screen.name === 'student' || screen.name === 'capture' || screen.name === 'queue';
+}

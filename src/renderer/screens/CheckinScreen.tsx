@@ -1,0 +1,163 @@
+import { useEffect, useState, type KeyboardEvent } from 'react';
+import { useTranslation } from 'react-i18next';
+import type { StudentSummary, TaskSummary } from '../../shared/domain/entities';
+import { ErrorMessage } from '../components/ErrorMessage';
+import { SearchResultRow } from '../components/SearchResultRow';
+import { useDebouncedValue } from '../hooks/useDebouncedValue';
+import { useRpc } from '../hooks/useRpc';
+
+const DEBOUNCE_MS = 150;
+/** The contract caps a query at 64 characters. */
+const QUERY_MAX = 64;
+
+interface Props {
+  task: TaskSummary;
+  initialQuery: string;
+  onOpenStudent: (studentId: string, query: string) => void;
+}
+
+interface SearchResult {
+  query: string;
+  students: StudentSummary[];
+  truncated: boolean;
+}
+
+export function CheckinScreen({ task, initialQuery, onOpenStudent }: Props) {
+  const { t } = useTranslation();
+  const client = useRpc();
+  const [query, setQuery] = useState(initialQuery);
+  const [result, setResult] = useState<SearchResult | null>(null);
+  const [error, setError] = useState<unknown>(null);
+  const [selected, setSelected] = useState(0);
+  // Enter pressed before the debounced search caught up with the typing: act once it lands.
+  const [enterPending, setEnterPending] = useState(false);
+  const trimmed = query.trim();
+  const debounced = useDebouncedValue(trimmed, DEBOUNCE_MS);
+
+  useEffect(() => {
+    if (debounced === '') {
+      setResult(null);
+      setError(null);
+      return;
+    }
+    let current = true;
+    client.call('students.search', { taskCode: task.code, query: debounced }).then(
+      ({ students, truncated }) => {
+        if (!current) return;
+        setResult({ query: debounced, students, truncated });
+        setSelected(0);
+        setError(null);
+      },
+      (caught: unknown) => {
+        if (current) setError(caught);
+      },
+    );
+    return () => {
+      current = false;
+    };
+  }, [client, task.code, debounced]);
+
+  const fresh = result !== null && result.query === trimmed ? result : null;
+
+  useEffect(() => {
+    if (!enterPending || trimmed === '') return;
+    if (fresh === null) return;
+    setEnterPending(false);
+    // Only a single hit is unambiguous enough to open without the photographer seeing the list.
+    const only = fresh.students.length === 1 ? fresh.students[0] : undefined;
+    if (only) onOpenStudent(only.id, query);
+  }, [enterPending, fresh, trimmed, query, onOpenStudent]);
+
+  const onKeyDown = (event: KeyboardEvent<HTMLInputElement>) => {
+    const count = fresh?.students.length ?? 0;
+    switch (event.key) {
+      case 'ArrowDown':
+        event.preventDefault();
+        if (count > 0) setSelected((s) => Math.min(count - 1, s + 1));
+        break;
+      case 'ArrowUp':
+        event.preventDefault();
+        if (count > 0) setSelected((s) => Math.max(0, s - 1));
+        break;
+      case 'Enter': {
+        event.preventDefault();
+        if (trimmed === '') break;
+        const student = fresh?.students[selected];
+        if (student) onOpenStudent(student.id, query);
+        else if (fresh === null) setEnterPending(true);
+        break;
+      }
+      case 'Escape':
+        // Check-in is the home screen: Esc starts over with the next student.
+        event.preventDefault();
+        setQuery('');
+        setEnterPending(false);
+        break;
+    }
+  };
+
+  const shown = fresh ?? (trimmed === '' ? null : result);
+  const activeId = shown && shown.students[selected] ? `result-${shown.students[selected].id}` : undefined;
+  return (
+    <main className="screen checkin-screen">
+      <div className="screen-heading">
+        <h1>
+          {t('checkin.title')} · {task.name}
+        </h1>
+        <p className="muted">{t('checkin.hint')}</p>
+      </div>
+      <label htmlFor="student-search" className="visually-hidden">
+        {t('checkin.searchLabel')}
+      </label>
+      <input
+        id="student-search"
+        className="search-input"
+        type="search"
+        autoFocus
+        autoComplete="off"
+        spellCheck={false}
+        maxLength={QUERY_MAX}
+        placeholder={t('checkin.placeholder')}
+        value={query}
+        onChange={(e) => {
+          setQuery(e.target.value);
+          setEnterPending(false);
+        }}
+        onKeyDown={onKeyDown}
+        role="combobox"
+        aria-expanded={shown !== null && shown.students.length > 0}
+        aria-controls="search-results"
+        aria-activedescendant={activeId}
+        aria-autocomplete="list"
+        data-testid="search-input"
+      />
+      <div className="search-status" aria-live="polite">
+        {error !== null && <ErrorMessage error={error} />}
+        {trimmed !== '' && fresh === null && error === null && <p className="muted">{t('checkin.searching')}</p>}
+        {fresh !== null && fresh.students.length === 0 && (
+          <p className="message message-info" data-testid="search-empty">
+            {t('checkin.notFound')}
+          </p>
+        )}
+        {fresh !== null && fresh.truncated && (
+          <p className="message message-warn" data-testid="search-truncated">
+            {t('checkin.truncated')}
+          </p>
+        )}
+      </div>
+      {shown !== null && shown.students.length > 0 && (
+        <ul id="search-results" className={`result-list ${fresh === null ? 'result-list-stale' : ''}`} role="listbox" aria-label={t('checkin.searchLabel')}>
+          {shown.students.map((student, index) => (
+            <SearchResultRow
+              key={student.id}
+              id={`result-${student.id}`}
+              student={student}
+              selected={index === selected}
+              onOpen={(s) => onOpenStudent(s.id, query)}
+            />
+          ))}
+        </ul>
+      )}
+    </main>
+  );
+}

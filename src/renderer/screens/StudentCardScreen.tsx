@@ -1,0 +1,109 @@
+import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import type { StudentCard, TaskSummary } from '../../shared/domain/entities';
+import { ErrorMessage } from '../components/ErrorMessage';
+import { Fact } from '../components/Fact';
+import { OrderStatusBadge } from '../components/OrderStatusBadge';
+import { OrderWarning } from '../components/OrderWarning';
+import { ReservationSummary } from '../components/ReservationSummary';
+import { isInteractiveTarget } from '../dom/rovingFocus';
+import { useLoader } from '../hooks/useLoader';
+import { useRpc } from '../hooks/useRpc';
+import { useWindowKeydown } from '../hooks/useWindowKeydown';
+import type { CheckinOutcome } from '../navigation/screens';
+
+interface Props {
+  task: TaskSummary;
+  studentId: string;
+  onBack: () => void;
+  onCheckedIn: (student: StudentCard, outcome: CheckinOutcome) => void;
+}
+
+function joinPresent(...parts: (string | null)[]): string | null {
+  const present = parts.filter((p): p is string => p !== null && p !== '');
+  return present.length > 0 ? present.join(' / ') : null;
+}
+
+export function StudentCardScreen({ task, studentId, onBack, onCheckedIn }: Props) {
+  const { t } = useTranslation();
+  const client = useRpc();
+  const card = useLoader(() => client.call('students.get', { taskCode: task.code, studentId }).then((r) => r.student), [client, task.code, studentId]);
+  const [confirming, setConfirming] = useState(false);
+  const [confirmError, setConfirmError] = useState<unknown>(null);
+  const student = card.data;
+
+  const confirm = async () => {
+    if (!student || confirming) return;
+    setConfirming(true);
+    setConfirmError(null);
+    try {
+      const outcome = await client.call('checkin.confirm', { taskCode: task.code, studentId: student.id });
+      onCheckedIn(student, outcome);
+    } catch (caught) {
+      setConfirmError(caught);
+      setConfirming(false);
+    }
+  };
+
+  useWindowKeydown((event) => {
+    if (event.defaultPrevented) return;
+    if (event.key === 'Escape') {
+      event.preventDefault();
+      onBack();
+    } else if (event.key === 'Enter' && !isInteractiveTarget(event.target)) {
+      // A focused button handles Enter itself (it may be "back"); only a stray Enter confirms.
+      event.preventDefault();
+      void confirm();
+    }
+  });
+
+  return (
+    <main className="screen student-screen" data-testid="student-card">
+      {card.error !== null && <ErrorMessage error={card.error} />}
+      {card.loading && !student && <p className="muted">{t('student.loading')}</p>}
+      {student && (
+        <>
+          {student.order && <OrderWarning order={student.order} />}
+          <div className="student-identity">
+            <h1 className="student-name">
+              <span data-testid="student-name">{student.name}</span>
+              {student.gender && <span className="student-gender">{t(`gender.${student.gender}`)}</span>}
+            </h1>
+            <p className="student-id" data-testid="student-id-masked">
+              {student.idMasked ?? t('fields.empty')}
+            </p>
+          </div>
+          <dl className="fact-grid">
+            <Fact label={t('fields.studentNo')} testId="student-no">
+              {student.studentNo}
+            </Fact>
+            <Fact label={t('fields.examNo')}>{student.examNo}</Fact>
+            <Fact label={t('fields.school')}>{student.schoolName}</Fact>
+            <Fact label={t('fields.departmentMajor')}>{joinPresent(student.department, student.major)}</Fact>
+            <Fact label={t('fields.eduLevelCategory')}>{joinPresent(student.eduLevel ? t(`eduLevel.${student.eduLevel}`) : null, student.eduCategory)}</Fact>
+            <Fact label={t('fields.className')}>{student.className}</Fact>
+            <Fact label={t('fields.reservation')}>
+              <ReservationSummary reservation={student.reservation} />
+            </Fact>
+            <Fact label={t('fields.payment')}>{student.reservation ? t(`paymentState.${student.reservation.paymentState}`) : null}</Fact>
+            <Fact label={t('fields.orderStatus')}>
+              <OrderStatusBadge status={student.order?.status ?? null} />
+            </Fact>
+            <Fact label={t('fields.source')}>{student.source === 'walkin' ? t('student.walkin') : t('student.roster')}</Fact>
+          </dl>
+        </>
+      )}
+      {confirmError !== null && <ErrorMessage error={confirmError} testId="checkin-error" />}
+      <div className="action-row">
+        {student && (
+          <button type="button" className="button button-primary button-large" autoFocus onClick={() => void confirm()} disabled={confirming} data-testid="checkin-confirm">
+            {confirming ? t('student.confirming') : t('student.confirm')}
+          </button>
+        )}
+        <button type="button" className="button button-secondary button-large" onClick={onBack} data-testid="student-back">
+          {t('student.back')}
+        </button>
+      </div>
+    </main>
+  );
+}
