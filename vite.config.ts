@@ -1,5 +1,6 @@
 import { fileURLToPath } from 'node:url';
-import { defineConfig } from 'vite';
+import { defineConfig, type Plugin } from 'vite';
+import { META_CSP } from './src/shared/contentSecurityPolicy.ts';
 
 const rendererRoot = fileURLToPath(new URL('./src/renderer', import.meta.url));
 const outDir = fileURLToPath(new URL('./dist/renderer', import.meta.url));
@@ -12,7 +13,14 @@ const devBackend = process.env['CC_DEV_BACKEND'];
  * Renderer bundle for both Electron (loaded from file://) and the local web server
  * (http://127.0.0.1:PORT/): relative base, everything bundled, nothing fetched from the network.
  */
+/** Writes the one shared policy into index.html, so the meta tag and the web shell's header agree. */
+const cspMeta: Plugin = {
+  name: 'cc-csp-meta',
+  transformIndexHtml: (html) => html.replace('%CC_CSP%', META_CSP),
+};
+
 export default defineConfig({
+  plugins: [cspMeta],
   root: rendererRoot,
   base: './',
   publicDir: false,

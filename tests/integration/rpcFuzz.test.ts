@@ -36,7 +36,7 @@ test('3,000 random payloads across every procedure: each answered with a well-fo
   const codes = new Map<string, number>();
   for (let i = 0; i < 3000; i++) {
     const name = names[Math.floor(rand() * names.length)]!;
-    const session: Session = { operator: rand() < 0.8 ? { id: 'op-manager-1', name: '站点负责人', role: 'manager' } : null, transport: 'websocket' };
+    const session: Session = { operator: rand() < 0.8 ? { id: 'op-manager-1', name: '负责人 01', role: 'manager' } : null, transport: 'websocket' };
     const result = await app.dispatch(name, randomValue(rand), session);
     assert.ok(RpcResult.safeParse(result).success, `${name}: malformed result`);
     const key = result.ok ? 'ok' : result.error.code;

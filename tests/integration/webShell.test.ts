@@ -7,6 +7,7 @@ import WebSocket from 'ws';
 import { DEMO_TASK_CODE } from '../../src/main/demo/seedDemo.js';
 import { startWebShell, type WebShell } from '../../src/main/web/webShell.js';
 import { WS_PROTOCOL_PREFIX, ServerMessage } from '../../src/shared/rpc/wire.js';
+import { HEADER_CSP } from '../../src/shared/contentSecurityPolicy.js';
 import { tempApp } from '../helpers/tempApp.js';
 
 function get(port: number, path: string, headers: Record<string, string> = {}): Promise<{ status: number; headers: Record<string, unknown>; body: string }> {
@@ -86,7 +87,8 @@ describe('web shell: static renderer and the RPC WebSocket on loopback', () => {
     assert.match(shell.launchUrl, /#secret=[0-9a-f]{64}$/);
     const index = await get(shell.port, '/');
     assert.equal(index.status, 200);
-    assert.match(String(index.headers['content-security-policy']), /default-src 'self'/);
+    assert.equal(index.headers['content-security-policy'], HEADER_CSP);
+    assert.match(HEADER_CSP, /default-src 'self'/);
     assert.equal((await get(shell.port, '/assets/app.js')).headers['content-type'], 'text/javascript; charset=utf-8');
     assert.equal((await get(shell.port, '/some/screen')).status, 200, 'client-side routes fall back to index.html');
     assert.equal((await get(shell.port, '/missing.js')).status, 404);

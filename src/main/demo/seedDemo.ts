@@ -29,7 +29,7 @@ export async function seedDemoOperators(ctx: AppContext): Promise<void> {
   if (countOperators(ctx.db) > 0) return;
   const now = ctx.now().toISOString();
   insertOperator(ctx.db, { id: 'op-photo-1', name: '摄影师 01', role: 'photographer', pin_hash: await hashPin(DEMO_PINS.photographer) }, now);
-  insertOperator(ctx.db, { id: 'op-manager-1', name: '站点负责人', role: 'manager', pin_hash: await hashPin(DEMO_PINS.manager) }, now);
+  insertOperator(ctx.db, { id: 'op-manager-1', name: '负责人 01', role: 'manager', pin_hash: await hashPin(DEMO_PINS.manager) }, now);
 }
 
 /** The demo task, with sessions today and tomorrow so there is always a "today" to work in.

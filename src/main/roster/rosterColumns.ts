@@ -1,6 +1,10 @@
 /** Roster headers as schools actually write them. Matching ignores spaces, brackets, slashes and
  * case, so "身份证号码", "身份证号（18位）" and "ID Number" all land on idNumber. */
-export const ROSTER_FIELDS = {
+import type { RosterField } from '../../shared/domain/rosterFields.js';
+
+export type { RosterField };
+
+export const ROSTER_FIELDS: Record<RosterField, readonly string[]> = {
   name: ['姓名', '学生姓名', '考生姓名', 'name'],
   gender: ['性别', 'gender', 'sex'],
   idNumber: ['身份证号', '身份证号码', '身份证', '证件号码', '证件号', '公民身份号码', 'idnumber', 'idno', 'idcard'],
@@ -15,9 +19,7 @@ export const ROSTER_FIELDS = {
   className: ['班级', '班级名称', 'class', 'classname'],
   xuexinCode: ['采集码', '图像采集码', '学信网采集码', 'xuexincode'],
   featureCode: ['特征码', 'featurecode'],
-} as const;
-
-export type RosterField = keyof typeof ROSTER_FIELDS;
+};
 export const REQUIRED_FIELDS: readonly RosterField[] = ['name', 'idNumber'];
 
 export const FIELD_LABELS: Record<RosterField, { zh: string; en: string }> = {

@@ -42,7 +42,7 @@ export function RosterReportView({ fileName, report }: Props) {
               {report.problems.map((problem, index) => (
                 <tr key={`${problem.row}-${problem.reason}-${index}`} data-testid="roster-problem">
                   <td className="numeric">{problem.row}</td>
-                  <td>{problem.field ?? t('fields.empty')}</td>
+                  <td>{problem.field ? t(`rosterField.${problem.field}`) : t('fields.empty')}</td>
                   <td>
                     <span className="cell-primary">{language === 'en' ? problem.en : problem.zh}</span>
                     <span className="cell-secondary" lang={other}>

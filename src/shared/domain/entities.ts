@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { RosterField } from './rosterFields.js';
 import { EduLevel, OrderStatus, PaymentState, ReservationState, Role, SyncState } from './status.js';
 
 export const TaskCode = z.string().trim().regex(/^[A-Za-z0-9_-]{2,32}$/, '任务代码只能包含字母、数字、-、_');
@@ -87,7 +88,7 @@ export type OrderRow = z.infer<typeof OrderRow>;
 export const RosterProblem = z.object({
   row: z.number().int(),
   reason: z.enum(['missing_field', 'id_format', 'id_birthdate', 'id_checksum', 'duplicate_in_file', 'duplicate_in_task', 'bad_value']),
-  field: z.string().nullable(),
+  field: RosterField.nullable(),
   zh: z.string(),
   en: z.string(),
 });
