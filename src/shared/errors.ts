@@ -14,6 +14,8 @@ export const ERROR_MESSAGES = {
   FILE_TOO_LARGE: { zh: '文件过大', en: 'The file is too large' },
   DB_TOO_NEW: { zh: '数据库来自更新版本的软件，请升级后再打开', en: 'The database was written by a newer version of the app; upgrade before opening it' },
   DISK_FULL: { zh: '磁盘空间不足，数据未丢失，请清理空间后重试', en: 'The disk is full; nothing was lost; free some space and retry' },
+  PORT_IN_USE: { zh: '端口已被占用', en: 'The port is in use' },
+  STATION_IN_USE: { zh: '该数据目录已被另一个采集站使用', en: 'Another kiosk is using this data folder' },
   INTERNAL: { zh: '内部错误，已记录日志', en: 'Internal error; it has been logged' },
 } as const;
 

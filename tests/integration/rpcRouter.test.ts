@@ -80,7 +80,7 @@ describe('RPC router over the real store (demo task)', () => {
     const s = await app.loggedIn();
     const studentId = (app.ctx.db.prepare('SELECT id FROM students WHERE task_code = ? LIMIT 1 OFFSET 3').get(DEMO_TASK_CODE) as { id: string }).id;
     const events: string[] = [];
-    const unsubscribe = (app.ctx as unknown as { subscribe(f: (n: string) => void): () => void }).subscribe((n) => events.push(n));
+    const unsubscribe = app.ctx.subscribe((n) => events.push(n));
     const first = await app.call(s, 'checkin.confirm', { taskCode: DEMO_TASK_CODE, studentId });
     assert.deepEqual({ status: first.status, already: first.alreadyCheckedIn }, { status: '已签到', already: false });
     const second = await app.call(s, 'checkin.confirm', { taskCode: DEMO_TASK_CODE, studentId });

@@ -6,9 +6,11 @@ import { defaultDataDir } from '../app/dataDir.js';
 import { electronBinary } from '../app/electronBinary.js';
 import { openKioskWindow } from '../app/openKioskWindow.js';
 import { packageRoot } from '../app/packageRoot.js';
+import { acquireStationLock } from '../app/stationLock.js';
 import { createHandlers } from '../rpc/handlers.js';
 import { createRouter } from '../rpc/router.js';
-import { startWebShell } from '../web/webShell.js';
+import { startWebShell, type WebShell } from '../web/webShell.js';
+import { AppError } from '../../shared/errors.js';
 
 export interface StartOptions {
   dataDir?: string;
@@ -36,13 +38,30 @@ export async function startCommand(opts: StartOptions): Promise<void> {
     process.stderr.write('界面尚未构建，请先运行 npm run build / The UI is not built yet: run npm run build\n');
     process.exit(1);
   }
-  const ctx = await createAppContext({ dataDir, demo: opts.demo });
-  const shell = await startWebShell({
-    port: opts.port,
-    rendererDir,
-    dispatch: createRouter(createHandlers(ctx, 'websocket')),
-    subscribe: ctx.subscribe,
+  const releaseLock = acquireStationLock(dataDir);
+  const ctx = await createAppContext({ dataDir, demo: opts.demo }).catch((err: unknown) => {
+    releaseLock();
+    throw err;
   });
+  let shell: WebShell;
+  try {
+    shell = await startWebShell({
+      port: opts.port,
+      rendererDir,
+      dispatch: createRouter(createHandlers(ctx, 'websocket')),
+      subscribe: ctx.subscribe,
+    });
+  } catch (err) {
+    ctx.close();
+    releaseLock();
+    if ((err as NodeJS.ErrnoException).code === 'EADDRINUSE') {
+      throw new AppError('PORT_IN_USE', {
+        zh: `端口 ${opts.port} 已被占用（可能已有一个采集站在运行）。请关闭它，或用 --port 0 选择任意空闲端口`,
+        en: `Port ${opts.port} is in use (perhaps a kiosk is already running). Stop it, or pass --port 0 for any free port`,
+      });
+    }
+    throw err;
+  }
   process.stdout.write(
     [
       'Campus Capture 采集站已启动 / kiosk started (web shell; Electron not available here)',
@@ -60,6 +79,7 @@ export async function startCommand(opts: StartOptions): Promise<void> {
     window?.kill();
     await shell.close();
     ctx.close();
+    releaseLock();
     process.exit(0);
   };
   process.once('SIGINT', () => void stop());

@@ -9,6 +9,7 @@ import { createAppContext } from '../createAppContext.js';
 import { defaultDataDir } from '../dataDir.js';
 import { installGlobalErrorHandlers } from '../globalErrors.js';
 import { packageRoot } from '../packageRoot.js';
+import { acquireStationLock } from '../stationLock.js';
 
 /**
  * The Electron shell: one window, the same router as the web shell, carried over IPC. It stays
@@ -24,7 +25,9 @@ app.enableSandbox();
 
 async function boot(): Promise<void> {
   await app.whenReady();
-  const ctx = await createAppContext({ dataDir: process.env.CAMPUS_CAPTURE_DATA ?? defaultDataDir(), demo: process.env.CAMPUS_CAPTURE_DEMO !== '0' });
+  const dataDir = process.env.CAMPUS_CAPTURE_DATA ?? defaultDataDir();
+  const releaseLock = acquireStationLock(dataDir);
+  const ctx = await createAppContext({ dataDir, demo: process.env.CAMPUS_CAPTURE_DEMO !== '0' });
   const dispatch = createRouter(createHandlers(ctx, 'electron'));
   const sessions = new Map<number, Session>();
   const contents = new Set<WebContents>();
@@ -78,6 +81,7 @@ async function boot(): Promise<void> {
   await win.loadURL(rendererUrl);
   app.on('window-all-closed', () => {
     ctx.close();
+    releaseLock();
     app.quit();
   });
 }

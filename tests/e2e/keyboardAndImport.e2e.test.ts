@@ -1,0 +1,90 @@
+import assert from 'node:assert/strict';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import type { Browser } from 'playwright-core';
+import { DEMO_TASK_CODE } from '../../src/main/demo/seedDemo.js';
+import { idCheckChar } from '../../src/shared/idNumber.js';
+import { csvBytes } from '../helpers/rosterFiles.js';
+import { launchChromium, startKiosk, type RunningKiosk } from './support/launchKiosk.js';
+
+describe('E2E: keyboard-only check-in and a manager’s roster import', () => {
+  let kiosk: RunningKiosk;
+  let browser: Browser;
+  before(async () => {
+    kiosk = await startKiosk();
+    browser = await launchChromium();
+  });
+  after(async () => {
+    await browser?.close();
+    await kiosk?.stop();
+  });
+
+  test('a photographer checks a student in without touching the mouse', async () => {
+    const page = await browser.newPage({ viewport: { width: 1366, height: 768 } });
+    await page.goto(kiosk.launchUrl);
+    await page.getByTestId('pin-input').waitFor();
+    await page.keyboard.type('1234');
+    await page.keyboard.press('Enter');
+    await page.getByTestId(`task-card-${DEMO_TASK_CODE}`).waitFor();
+    await page.keyboard.press('Enter');
+    await page.getByTestId('search-input').waitFor();
+    await page.keyboard.type('2022');
+    await page.getByTestId('search-result').first().waitFor();
+    await page.keyboard.press('ArrowDown');
+    await page.keyboard.press('Enter');
+    await page.getByTestId('student-card').waitFor();
+    const name = await page.getByTestId('student-name').innerText();
+    await page.keyboard.press('Enter');
+    await page.getByTestId('capture-screen').waitFor();
+    await page.keyboard.press('F3');
+    await page.getByTestId('queue-row').first().waitFor();
+    assert.match(await page.getByTestId('queue-row').first().innerText(), new RegExp(name));
+    await page.keyboard.press('F2');
+    await page.getByTestId('search-input').waitFor();
+    await page.close();
+  });
+
+  test('a site manager imports a roster with bad rows; good rows import and each bad row is listed', async () => {
+    const page = await browser.newPage({ viewport: { width: 1366, height: 768 } });
+    await page.goto(kiosk.launchUrl);
+    await page.getByTestId('pin-input').fill('9999');
+    await page.getByTestId('pin-submit').click();
+    await page.getByTestId(`task-card-${DEMO_TASK_CODE}`).waitFor();
+    const good = '44010620040404111';
+    const file = join(kiosk.dataDir, 'import.csv');
+    writeFileSync(
+      file,
+      csvBytes(
+        [
+          ['姓名', '身份证号', '学号', '院系'],
+          ['新同学', good + idCheckChar(good), '2099010001', '测试学院'],
+          ['错校验', good + (idCheckChar(good) === '1' ? '2' : '1'), '2099010002', '测试学院'],
+        ],
+        'gbk',
+      ),
+    );
+    await page.getByTestId('roster-import-input').setInputFiles(file);
+    await page.getByTestId('roster-report').waitFor();
+    const report = await page.getByTestId('roster-report').innerText();
+    assert.match(report, /GBK/);
+    assert.match(report, /校验位/);
+    assert.match(report, /身份证号/);
+    // The imported student is searchable at once.
+    await page.getByTestId(`task-card-${DEMO_TASK_CODE}`).click();
+    await page.getByTestId('search-input').fill('新同学');
+    await page.getByTestId('search-result').first().waitFor();
+    assert.equal(await page.getByTestId('search-result').count(), 1);
+    await page.close();
+  });
+
+  test('a photographer is not offered the roster import', async () => {
+    const page = await browser.newPage();
+    await page.goto(kiosk.launchUrl);
+    await page.getByTestId('pin-input').fill('1234');
+    await page.getByTestId('pin-submit').click();
+    await page.getByTestId(`task-card-${DEMO_TASK_CODE}`).waitFor();
+    assert.equal(await page.getByTestId('roster-import-input').count(), 0);
+    await page.close();
+  });
+});
