@@ -50,6 +50,7 @@ const only = process.argv.slice(2);
 process.env.CHROMIUM_PATH = ensureChromium();
 run('npm', ['run', '--silent', 'build']);
 run('npx', ['tsc', '-p', 'tsconfig.renderer.json', '--noEmit']);
+run('npx', ['tsc', '-p', 'tsconfig.tests.json']);
 run('node', ['scripts/check-boundaries.mjs']);
 
 const files = only.length ? only : [...testFiles(join(root, 'tests'))].map((f) => relative(root, f));
