@@ -1,12 +1,11 @@
 import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
-import { after, before, describe, test } from 'node:test';
-import type { Browser } from 'playwright-core';
+import { describe, test } from 'node:test';
 import { generateDemoStudents } from '../../src/main/demo/demoRoster.js';
 import { DEMO_TASK_CODE } from '../../src/main/demo/seedDemo.js';
 import { maskIdNumber } from '../../src/shared/idNumber.js';
 import { KioskPage } from './support/KioskPage.js';
-import { launchChromium, startKiosk, type RunningKiosk } from './support/launchKiosk.js';
+import { useKioskAndBrowser } from './support/launchKiosk.js';
 
 /** A demo student whose ID last four no other demo student shares, so the search has one answer. */
 function uniqueLast4Student() {
@@ -19,19 +18,10 @@ function uniqueLast4Student() {
 }
 
 describe('E2E: the kiosk in Debian Chromium through the web shell', () => {
-  let kiosk: RunningKiosk;
-  let browser: Browser;
-  before(async () => {
-    kiosk = await startKiosk();
-    browser = await launchChromium();
-  });
-  after(async () => {
-    await browser?.close();
-    await kiosk?.stop();
-  });
+  const env = useKioskAndBrowser();
 
   test('log in with the demo PIN, open the demo task, find a student by ID last 4, see the masked card, check in', async () => {
-    const context = await browser.newContext({ viewport: { width: 1600, height: 1000 }, locale: 'zh-CN' });
+    const context = await env.browser.newContext({ viewport: { width: 1600, height: 1000 }, locale: 'zh-CN' });
     const page = await context.newPage();
     const foreign: string[] = [];
     page.on('request', (r) => {
@@ -43,7 +33,7 @@ describe('E2E: the kiosk in Debian Chromium through the web shell', () => {
     const kioskPage = new KioskPage(page);
     const student = uniqueLast4Student();
 
-    await kioskPage.open(kiosk.launchUrl);
+    await kioskPage.open(env.kiosk.launchUrl);
     // The secret leaves the address bar once read.
     await page.waitForFunction(() => !location.hash.includes('secret'));
     await kioskPage.login('0000');
@@ -74,15 +64,15 @@ describe('E2E: the kiosk in Debian Chromium through the web shell', () => {
   });
 
   test('opening the kiosk URL without its secret explains what to do instead of failing silently', async () => {
-    const page = await browser.newPage();
-    await page.goto(kiosk.launchUrl.replace(/#.*$/, ''));
+    const page = await env.browser.newPage();
+    await page.goto(env.kiosk.launchUrl.replace(/#.*$/, ''));
     await page.getByText('npm start').first().waitFor();
     await page.close();
   });
 
   test('English switch: the same screen in English', async () => {
-    const page = await browser.newPage();
-    await page.goto(kiosk.launchUrl);
+    const page = await env.browser.newPage();
+    await page.goto(env.kiosk.launchUrl);
     await page.getByTestId('lang-switch').click();
     await page.getByTestId('pin-input').waitFor();
     const text = await page.locator('body').innerText();

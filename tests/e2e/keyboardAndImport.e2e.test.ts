@@ -1,28 +1,18 @@
 import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, before, describe, test } from 'node:test';
-import type { Browser } from 'playwright-core';
+import { describe, test } from 'node:test';
 import { DEMO_TASK_CODE } from '../../src/main/demo/seedDemo.js';
 import { idCheckChar } from '../../src/shared/idNumber.js';
 import { csvBytes } from '../helpers/rosterFiles.js';
-import { launchChromium, startKiosk, type RunningKiosk } from './support/launchKiosk.js';
+import { useKioskAndBrowser } from './support/launchKiosk.js';
 
 describe('E2E: keyboard-only check-in and a manager’s roster import', () => {
-  let kiosk: RunningKiosk;
-  let browser: Browser;
-  before(async () => {
-    kiosk = await startKiosk();
-    browser = await launchChromium();
-  });
-  after(async () => {
-    await browser?.close();
-    await kiosk?.stop();
-  });
+  const env = useKioskAndBrowser();
 
   test('a photographer checks a student in without touching the mouse', async () => {
-    const page = await browser.newPage({ viewport: { width: 1366, height: 768 } });
-    await page.goto(kiosk.launchUrl);
+    const page = await env.browser.newPage({ viewport: { width: 1366, height: 768 } });
+    await page.goto(env.kiosk.launchUrl);
     await page.getByTestId('pin-input').waitFor();
     await page.keyboard.type('1234');
     await page.keyboard.press('Enter');
@@ -46,13 +36,13 @@ describe('E2E: keyboard-only check-in and a manager’s roster import', () => {
   });
 
   test('a site manager imports a roster with bad rows; good rows import and each bad row is listed', async () => {
-    const page = await browser.newPage({ viewport: { width: 1366, height: 768 } });
-    await page.goto(kiosk.launchUrl);
+    const page = await env.browser.newPage({ viewport: { width: 1366, height: 768 } });
+    await page.goto(env.kiosk.launchUrl);
     await page.getByTestId('pin-input').fill('9999');
     await page.getByTestId('pin-submit').click();
     await page.getByTestId(`task-card-${DEMO_TASK_CODE}`).waitFor();
     const good = '44010620040404111';
-    const file = join(kiosk.dataDir, 'import.csv');
+    const file = join(env.kiosk.dataDir, 'import.csv');
     writeFileSync(
       file,
       csvBytes(
@@ -79,8 +69,8 @@ describe('E2E: keyboard-only check-in and a manager’s roster import', () => {
   });
 
   test('a photographer is not offered the roster import', async () => {
-    const page = await browser.newPage();
-    await page.goto(kiosk.launchUrl);
+    const page = await env.browser.newPage();
+    await page.goto(env.kiosk.launchUrl);
     await page.getByTestId('pin-input').fill('1234');
     await page.getByTestId('pin-submit').click();
     await page.getByTestId(`task-card-${DEMO_TASK_CODE}`).waitFor();

@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
+import { after, before } from 'node:test';
 import { chromium, type Browser } from 'playwright-core';
 import { tempDir } from '../../helpers/tempApp.js';
 
@@ -47,6 +48,31 @@ export async function startKiosk(): Promise<RunningKiosk> {
         await once(child, 'exit');
       }
       tmp.cleanup();
+    },
+  };
+}
+
+/** Inside a describe(): one kiosk and one browser for its tests, stopped after them. The getters
+ * are read inside tests, once before() has run. */
+export function useKioskAndBrowser(): { readonly kiosk: RunningKiosk; readonly browser: Browser } {
+  let kiosk: RunningKiosk | undefined;
+  let browser: Browser | undefined;
+  before(async () => {
+    kiosk = await startKiosk();
+    browser = await launchChromium();
+  });
+  after(async () => {
+    await browser?.close();
+    await kiosk?.stop();
+  });
+  return {
+    get kiosk() {
+      if (!kiosk) throw new Error('kiosk not started');
+      return kiosk;
+    },
+    get browser() {
+      if (!browser) throw new Error('browser not started');
+      return browser;
     },
   };
 }
