@@ -5,7 +5,6 @@ import { ConnectionBanner } from './components/ConnectionBanner';
 import { TopBar, type NavTarget } from './components/TopBar';
 import { useConnectionState } from './hooks/useConnectionState';
 import { useRpc } from './hooks/useRpc';
-import { useRpcEvent } from './hooks/useRpcEvent';
 import { useStation } from './hooks/useStation';
 import { useWindowKeydown } from './hooks/useWindowKeydown';
 import { findRememberedTask } from './navigation/findRememberedTask';
@@ -77,31 +76,10 @@ export function App() {
     [session, endSession],
   );
 
-  const seenOpenCount = useRef(openCount);
+  // A new socket is a new, logged-out session on the service: no need to ask it.
   useEffect(() => {
-    if (openCount === seenOpenCount.current) return;
-    seenOpenCount.current = openCount;
-    if (!loggedIn) return;
-    client.call('auth.me', {}).then(
-      ({ operator }) => {
-        if (!operator) endSession('reconnect');
-      },
-      () => {
-        // Still shaky; the next reconnect checks again.
-      },
-    );
-  }, [openCount, loggedIn, client, endSession]);
-
-  // The event does not say whose session ended, so ask before leaving.
-  useRpcEvent('session.ended', ({ reason }) => {
-    if (!loggedIn) return;
-    client.call('auth.me', {}).then(
-      ({ operator }) => {
-        if (!operator) endSession(reason);
-      },
-      () => {},
-    );
-  });
+    if (loggedIn && openCount !== openCountAtLogin.current) endSession('reconnect');
+  }, [openCount, loggedIn, endSession]);
 
   const navigate = useCallback((screen: Screen) => dispatch({ type: 'navigate', screen }), []);
 

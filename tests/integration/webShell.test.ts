@@ -108,6 +108,9 @@ describe('web shell: static renderer and the RPC WebSocket on loopback', () => {
     assert.equal(await upgradeStatus(url, [WS_PROTOCOL_PREFIX + shell.secret], 'http://evil.example'), 403);
     assert.equal(await upgradeStatus(`ws://127.0.0.1:${shell.port}/other`, [WS_PROTOCOL_PREFIX + shell.secret], origin), 404);
     assert.equal(await upgradeStatus(url, [WS_PROTOCOL_PREFIX + shell.secret], origin), 101);
+    // A non-browser client sends no Origin: then the secret alone decides.
+    assert.equal(await upgradeStatus(url, []), 401);
+    assert.equal(await upgradeStatus(url, [WS_PROTOCOL_PREFIX + shell.secret]), 101);
   });
 
   test('calls, typed errors for garbage, and events over the socket; sessions are per connection', async () => {
@@ -123,15 +126,19 @@ describe('web shell: static renderer and the RPC WebSocket on loopback', () => {
     assert.ok((await a.call('auth.login', { pin: '1234' })).ok);
     const badAfterLogin = await a.call('students.search', { taskCode: 5 });
     assert.ok(!badAfterLogin.ok && badAfterLogin.error.code === 'BAD_INPUT');
-    // b never logged in: a's login does not leak into it.
+    // b never logged in: a's login does not leak into it, and b hears no events.
     const bTasks = await b.call('tasks.list', {});
     assert.ok(!bTasks.ok && bTasks.error.code === 'UNAUTHENTICATED');
+    const c = await Client.open(shell);
+    assert.ok((await c.call('auth.login', { pin: '9999' })).ok);
     const studentId = (app.ctx.db.prepare('SELECT id FROM students LIMIT 1 OFFSET 42').get() as { id: string }).id;
     const checkin = await a.call('checkin.confirm', { taskCode: DEMO_TASK_CODE, studentId });
     assert.ok(checkin.ok);
-    const event = await b.waitFor((m) => m.type === 'event');
+    const event = await c.waitFor((m) => m.type === 'event');
     assert.ok(event.type === 'event' && event.name === 'orders.changed');
-    a.ws.close();
-    b.ws.close();
+    await a.waitFor((m) => m.type === 'event');
+    assert.equal((await b.call('app.info', {})).ok, true, 'b is still connected');
+    assert.equal(b.messages.some((m) => m.type === 'event'), false);
+    for (const x of [a, b, c]) x.ws.close();
   });
 });

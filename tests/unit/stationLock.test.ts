@@ -1,25 +1,38 @@
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import { existsSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
 import { test } from 'node:test';
 import { acquireStationLock } from '../../src/main/app/stationLock.js';
 import { AppError } from '../../src/shared/errors.js';
 import { tempDir } from '../helpers/tempApp.js';
 
-test('one kiosk per data folder; a crashed kiosk’s stale lock is taken over', () => {
+const isInUse = (e: unknown) => e instanceof AppError && e.code === 'STATION_IN_USE' && e.zh.includes('另一个采集站');
+
+test('one kiosk per data folder: a second holder is refused until the first lets go', () => {
   const tmp = tempDir('cc-lock-');
   try {
-    // A live holder (this test's parent process stands in for another kiosk).
-    writeFileSync(join(tmp.dir, 'kiosk.lock'), String(process.ppid));
-    assert.throws(() => acquireStationLock(tmp.dir), (e: unknown) => e instanceof AppError && e.code === 'STATION_IN_USE' && e.zh.includes(String(process.ppid)));
-    // A dead holder: a process that has already exited.
-    const dead = spawnSync(process.execPath, ['-e', 'console.log(process.pid)'], { encoding: 'utf8' }).stdout.trim();
-    writeFileSync(join(tmp.dir, 'kiosk.lock'), dead);
     const release = acquireStationLock(tmp.dir);
-    assert.equal(existsSync(join(tmp.dir, 'kiosk.lock')), true);
+    assert.throws(() => acquireStationLock(tmp.dir), isInUse);
     release();
-    assert.equal(existsSync(join(tmp.dir, 'kiosk.lock')), false);
+    acquireStationLock(tmp.dir)();
+  } finally {
+    tmp.cleanup();
+  }
+});
+
+test('a kiosk killed with SIGKILL leaves no stale lock behind', async () => {
+  const tmp = tempDir('cc-lock-');
+  try {
+    const child = spawn(
+      process.execPath,
+      ['--import', 'tsx', '-e', `import('./src/main/app/stationLock.ts').then((m) => { m.acquireStationLock(${JSON.stringify(tmp.dir)}); console.log('locked'); setInterval(() => {}, 1000); })`],
+      { stdio: ['ignore', 'pipe', 'inherit'] },
+    );
+    await new Promise<void>((resolve) => child.stdout!.on('data', (d: Buffer) => d.toString().includes('locked') && resolve()));
+    assert.throws(() => acquireStationLock(tmp.dir), isInUse);
+    child.kill('SIGKILL');
+    await once(child, 'exit');
+    acquireStationLock(tmp.dir)();
   } finally {
     tmp.cleanup();
   }

@@ -8,6 +8,7 @@ import { configureLogging } from '../log/logger.js';
 import { PiiCipher } from '../security/piiCipher.js';
 import type { AppContext, EventSink } from '../services/AppContext.js';
 import { packageVersion } from './packageRoot.js';
+import { ensurePrivateDir } from './privateDir.js';
 
 export interface AppOptions {
   dataDir: string;
@@ -19,6 +20,7 @@ export interface AppOptions {
 
 /** Everything the main side needs, built once: database, PII key, station identity, event fan-out. */
 export async function createAppContext(opts: AppOptions): Promise<AppContext & { subscribe(sink: EventSink): () => void; close(): void }> {
+  ensurePrivateDir(opts.dataDir);
   configureLogging({ dir: join(opts.dataDir, 'logs'), echo: opts.logToStderr ?? false });
   const db = openDatabase(join(opts.dataDir, 'station.sqlite'));
   const pii = PiiCipher.fromKeyFile(join(opts.dataDir, 'keys', 'pii.key'));

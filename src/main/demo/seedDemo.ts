@@ -3,7 +3,7 @@ import type { TimeSlot } from '../../shared/domain/entities.js';
 import { countOperators, insertOperator } from '../db/queries/operators.js';
 import { upsertReservation } from '../db/queries/reservations.js';
 import { getTask, upsertTask } from '../db/queries/tasks.js';
-import { localDateString } from '../services/orders.js';
+import { localDateOf } from '../../shared/localDate.js';
 import { hashPin } from '../security/pinHash.js';
 import type { AppContext } from '../services/AppContext.js';
 import { storeRosterRecords } from '../roster/importRoster.js';
@@ -35,9 +35,15 @@ export async function seedDemoOperators(ctx: AppContext): Promise<void> {
 /** The demo task, with sessions today and tomorrow so there is always a "today" to work in.
  * Idempotent: an existing demo task is left as it is. */
 export function seedDemoTask(ctx: AppContext, count = 300): void {
+  // One transaction: a crash half-way must not leave a demo task with no students, which the
+  // check above would then keep forever.
+  ctx.db.transaction(() => insertDemoTask(ctx, count)).immediate();
+}
+
+function insertDemoTask(ctx: AppContext, count: number): void {
   if (getTask(ctx.db, DEMO_TASK_CODE)) return;
   const today = ctx.now();
-  const dates = [localDateString(today), localDateString(new Date(today.getFullYear(), today.getMonth(), today.getDate() + 1))];
+  const dates = [localDateOf(today), localDateOf(new Date(today.getFullYear(), today.getMonth(), today.getDate() + 1))];
   const slots = dates.flatMap(halfHourSlots);
   const now = today.toISOString();
   upsertTask(
@@ -59,24 +65,22 @@ export function seedDemoTask(ctx: AppContext, count = 300): void {
   const students = generateDemoStudents(count);
   const { ids } = storeRosterRecords(ctx, DEMO_TASK_CODE, students);
   const rand = seededRandom(7);
-  ctx.db.transaction(() => {
-    for (const studentId of ids) {
-      const r = rand();
-      if (r < 0.15) continue; // no reservation: these students arrive with the 学信网 code or as walk-ins
-      const slot = slots[Math.floor(rand() * slots.length)]!;
-      upsertReservation(
-        ctx.db,
-        {
-          id: randomUUID(),
-          task_code: DEMO_TASK_CODE,
-          student_id: studentId,
-          slot_id: slot.id,
-          payment_state: r < 0.9 ? '预授权' : '未支付',
-          state: r > 0.97 ? 'cancelled' : 'active',
-          token: null,
-        },
-        now,
-      );
-    }
-  })();
+  for (const studentId of ids) {
+    const r = rand();
+    if (r < 0.15) continue; // no reservation: these students arrive with the 学信网 code or as walk-ins
+    const slot = slots[Math.floor(rand() * slots.length)]!;
+    upsertReservation(
+      ctx.db,
+      {
+        id: randomUUID(),
+        task_code: DEMO_TASK_CODE,
+        student_id: studentId,
+        slot_id: slot.id,
+        payment_state: r < 0.9 ? '预授权' : '未支付',
+        state: r > 0.97 ? 'cancelled' : 'active',
+        token: null,
+      },
+      now,
+    );
+  }
 }

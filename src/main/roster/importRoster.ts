@@ -21,37 +21,48 @@ export function nameInitials(name: string): string {
   return pinyin(name, { pattern: 'first', toneType: 'none', type: 'array', surname: 'head' }).join('').toLowerCase();
 }
 
+function requireTask(ctx: AppContext, taskCode: string) {
+  const task = getTask(ctx.db, taskCode);
+  if (!task) throw new AppError('NOT_FOUND', { zh: `任务 ${taskCode} 不存在`, en: `Task ${taskCode} does not exist` });
+  return task;
+}
+
 /** Reads, validates and stores a roster file. Bad rows are reported and skipped; good rows import
  * in one transaction. Importing the same file again updates instead of duplicating. */
 export async function importRosterFile(ctx: AppContext, operator: Operator | null, taskCode: string, fileName: string, buf: Buffer): Promise<RosterImportReport> {
-  if (!getTask(ctx.db, taskCode)) throw new AppError('NOT_FOUND', { zh: `任务 ${taskCode} 不存在`, en: `Task ${taskCode} does not exist` });
+  requireTask(ctx, taskCode);
   const table = await readRosterTable(fileName, buf);
   const parsed = parseRosterRows(table);
-  const stored = storeRosterRecords(ctx, taskCode, parsed.records);
-  const problems = [...parsed.problems, ...stored.problems].sort((a, b) => a.row - b.row);
-  const report: RosterImportReport = {
-    totalRows: parsed.totalRows,
-    imported: stored.imported,
-    updated: stored.updated,
-    rejected: problems.length,
-    encoding: table.encoding,
-    problems,
-  };
-  writeAudit(ctx.db, {
-    at: ctx.now().toISOString(),
-    operatorId: operator?.id ?? null,
-    action: 'roster.import',
-    entity: 'task',
-    entityId: taskCode,
-    detail: { fileName, totalRows: report.totalRows, imported: report.imported, updated: report.updated, rejected: report.rejected },
-  });
+  // The rows and the audit entry that explains them commit together.
+  const report = ctx.db
+    .transaction(() => {
+      const stored = storeRosterRecords(ctx, taskCode, parsed.records);
+      const problems = [...parsed.problems, ...stored.problems].sort((a, b) => a.row - b.row);
+      const report: RosterImportReport = {
+        totalRows: parsed.totalRows,
+        imported: stored.imported,
+        updated: stored.updated,
+        rejected: problems.length,
+        encoding: table.encoding,
+        problems,
+      };
+      writeAudit(ctx.db, {
+        at: ctx.now().toISOString(),
+        operatorId: operator?.id ?? null,
+        action: 'roster.import',
+        entity: 'task',
+        entityId: taskCode,
+        detail: { fileName, totalRows: report.totalRows, imported: report.imported, updated: report.updated, rejected: report.rejected },
+      });
+      return report;
+    })
+    .immediate();
   log.info('roster imported', { taskCode, totalRows: report.totalRows, imported: report.imported, updated: report.updated, rejected: report.rejected });
   return report;
 }
 
 export function storeRosterRecords(ctx: AppContext, taskCode: string, records: RosterRecord[]): { imported: number; updated: number; problems: RosterProblem[]; ids: string[] } {
-  const task = getTask(ctx.db, taskCode);
-  if (!task) throw new AppError('NOT_FOUND', { zh: `任务 ${taskCode} 不存在`, en: `Task ${taskCode} does not exist` });
+  const task = requireTask(ctx, taskCode);
   const now = ctx.now().toISOString();
   return ctx.db
     .transaction(() => {

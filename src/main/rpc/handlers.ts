@@ -1,4 +1,3 @@
-import { MAX_UPLOAD_BASE64 } from '../../shared/rpc/contract.js';
 import { AppError } from '../../shared/errors.js';
 import { importRosterFile } from '../roster/importRoster.js';
 import type { Operator } from '../../shared/domain/entities.js';
@@ -31,11 +30,8 @@ export function createHandlers(ctx: AppContext, transport: 'electron' | 'websock
     'students.get': ({ taskCode, studentId }) => ({ student: getStudentCard(ctx, taskCode, studentId) }),
     'checkin.confirm': ({ taskCode, studentId }, session) => confirmCheckin(ctx, requireOperator(session), taskCode, studentId),
     'orders.list': ({ taskCode, date }) => ({ orders: listOrders(ctx, taskCode, date) }),
-    'roster.import': async ({ taskCode, fileName, contentBase64 }, session) => {
-      if (contentBase64.length > MAX_UPLOAD_BASE64 || !/^[A-Za-z0-9+/]*={0,2}$/.test(contentBase64)) {
-        throw new AppError('BAD_INPUT', { details: ['contentBase64: not base64'] });
-      }
-      return { report: await importRosterFile(ctx, session.operator, taskCode, fileName, Buffer.from(contentBase64, 'base64')) };
-    },
+    'roster.import': async ({ taskCode, fileName, contentBase64 }, session) => ({
+      report: await importRosterFile(ctx, session.operator, taskCode, fileName, Buffer.from(contentBase64, 'base64')),
+    }),
   };
 }

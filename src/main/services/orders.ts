@@ -1,18 +1,7 @@
 import type { OrderRow } from '../../shared/domain/entities.js';
+import { localDayBounds } from '../../shared/localDate.js';
 import { listOrdersForDay } from '../db/queries/orders.js';
 import type { AppContext } from './AppContext.js';
-
-/** The station's local calendar day, as ISO instants; the photographer's "today" is local time. */
-export function localDayBounds(date: string | undefined, now: Date): { start: string; end: string } {
-  const base = date ? new Date(`${date}T00:00:00`) : new Date(now.getFullYear(), now.getMonth(), now.getDate());
-  const end = new Date(base.getFullYear(), base.getMonth(), base.getDate() + 1);
-  return { start: base.toISOString(), end: end.toISOString() };
-}
-
-export function localDateString(d: Date): string {
-  const pad = (n: number) => String(n).padStart(2, '0');
-  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}`;
-}
 
 export function listOrders(ctx: AppContext, taskCode: string, date: string | undefined): OrderRow[] {
   const { start, end } = localDayBounds(date, ctx.now());

@@ -61,13 +61,12 @@ export function serveStatic(root: string, req: IncomingMessage, res: ServerRespo
     'Cache-Control': file.endsWith('index.html') ? 'no-store' : 'max-age=3600',
   });
   if (req.method === 'HEAD') res.end();
-  else createReadStream(file).pipe(res);
+  else createReadStream(file).on('error', () => res.destroy()).pipe(res);
 }
 
 function safeStat(file: string) {
   try {
-    const s = statSync(file);
-    return s;
+    return statSync(file);
   } catch {
     return undefined;
   }

@@ -74,7 +74,8 @@ export async function startWebShell(opts: WebShellOptions): Promise<WebShell> {
     maxPayload: MAX_MESSAGE_BYTES,
     handleProtocols: (protocols) => [...protocols].find((p) => p.startsWith(WS_PROTOCOL_PREFIX)) ?? false,
   });
-  const sockets = new Set<WebSocket>();
+  // Each socket with its session: events go only to sockets an operator is logged in on.
+  const sockets = new Map<WebSocket, Session>();
 
   server.on('upgrade', (req, socket, head) => {
     const path = new URL(req.url ?? '/', 'http://localhost').pathname;
@@ -95,8 +96,8 @@ export async function startWebShell(opts: WebShellOptions): Promise<WebShell> {
   }
 
   function onConnection(ws: WebSocket): void {
-    sockets.add(ws);
     const session: Session = { operator: null, transport: 'websocket' };
+    sockets.set(ws, session);
     ws.on('close', () => sockets.delete(ws));
     ws.on('message', (data, isBinary) => {
       void (async () => {
@@ -118,7 +119,7 @@ export async function startWebShell(opts: WebShellOptions): Promise<WebShell> {
   }
 
   const unsubscribe = opts.subscribe((name, payload) => {
-    for (const ws of sockets) send(ws, { type: 'event', name, payload });
+    for (const [ws, session] of sockets) if (session.operator) send(ws, { type: 'event', name, payload });
   });
 
   await new Promise<void>((resolve, reject) => {
@@ -136,7 +137,7 @@ export async function startWebShell(opts: WebShellOptions): Promise<WebShell> {
     secret,
     async close() {
       unsubscribe();
-      for (const ws of sockets) ws.terminate();
+      for (const ws of sockets.keys()) ws.terminate();
       wss.close();
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },

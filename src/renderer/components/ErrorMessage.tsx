@@ -2,6 +2,7 @@ import { useTranslation } from 'react-i18next';
 import { describeError } from '../format/describeError';
 import { useLanguage } from '../hooks/useLanguage';
 import { useOtherLanguageT } from '../hooks/useOtherLanguageT';
+import { inLanguage } from '../format/bilingual';
 
 interface Props {
   error: unknown;
@@ -13,8 +14,7 @@ export function ErrorMessage({ error, testId }: Props) {
   const tOther = useOtherLanguageT();
   const { language, other } = useLanguage();
   const described = describeError(error);
-  const primary = described.kind === 'service' ? (language === 'en' ? described.en : described.zh) : t(described.key);
-  const secondary = described.kind === 'service' ? (language === 'en' ? described.zh : described.en) : tOther(described.key);
+  const { primary, secondary } = described.kind === 'service' ? inLanguage(language, described) : { primary: t(described.key), secondary: tOther(described.key) };
   return (
     <div className="message message-error" role="alert" data-testid={testId}>
       <p className="message-primary">{primary}</p>

@@ -2,6 +2,7 @@ import { useTranslation } from 'react-i18next';
 import type { RosterImportReport } from '../../shared/domain/entities';
 import { useLanguage } from '../hooks/useLanguage';
 import { Figure } from './Figure';
+import { inLanguage } from '../format/bilingual';
 
 interface Props {
   fileName: string;
@@ -39,18 +40,21 @@ export function RosterReportView({ fileName, report }: Props) {
               </tr>
             </thead>
             <tbody>
-              {report.problems.map((problem, index) => (
+              {report.problems.map((problem, index) => {
+                const text = inLanguage(language, problem);
+                return (
                 <tr key={`${problem.row}-${problem.reason}-${index}`} data-testid="roster-problem">
                   <td className="numeric">{problem.row}</td>
                   <td>{problem.field ? t(`rosterField.${problem.field}`) : t('fields.empty')}</td>
                   <td>
-                    <span className="cell-primary">{language === 'en' ? problem.en : problem.zh}</span>
+                    <span className="cell-primary">{text.primary}</span>
                     <span className="cell-secondary" lang={other}>
-                      {language === 'en' ? problem.zh : problem.en}
+                      {text.secondary}
                     </span>
                   </td>
                 </tr>
-              ))}
+                );
+              })}
             </tbody>
           </table>
         </div>

@@ -1,3 +1,5 @@
+import { localDateOf } from '../../shared/localDate';
+
 function pad(n: number): string {
   return String(n).padStart(2, '0');
 }
@@ -12,10 +14,6 @@ function parse(iso: string | null): Date | null {
 export function formatClock(iso: string | null): string | null {
   const date = parse(iso);
   return date ? `${pad(date.getHours())}:${pad(date.getMinutes())}` : null;
-}
-
-export function localDateOf(date: Date): string {
-  return `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())}`;
 }
 
 export function formatLocalDate(iso: string | null): string | null {

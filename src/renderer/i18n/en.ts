@@ -34,8 +34,6 @@ export const en: Messages = {
     demoHint: 'Demo PINs: photographer 1234, site manager 9999',
     sessionEnded: {
       logout: 'You have been logged out.',
-      idle: 'Logged out after a period of inactivity.',
-      locked: 'The station was locked; please log in again.',
       expired: 'Your login has expired; please log in again.',
     },
   },

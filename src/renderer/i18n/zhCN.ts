@@ -32,8 +32,6 @@ export const zhCN = {
     demoHint: '演示 PIN：摄影师 1234，站点负责人 9999',
     sessionEnded: {
       logout: '已退出登录。',
-      idle: '长时间未操作，已自动退出登录。',
-      locked: '工作站已锁定，请重新登录。',
       expired: '登录已失效，请重新登录。',
     },
   },

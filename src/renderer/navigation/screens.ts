@@ -6,7 +6,7 @@ export type CheckinOutcome = OutputOf<'checkin.confirm'>;
 export type StudentReturn = { name: 'checkin'; query: string } | { name: 'queue' };
 
 /** Why the login screen is showing, when it is not the first start. */
-export type LoginNotice = 'logout' | 'idle' | 'locked' | 'expired' | 'reconnect';
+export type LoginNotice = 'logout' | 'expired' | 'reconnect';
 
 export type Screen =
   | { name: 'login'; notice: LoginNotice | null }

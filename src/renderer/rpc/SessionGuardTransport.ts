@@ -3,7 +3,7 @@ import type { RpcResult } from '../../shared/rpc/wire';
 
 /**
  * Watches every result for UNAUTHENTICATED, so a session lost on the service side (restart,
- * reconnect, idle logout) sends the UI back to the login screen from whichever screen noticed.
+ * reconnect) sends the UI back to the login screen from whichever screen noticed.
  */
 export class SessionGuardTransport implements RpcTransport {
   private readonly listeners = new Set<() => void>();

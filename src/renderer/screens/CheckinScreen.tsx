@@ -5,10 +5,10 @@ import { ErrorMessage } from '../components/ErrorMessage';
 import { SearchResultRow } from '../components/SearchResultRow';
 import { useDebouncedValue } from '../hooks/useDebouncedValue';
 import { useRpc } from '../hooks/useRpc';
+import { SEARCH_QUERY_MAX } from '../../shared/rpc/contract';
 
 const DEBOUNCE_MS = 150;
 /** The contract caps a query at 64 characters. */
-const QUERY_MAX = 64;
 
 interface Props {
   task: TaskSummary;
@@ -116,7 +116,7 @@ export function CheckinScreen({ task, initialQuery, onOpenStudent }: Props) {
         autoFocus
         autoComplete="off"
         spellCheck={false}
-        maxLength={QUERY_MAX}
+        maxLength={SEARCH_QUERY_MAX}
         placeholder={t('checkin.placeholder')}
         value={query}
         onChange={(e) => {

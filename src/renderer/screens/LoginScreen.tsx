@@ -9,9 +9,9 @@ import { PinKeypad } from '../components/PinKeypad';
 import { useRpc } from '../hooks/useRpc';
 import type { LoginNotice } from '../navigation/screens';
 import type { AppInfo } from '../navigation/sessionState';
+import { Pin } from '../../shared/rpc/contract';
 
 const PIN_MAX = 8;
-const PIN_PATTERN = /^\d{4,8}$/;
 
 interface Props {
   info: AppInfo;
@@ -36,7 +36,7 @@ export function LoginScreen({ info, notice, onLoggedIn }: Props) {
   const submit = async (event?: FormEvent) => {
     event?.preventDefault();
     if (busy) return;
-    if (!PIN_PATTERN.test(pin)) {
+    if (!Pin.safeParse(pin).success) {
       setRuleBroken(true);
       setError(null);
       inputRef.current?.focus();

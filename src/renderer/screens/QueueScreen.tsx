@@ -8,6 +8,7 @@ import { moveRovingFocus } from '../dom/rovingFocus';
 import { useConnectionState } from '../hooks/useConnectionState';
 import { useLoader } from '../hooks/useLoader';
 import { useRpc } from '../hooks/useRpc';
+import { isLocalToday } from '../format/localTime';
 import { useRpcEvent } from '../hooks/useRpcEvent';
 import { useWindowKeydown } from '../hooks/useWindowKeydown';
 
@@ -22,8 +23,9 @@ const EVENT_COALESCE_MS = 200;
 
 function totals(orders: readonly OrderRow[]) {
   return {
-    checkedIn: orders.length,
-    captured: orders.filter((o) => o.capturedAt !== null).length,
+    // The list also holds older orders that changed today; the figures count today's work only.
+    checkedIn: orders.filter((o) => isLocalToday(o.checkedInAt)).length,
+    captured: orders.filter((o) => isLocalToday(o.capturedAt)).length,
     pendingSync: orders.filter((o) => o.syncState !== 'synced').length,
   };
 }

@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { StudentCard, TaskSummary } from '../../shared/domain/entities';
 import { ErrorMessage } from '../components/ErrorMessage';
@@ -31,6 +31,15 @@ export function StudentCardScreen({ task, studentId, onBack, onCheckedIn }: Prop
   const [confirming, setConfirming] = useState(false);
   const [confirmError, setConfirmError] = useState<unknown>(null);
   const student = card.data;
+  // The operator may leave (Esc, F2, F3) while the check-in is on its way; its answer must not
+  // pull them back to the capture screen.
+  const mounted = useRef(false);
+  useEffect(() => {
+    mounted.current = true;
+    return () => {
+      mounted.current = false;
+    };
+  }, []);
 
   const confirm = async () => {
     if (!student || confirming) return;
@@ -38,8 +47,9 @@ export function StudentCardScreen({ task, studentId, onBack, onCheckedIn }: Prop
     setConfirmError(null);
     try {
       const outcome = await client.call('checkin.confirm', { taskCode: task.code, studentId: student.id });
-      onCheckedIn(student, outcome);
+      if (mounted.current) onCheckedIn(student, outcome);
     } catch (caught) {
+      if (!mounted.current) return;
       setConfirmError(caught);
       setConfirming(false);
     }

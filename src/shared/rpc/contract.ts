@@ -18,6 +18,10 @@ function proc<I extends z.ZodType, O extends z.ZodType>(access: Access, input: I
 const Empty = z.object({}).strict();
 const Ok = z.object({ ok: z.literal(true) });
 
+/** Operator PINs: 4–8 digits. The login screen checks the same schema before sending. */
+export const Pin = z.string().regex(/^\d{4,8}$/, 'PIN 为 4–8 位数字');
+export const SEARCH_QUERY_MAX = 64;
+
 /** 20 MB of base64 is far above any real roster (300 students ≈ 40 KB) and keeps a stray upload bounded. */
 export const MAX_UPLOAD_BASE64 = 28_000_000;
 
@@ -31,13 +35,13 @@ export const contract = {
     Empty,
     z.object({ version: z.string(), stationId: z.string(), stationName: z.string(), transport: z.enum(['electron', 'websocket']), demo: z.boolean() }),
   ),
-  'auth.login': proc('public', z.object({ pin: z.string().regex(/^\d{4,8}$/, 'PIN 为 4–8 位数字') }).strict(), z.object({ operator: Operator })),
+  'auth.login': proc('public', z.object({ pin: Pin }).strict(), z.object({ operator: Operator })),
   'auth.logout': proc('public', Empty, Ok),
   'auth.me': proc('public', Empty, z.object({ operator: Operator.nullable() })),
   'tasks.list': proc('operator', Empty, z.object({ tasks: z.array(TaskSummary) })),
   'students.search': proc(
     'operator',
-    z.object({ taskCode: TaskCode, query: z.string().trim().min(1).max(64) }).strict(),
+    z.object({ taskCode: TaskCode, query: z.string().trim().min(1).max(SEARCH_QUERY_MAX) }).strict(),
     z.object({ students: z.array(StudentSummary), truncated: z.boolean() }),
   ),
   'students.get': proc('operator', z.object({ taskCode: TaskCode, studentId: z.string().min(1).max(64) }).strict(), z.object({ student: StudentCard })),
@@ -57,7 +61,7 @@ export const contract = {
       .object({
         taskCode: TaskCode,
         fileName: z.string().min(1).max(255),
-        contentBase64: z.string().max(MAX_UPLOAD_BASE64),
+        contentBase64: z.base64().max(MAX_UPLOAD_BASE64),
       })
       .strict(),
     z.object({ report: RosterImportReport }),
@@ -73,7 +77,6 @@ export type OutputOf<N extends ProcedureName> = z.output<Contract[N]['output']>;
 /** Events pushed from main to every connected renderer. */
 export const events = {
   'orders.changed': z.object({ taskCode: TaskCode, orderId: z.string() }),
-  'session.ended': z.object({ reason: z.enum(['logout', 'idle', 'locked']) }),
 } as const;
 
 export type Events = typeof events;

@@ -55,14 +55,15 @@ export interface OrderListRow {
   rejection_reason: string | null;
 }
 
-/** Orders touched on a local calendar day; `dayStart`/`dayEnd` are ISO instants bounding it. */
+/** A day's queue: orders checked in that day, and older ones that changed that day (a review
+ * result arriving, a retake). `dayStart`/`dayEnd` are ISO instants bounding the local day. */
 export function listOrdersForDay(db: Db, taskCode: string, dayStart: string, dayEnd: string): OrderListRow[] {
-  return stmt<[string, string, string], OrderListRow>(
+  return stmt<[{ task: string; start: string; end: string }], OrderListRow>(
     db,
     `SELECT o.id, o.student_id, s.name AS student_name, s.student_no, o.status, o.sync_state, op.name AS operator_name,
        o.checked_in_at, o.captured_at, o.updated_at, o.rejection_reason
      FROM orders o JOIN students s ON s.id = o.student_id LEFT JOIN operators op ON op.id = o.operator_id
-     WHERE o.task_code = ? AND o.updated_at >= ? AND o.updated_at < ?
+     WHERE o.task_code = @task AND ((o.checked_in_at >= @start AND o.checked_in_at < @end) OR (o.updated_at >= @start AND o.updated_at < @end))
      ORDER BY o.updated_at DESC`,
-  ).all(taskCode, dayStart, dayEnd);
+  ).all({ task: taskCode, start: dayStart, end: dayEnd });
 }
