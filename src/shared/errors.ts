@@ -13,6 +13,7 @@ export const ERROR_MESSAGES = {
   ROSTER_NO_HEADER: { zh: '名单文件缺少必需的表头（姓名、身份证号等）', en: 'The roster file lacks the required header (name, ID number, …)' },
   FILE_TOO_LARGE: { zh: '文件过大', en: 'The file is too large' },
   DB_TOO_NEW: { zh: '数据库来自更新版本的软件，请升级后再打开', en: 'The database was written by a newer version of the app; upgrade before opening it' },
+  DB_CORRUPT: { zh: '数据库文件已损坏', en: 'The database file is damaged' },
   DISK_FULL: { zh: '磁盘空间不足，数据未丢失，请清理空间后重试', en: 'The disk is full; nothing was lost; free some space and retry' },
   PORT_IN_USE: { zh: '端口已被占用', en: 'The port is in use' },
   STATION_IN_USE: { zh: '该数据目录已被另一个采集站使用', en: 'Another kiosk is using this data folder' },

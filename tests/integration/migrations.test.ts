@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { migrate } from '../../src/main/db/migrate.js';
@@ -68,6 +69,19 @@ test('a database from a newer app version is refused with a clear message and le
     const check = new Database(file);
     assert.equal(check.pragma('user_version', { simple: true }), 99);
     check.close();
+  } finally {
+    tmp.cleanup();
+  }
+});
+
+test('a file that is not a database is refused with a clear message and left byte for byte as it was', () => {
+  const tmp = tempDir();
+  try {
+    const file = join(tmp.dir, 'station.sqlite');
+    const junk = Buffer.from('這不是數據庫 / this is not a database, just some bytes that happen to sit here'.repeat(80));
+    writeFileSync(file, junk);
+    assert.throws(() => openDatabase(file), (err: unknown) => err instanceof AppError && err.code === 'DB_CORRUPT' && err.zh.includes(file));
+    assert.deepEqual(readFileSync(file), junk);
   } finally {
     tmp.cleanup();
   }

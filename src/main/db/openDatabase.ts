@@ -1,6 +1,7 @@
 import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { AppError } from '../../shared/errors.js';
 import { migrate } from './migrate.js';
 import { MIGRATIONS } from './migrations/index.js';
 
@@ -10,7 +11,12 @@ export type Db = Database.Database;
  * synchronous=FULL because a photographer's accepted shot must survive a power cut. */
 export function openDatabase(file: string): Db {
   if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
-  const db = new Database(file);
+  let db: Database.Database;
+  try {
+    db = new Database(file);
+  } catch (err) {
+    throw asOpenError(err, file);
+  }
   try {
     db.pragma('journal_mode = WAL');
     db.pragma('synchronous = FULL');
@@ -20,6 +26,19 @@ export function openDatabase(file: string): Db {
     return db;
   } catch (err) {
     db.close();
-    throw err;
+    throw asOpenError(err, file);
   }
+}
+
+/** A file that is not (or no longer) a database gets words a site manager can act on; the file
+ * itself is left exactly as it is for whoever recovers it. */
+function asOpenError(err: unknown, file: string): unknown {
+  const code = (err as { code?: string }).code;
+  if (code === 'SQLITE_NOTADB' || code === 'SQLITE_CORRUPT') {
+    return new AppError('DB_CORRUPT', {
+      zh: `数据库文件已损坏或不是本软件的数据库，已原样保留：${file}。请联系技术支持，或用 --data 指定新的数据目录`,
+      en: `The database file is damaged or not ours; it was left untouched: ${file}. Contact support, or pass --data for a new data folder`,
+    });
+  }
+  return err;
 }
