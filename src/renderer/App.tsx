@@ -23,7 +23,7 @@ const HOTKEYS: Record<string, NavTarget> = { F2: 'checkin', F3: 'queue', F4: 'ta
 
 export function App() {
   const client = useRpc();
-  const { session } = useStation();
+  const { session, connection } = useStation();
   const { openCount } = useConnectionState();
   const [state, dispatch] = useReducer(sessionReducer, initialSession);
   const [bootError, setBootError] = useState<unknown>(null);
@@ -32,11 +32,9 @@ export function App() {
 
   // The service keeps one session per connection, so a new socket usually means a logged-out one;
   // say so rather than a vague "expired" when that is what happened.
-  const openCountNow = useRef(openCount);
+  // Read at the moment of the callback, not from a render that may be stale.
+  const openCountNow = useCallback(() => connection.getSnapshot().openCount, [connection]);
   const openCountAtLogin = useRef(openCount);
-  useEffect(() => {
-    openCountNow.current = openCount;
-  }, [openCount]);
 
   // Boot: who is this station, and is someone already logged in (an Electron reload keeps the session)?
   useEffect(() => {
@@ -51,7 +49,7 @@ export function App() {
     boot().then(
       (booted) => {
         if (!current) return;
-        openCountAtLogin.current = openCountNow.current;
+        openCountAtLogin.current = openCountNow();
         dispatch({ type: 'booted', ...booted });
       },
       (error: unknown) => {
@@ -72,8 +70,8 @@ export function App() {
   const endSession = useCallback((notice: LoginNotice) => dispatch({ type: 'loggedOut', notice }), []);
 
   useEffect(
-    () => session.onUnauthenticated(() => endSession(openCountNow.current !== openCountAtLogin.current ? 'reconnect' : 'expired')),
-    [session, endSession],
+    () => session.onUnauthenticated(() => endSession(openCountNow() !== openCountAtLogin.current ? 'reconnect' : 'expired')),
+    [session, endSession, openCountNow],
   );
 
   // A new socket is a new, logged-out session on the service: no need to ask it.
@@ -101,7 +99,7 @@ export function App() {
   });
 
   const onLoggedIn = async (operator: Operator) => {
-    openCountAtLogin.current = openCountNow.current;
+    openCountAtLogin.current = openCountNow();
     const task = await findRememberedTask(client);
     dispatch({ type: 'loggedIn', operator, task });
   };
