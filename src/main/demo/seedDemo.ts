@@ -36,7 +36,7 @@ export async function seedDemoOperators(ctx: AppContext): Promise<void> {
  * Idempotent: an existing demo task is left as it is. */
 export function seedDemoTask(ctx: AppContext, count = 300): void {
   // One transaction: a crash half-way must not leave a demo task with no students, which the
-  // check above would then keep forever.
+  // existing-task check in insertDemoTask would then keep forever.
   ctx.db.transaction(() => insertDemoTask(ctx, count)).immediate();
 }
 

@@ -19,7 +19,6 @@ const MIME: Record<string, string> = {
   '.ico': 'image/x-icon',
 };
 
-
 function securityHeaders(res: ServerResponse): void {
   res.setHeader('Content-Security-Policy', HEADER_CSP);
   res.setHeader('X-Content-Type-Options', 'nosniff');
