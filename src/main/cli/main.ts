@@ -1,5 +1,7 @@
 import { parseArgs } from 'node:util';
 import { installGlobalErrorHandlers } from '../app/globalErrors.js';
+import { defaultDataDir } from '../app/dataDir.js';
+import { decodeCommand } from './decodeCommand.js';
 import { startCommand } from './startCommand.js';
 
 const USAGE = `用法 / usage: campus-capture <command> [options]
@@ -10,6 +12,11 @@ const USAGE = `用法 / usage: campus-capture <command> [options]
              --no-demo     不生成演示任务 / no demo task and operators
              --no-open     不打开窗口 / do not open a window
              --no-electron 即使有 Electron 也使用网页外壳 / use the web shell even where Electron exists
+
+  decode <image...>  识别图片中的二维码 / find the QR code in images
+             --json        输出 JSON / print JSON
+             --task CODE   按本站数据核验（预约码签名、名单）/ verify against this station's store
+             --data DIR    采集站数据目录 / the station's data folder (with --task)
 `;
 
 export async function main(argv: string[]): Promise<number> {
@@ -34,6 +41,19 @@ export async function main(argv: string[]): Promise<number> {
       }
       await startCommand({ dataDir: values.data, port, demo: !values['no-demo'], open: !values['no-open'], electron: !values['no-electron'] });
       return -1; // keeps running
+    }
+    case 'decode': {
+      const { values, positionals } = parseArgs({
+        args: rest,
+        options: { json: { type: 'boolean', default: false }, task: { type: 'string' }, data: { type: 'string' } },
+        allowPositionals: true,
+        strict: true,
+      });
+      if (positionals.length === 0) {
+        process.stderr.write(`请给出至少一个图片文件 / give at least one image file\n\n${USAGE}`);
+        return 2;
+      }
+      return decodeCommand({ files: positionals, json: values.json, dataDir: values.data ?? defaultDataDir(), ...(values.task ? { taskCode: values.task } : {}) });
     }
     case undefined:
     case 'help':

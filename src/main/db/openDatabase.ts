@@ -30,6 +30,33 @@ export function openDatabase(file: string): Db {
   }
 }
 
+/** For tools that only look (the CLI): never migrates or writes, so it is safe beside a running kiosk. */
+export function openDatabaseReadOnly(file: string): Db {
+  let db: Database.Database;
+  try {
+    db = new Database(file, { readonly: true, fileMustExist: true });
+  } catch (err) {
+    if ((err as { code?: string }).code === 'SQLITE_CANTOPEN') {
+      throw new AppError('NOT_FOUND', { zh: `找不到采集站数据库：${file}`, en: `No station database at ${file}` });
+    }
+    throw asOpenError(err, file);
+  }
+  try {
+    const version = db.pragma('user_version', { simple: true }) as number;
+    if (version > MIGRATIONS.length) throw new AppError('DB_TOO_NEW');
+    if (version < MIGRATIONS.length) {
+      throw new AppError('CONFLICT', {
+        zh: '采集站数据库版本较旧，请先启动一次采集站完成升级',
+        en: 'The station database is from an older version; start the kiosk once to upgrade it',
+      });
+    }
+    return db;
+  } catch (err) {
+    db.close();
+    throw asOpenError(err, file);
+  }
+}
+
 /** A file that is not (or no longer) a database gets words a site manager can act on; the file
  * itself is left exactly as it is for whoever recovers it. */
 function asOpenError(err: unknown, file: string): unknown {

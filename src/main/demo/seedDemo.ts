@@ -7,6 +7,7 @@ import { localDateOf } from '../../shared/localDate.js';
 import { hashPin } from '../security/pinHash.js';
 import type { AppContext } from '../services/AppContext.js';
 import { storeRosterRecords } from '../roster/importRoster.js';
+import { DEMO_PUBLIC_KEY_B64, endOfLocalDaySeconds, signDemoToken } from './demoIssuer.js';
 import { generateDemoStudents } from './demoRoster.js';
 import { seededRandom } from './seededRandom.js';
 
@@ -58,7 +59,7 @@ function insertDemoTask(ctx: AppContext, count: number): void {
       slots: JSON.stringify(slots),
       spec_id: 'xuexin',
       price_cents: 2500,
-      public_key: null, // set when the central server issues the task's signing key
+      public_key: DEMO_PUBLIC_KEY_B64, // a real task's key comes from the central server
     },
     now,
   );
@@ -69,16 +70,17 @@ function insertDemoTask(ctx: AppContext, count: number): void {
     const r = rand();
     if (r < 0.15) continue; // no reservation: these students arrive with the 学信网 code or as walk-ins
     const slot = slots[Math.floor(rand() * slots.length)]!;
+    const rid = randomUUID();
     upsertReservation(
       ctx.db,
       {
-        id: randomUUID(),
+        id: rid,
         task_code: DEMO_TASK_CODE,
         student_id: studentId,
         slot_id: slot.id,
         payment_state: r < 0.9 ? '预授权' : '未支付',
         state: r > 0.97 ? 'cancelled' : 'active',
-        token: null,
+        token: signDemoToken({ rid, sid: studentId, task: DEMO_TASK_CODE, slot: slot.id, exp: endOfLocalDaySeconds(slot.date) }),
       },
       now,
     );

@@ -1,25 +1,18 @@
-import { createHash, randomUUID } from 'node:crypto';
-import { pinyin } from 'pinyin-pro';
+import { randomUUID } from 'node:crypto';
 import type { Operator, RosterImportReport, RosterProblem } from '../../shared/domain/entities.js';
 import { AppError } from '../../shared/errors.js';
-import { maskIdNumber } from '../../shared/idNumber.js';
 import { writeAudit } from '../db/queries/audit.js';
 import { findStudentIdByIdHmac, findStudentIdByStudentNo, insertStudent, updateStudentFromRoster, type StudentInsert } from '../db/queries/students.js';
 import { getTask } from '../db/queries/tasks.js';
 import { createLogger } from '../log/logger.js';
+import { featureCodeDigest, sha256Hex } from '../security/digest.js';
+import { identityColumns } from '../security/identityColumns.js';
+import { nameInitials } from './nameInitials.js';
 import type { AppContext } from '../services/AppContext.js';
 import { parseRosterRows, type RosterRecord } from './parseRosterRows.js';
 import { readRosterTable } from './readRosterTable.js';
 
 const log = createLogger('roster');
-
-export function sha256Hex(text: string): string {
-  return createHash('sha256').update(text, 'utf8').digest('hex');
-}
-
-export function nameInitials(name: string): string {
-  return pinyin(name, { pattern: 'first', toneType: 'none', type: 'array', surname: 'head' }).join('').toLowerCase();
-}
 
 function requireTask(ctx: AppContext, taskCode: string) {
   const task = getTask(ctx.db, taskCode);
@@ -86,10 +79,7 @@ export function storeRosterRecords(ctx: AppContext, taskCode: string, records: R
           name: r.name,
           name_initials: nameInitials(r.name),
           gender: r.gender,
-          id_enc: ctx.pii.encrypt(r.idNumber),
-          id_hmac: idHmac,
-          id_masked: maskIdNumber(r.idNumber),
-          id_last4: r.idNumber.slice(-4),
+          ...identityColumns(ctx.pii, r.idNumber),
           student_no: r.studentNo,
           exam_no: r.examNo,
           school_name: r.schoolName ?? task.school_name,
@@ -100,9 +90,10 @@ export function storeRosterRecords(ctx: AppContext, taskCode: string, records: R
           edu_category: r.eduCategory,
           class_name: r.className,
           xuexin_digest: r.xuexinCode ? sha256Hex(r.xuexinCode) : null,
-          feature_code_digest: r.featureCode ? sha256Hex(r.featureCode.trim().toUpperCase()) : null,
+          feature_code_digest: r.featureCode ? featureCodeDigest(r.featureCode) : null,
           admission_photo_ref: null,
           source: 'roster',
+          pending_code_enc: null,
         };
         if (existingId) {
           updateStudentFromRoster(ctx.db, existingId, row, now);

@@ -1,4 +1,9 @@
 import { AppError } from '../../shared/errors.js';
+import { correctStudent } from '../checkin/correctStudent.js';
+import { findByFeatureCode } from '../checkin/featureCodeLookup.js';
+import { registerWalkin } from '../checkin/registerWalkin.js';
+import { resolveScan } from '../checkin/resolveScan.js';
+import { scanImage } from '../checkin/scanImage.js';
 import { importRosterFile } from '../roster/importRoster.js';
 import type { Operator } from '../../shared/domain/entities.js';
 import type { AppContext, Session } from '../services/AppContext.js';
@@ -29,6 +34,14 @@ export function createHandlers(ctx: AppContext, transport: 'electron' | 'websock
     'students.search': ({ taskCode, query }) => searchStudentSummaries(ctx, taskCode, query),
     'students.get': ({ taskCode, studentId }) => ({ student: getStudentCard(ctx, taskCode, studentId) }),
     'checkin.confirm': ({ taskCode, studentId }, session) => confirmCheckin(ctx, requireOperator(session), taskCode, studentId),
+    'checkin.scan': ({ taskCode, text }) => ({ outcome: resolveScan(ctx, taskCode, text) }),
+    'checkin.scanImage': ({ taskCode, contentBase64 }) => scanImage(ctx, taskCode, Buffer.from(contentBase64, 'base64')),
+    'checkin.featureCode': ({ taskCode, idLast4, featureCode }) => ({ students: findByFeatureCode(ctx, taskCode, idLast4, featureCode) }),
+    'checkin.walkin': (input, session) => registerWalkin(ctx, requireOperator(session), input),
+    'students.correct': (input, session) => {
+      const { changed } = correctStudent(ctx, requireOperator(session), input);
+      return { student: getStudentCard(ctx, input.taskCode, input.studentId), changed };
+    },
     'orders.list': ({ taskCode, date }) => ({ orders: listOrders(ctx, taskCode, date) }),
     'roster.import': async ({ taskCode, fileName, contentBase64 }, session) => ({
       report: await importRosterFile(ctx, session.operator, taskCode, fileName, Buffer.from(contentBase64, 'base64')),

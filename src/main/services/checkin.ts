@@ -9,41 +9,43 @@ import { getReservationForStudent } from '../db/queries/reservations.js';
 import { getStudent } from '../db/queries/students.js';
 import type { AppContext } from './AppContext.js';
 
+export interface CheckinResult {
+  orderId: string;
+  status: OrderStatus;
+  alreadyCheckedIn: boolean;
+}
+
 /** Opens the student's order (已签到). Idempotent: a second confirm returns the existing order.
  * The order row and its sync job commit together, so a crash never leaves one without the other. */
-export function confirmCheckin(
-  ctx: AppContext,
-  operator: Operator,
-  taskCode: string,
-  studentId: string,
-): { orderId: string; status: OrderStatus; alreadyCheckedIn: boolean } {
-  const result = ctx.db
-    .transaction(() => {
-      const student = getStudent(ctx.db, taskCode, studentId);
-      if (!student) throw new AppError('NOT_FOUND', { zh: '名单中没有这位学生', en: 'No such student in this task' });
-      const existing = getOrderForStudent(ctx.db, taskCode, studentId);
-      if (existing) return { orderId: existing.id, status: existing.status, alreadyCheckedIn: true };
-      const now = ctx.now().toISOString();
-      const reservation = getReservationForStudent(ctx.db, studentId);
-      const orderId = randomUUID();
-      insertCheckedInOrder(
-        ctx.db,
-        {
-          id: orderId,
-          task_code: taskCode,
-          student_id: studentId,
-          reservation_id: reservation?.state === 'active' ? reservation.id : null,
-          operator_id: operator.id,
-          station_id: ctx.stationId,
-          needs_match: student.source === 'walkin' ? 1 : 0,
-        },
-        now,
-      );
-      enqueueJob(ctx.db, { id: `order:${orderId}:r1`, kind: 'order.upsert', order_id: orderId, payload: { orderId, revision: 1 } }, now);
-      writeAudit(ctx.db, { at: now, operatorId: operator.id, action: 'checkin.confirm', entity: 'order', entityId: orderId, detail: { studentId } });
-      return { orderId, status: '已签到' as const, alreadyCheckedIn: false };
-    })
-    .immediate();
+export function confirmCheckin(ctx: AppContext, operator: Operator, taskCode: string, studentId: string): CheckinResult {
+  const result = ctx.db.transaction(() => openOrderInTransaction(ctx, operator, taskCode, studentId)).immediate();
   if (!result.alreadyCheckedIn) ctx.emit('orders.changed', { taskCode, orderId: result.orderId });
   return result;
+}
+
+/** For callers that create the student in the same transaction (walk-ins); they emit the event. */
+export function openOrderInTransaction(ctx: AppContext, operator: Operator, taskCode: string, studentId: string): CheckinResult {
+  const student = getStudent(ctx.db, taskCode, studentId);
+  if (!student) throw new AppError('NOT_FOUND', { zh: '名单中没有这位学生', en: 'No such student in this task' });
+  const existing = getOrderForStudent(ctx.db, taskCode, studentId);
+  if (existing) return { orderId: existing.id, status: existing.status, alreadyCheckedIn: true };
+  const now = ctx.now().toISOString();
+  const reservation = getReservationForStudent(ctx.db, studentId);
+  const orderId = randomUUID();
+  insertCheckedInOrder(
+    ctx.db,
+    {
+      id: orderId,
+      task_code: taskCode,
+      student_id: studentId,
+      reservation_id: reservation?.state === 'active' ? reservation.id : null,
+      operator_id: operator.id,
+      station_id: ctx.stationId,
+      needs_match: student.source === 'walkin' ? 1 : 0,
+    },
+    now,
+  );
+  enqueueJob(ctx.db, { id: `order:${orderId}:r1`, kind: 'order.upsert', order_id: orderId, payload: { orderId, revision: 1 } }, now);
+  writeAudit(ctx.db, { at: now, operatorId: operator.id, action: 'checkin.confirm', entity: 'order', entityId: orderId, detail: { studentId } });
+  return { orderId, status: '已签到', alreadyCheckedIn: false };
 }

@@ -32,6 +32,8 @@ export function getStudentCard(ctx: AppContext, taskCode: string, studentId: str
     eduCategory: s.edu_category,
     className: s.class_name,
     source: s.source,
+    pendingIdentification: s.pending_code_enc !== null,
+    hasAdmissionPhoto: s.admission_photo_ref !== null,
     reservation: reservation
       ? {
           id: reservation.id,
@@ -40,6 +42,8 @@ export function getStudentCard(ctx: AppContext, taskCode: string, studentId: str
           state: reservation.state,
         }
       : null,
-    order: order ? { id: order.id, status: order.status, checkedInAt: order.checked_in_at, capturedAt: order.captured_at } : null,
+    order: order
+      ? { id: order.id, status: order.status, checkedInAt: order.checked_in_at, capturedAt: order.captured_at, atThisStation: order.station_id === ctx.stationId }
+      : null,
   };
 }

@@ -1,6 +1,6 @@
 import type { StudentSummary } from '../../shared/domain/entities.js';
 import { OrderStatus } from '../../shared/domain/status.js';
-import { searchStudents, type StudentSearchKind } from '../db/queries/students.js';
+import { searchStudents, type StudentSearchKind, type StudentSearchRow } from '../db/queries/students.js';
 import type { AppContext } from './AppContext.js';
 
 const LIMIT = 20;
@@ -21,14 +21,18 @@ export function searchStudentSummaries(ctx: AppContext, taskCode: string, query:
   const rows = searchStudents(ctx.db, taskCode, kind, q, LIMIT + 1);
   return {
     truncated: rows.length > LIMIT,
-    students: rows.slice(0, LIMIT).map((r) => ({
-      id: r.id,
-      name: r.name,
-      idMasked: r.id_masked,
-      studentNo: r.student_no,
-      department: r.department,
-      eduLevel: r.edu_level,
-      orderStatus: r.order_status === null ? null : OrderStatus.parse(r.order_status),
-    })),
+    students: rows.slice(0, LIMIT).map(toStudentSummary),
+  };
+}
+
+export function toStudentSummary(r: StudentSearchRow): StudentSummary {
+  return {
+    id: r.id,
+    name: r.name,
+    idMasked: r.id_masked,
+    studentNo: r.student_no,
+    department: r.department,
+    eduLevel: r.edu_level,
+    orderStatus: r.order_status === null ? null : OrderStatus.parse(r.order_status),
   };
 }

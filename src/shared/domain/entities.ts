@@ -63,9 +63,19 @@ export const StudentCard = z.object({
   eduCategory: z.string().nullable(),
   className: z.string().nullable(),
   source: z.enum(['roster', 'walkin']),
+  /** Registered on site from a 学信网 code nobody matched: the server will say who it is. */
+  pendingIdentification: z.boolean(),
+  hasAdmissionPhoto: z.boolean(),
   reservation: ReservationView.nullable(),
   order: z
-    .object({ id: z.string(), status: OrderStatus, checkedInAt: z.string().nullable(), capturedAt: z.string().nullable() })
+    .object({
+      id: z.string(),
+      status: OrderStatus,
+      checkedInAt: z.string().nullable(),
+      capturedAt: z.string().nullable(),
+      /** False when the order came from another station through sync. */
+      atThisStation: z.boolean(),
+    })
     .nullable(),
 });
 export type StudentCard = z.infer<typeof StudentCard>;

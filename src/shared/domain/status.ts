@@ -8,6 +8,12 @@ export const ORDER_STATUSES = [...LOCAL_STATUSES, ...BUSINESS_STATUSES] as const
 export const OrderStatus = z.enum(ORDER_STATUSES);
 export type OrderStatus = z.infer<typeof OrderStatus>;
 
+/** A photo exists and was accepted; 被驳回 is not here because a rejected student comes back for a retake. */
+export const CAPTURED_STATUSES: readonly OrderStatus[] = ['已采集', '待审核', '待制作', '已完成'];
+export function isCaptured(status: OrderStatus): boolean {
+  return CAPTURED_STATUSES.includes(status);
+}
+
 /** Sync state is its own column and never mixed into the business status. */
 export const SYNC_STATES = ['pending', 'synced', 'failed'] as const;
 export const SyncState = z.enum(SYNC_STATES);

@@ -1,6 +1,9 @@
 import { z } from 'zod';
 import { Operator, OrderRow, RosterImportReport, StudentCard, StudentSummary, TaskCode, TaskSummary } from '../domain/entities.js';
 import { OrderStatus } from '../domain/status.js';
+import { CodeKindSchema } from '../checkin/codeKind.js';
+import { ScanOutcome, ScanSource } from '../checkin/scanOutcome.js';
+import { CorrectionInput, WalkinInput } from '../checkin/studentEdits.js';
 
 /** Who may call a procedure: anyone on the transport, any logged-in operator, or a site manager only. */
 export type Access = 'public' | 'operator' | 'manager';
@@ -21,6 +24,11 @@ const Ok = z.object({ ok: z.literal(true) });
 /** Operator PINs: 4–8 digits. The login screen checks the same schema before sending. */
 export const Pin = z.string().regex(/^\d{4,8}$/, 'PIN 为 4–8 位数字');
 export const SEARCH_QUERY_MAX = 64;
+
+/** Longer than any QR payload a phone can show; a keyboard-wedge burst is cut here too. */
+export const SCAN_TEXT_MAX = 4096;
+/** A saved 采集码 PNG is ~50 KB and a phone screenshot a few MB; 12 MB of image is plenty. */
+export const MAX_IMAGE_BASE64 = 16_000_000;
 
 /** 20 MB of base64 is far above any real roster (300 students ≈ 40 KB) and keeps a stray upload bounded. */
 export const MAX_UPLOAD_BASE64 = 28_000_000;
@@ -50,6 +58,35 @@ export const contract = {
     z.object({ taskCode: TaskCode, studentId: z.string().min(1).max(64) }).strict(),
     z.object({ orderId: z.string(), status: OrderStatus, alreadyCheckedIn: z.boolean() }),
   ),
+  'checkin.scan': proc(
+    'operator',
+    z.object({ taskCode: TaskCode, text: z.string().min(1).max(SCAN_TEXT_MAX), source: ScanSource }).strict(),
+    z.object({ outcome: ScanOutcome }),
+  ),
+  'checkin.scanImage': proc(
+    'operator',
+    z.object({ taskCode: TaskCode, fileName: z.string().min(1).max(255), contentBase64: z.base64().max(MAX_IMAGE_BASE64) }).strict(),
+    z.object({
+      found: z.boolean(),
+      kind: CodeKindSchema.nullable(),
+      outcome: ScanOutcome.nullable(),
+      /** Only for an unmatched 学信网 code: the renderer needs it to register the student as 待识别. */
+      pendingCode: z.string().nullable(),
+    }),
+  ),
+  'checkin.featureCode': proc(
+    'operator',
+    z
+      .object({
+        taskCode: TaskCode,
+        idLast4: z.string().trim().regex(/^\d{3}[\dXx]$/, '身份证后四位：3 位数字加 1 位数字或 X'),
+        featureCode: z.string().trim().regex(/^[A-Za-z0-9]{6}$/, '特征码为 6 位字母或数字'),
+      })
+      .strict(),
+    z.object({ students: z.array(StudentSummary) }),
+  ),
+  'checkin.walkin': proc('operator', WalkinInput, z.object({ studentId: z.string(), orderId: z.string() })),
+  'students.correct': proc('operator', CorrectionInput, z.object({ student: StudentCard, changed: z.array(z.string()) })),
   'orders.list': proc(
     'operator',
     z.object({ taskCode: TaskCode, date: z.string().regex(/^\d{4}-\d{2}-\d{2}$/).optional() }).strict(),

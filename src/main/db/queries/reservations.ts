@@ -29,3 +29,7 @@ export function getReservationForStudent(db: Db, studentId: string): Reservation
      ORDER BY CASE state WHEN 'active' THEN 0 WHEN 'used' THEN 1 ELSE 2 END, updated_at DESC LIMIT 1`,
   ).get(studentId);
 }
+
+export function getReservation(db: Db, id: string): ReservationRow | undefined {
+  return stmt<[string], ReservationRow>(db, 'SELECT id, task_code, student_id, slot_id, payment_state, state, token FROM reservations WHERE id = ?').get(id);
+}

@@ -24,6 +24,8 @@ export interface StudentRow {
   feature_code_digest: string | null;
   admission_photo_ref: string | null;
   source: 'roster' | 'walkin';
+  /** A 学信网 code that matched nobody, sealed, for the server to resolve. */
+  pending_code_enc: string | null;
 }
 
 export type StudentInsert = StudentRow;
@@ -31,7 +33,7 @@ export type StudentInsert = StudentRow;
 const COLUMNS = [
   'id', 'task_code', 'name', 'name_initials', 'gender', 'id_enc', 'id_hmac', 'id_masked', 'id_last4', 'student_no', 'exam_no',
   'school_name', 'school_code', 'department', 'major', 'edu_level', 'edu_category', 'class_name', 'xuexin_digest',
-  'feature_code_digest', 'admission_photo_ref', 'source',
+  'feature_code_digest', 'admission_photo_ref', 'source', 'pending_code_enc',
 ] as const;
 
 /** Roster columns a re-import may refresh; identity (id, task, ID number) and digests stay. */
@@ -108,4 +110,30 @@ function escapeLike(s: string): string {
 
 export function findStudentIdByStudentNo(db: Db, taskCode: string, studentNo: string): string | undefined {
   return stmt<[string, string], { id: string }>(db, 'SELECT id FROM students WHERE task_code = ? AND student_no = ? LIMIT 1').get(taskCode, studentNo)?.id;
+}
+
+export function findStudentIdByXuexinDigest(db: Db, taskCode: string, digest: string): string | undefined {
+  return stmt<[string, string], { id: string }>(db, 'SELECT id FROM students WHERE task_code = ? AND xuexin_digest = ? LIMIT 1').get(taskCode, digest)?.id;
+}
+
+/** The mini-program's manual path: ID last 4 narrows by index, the 特征码 digest decides. */
+export function findStudentsByFeatureCode(db: Db, taskCode: string, last4: string, digest: string): StudentSearchRow[] {
+  return stmt<[{ task: string; last4: string; digest: string }], StudentSearchRow>(
+    db,
+    SEARCH_SELECT + 's.id_last4 = @last4 AND s.feature_code_digest = @digest ORDER BY s.name LIMIT 10',
+  ).all({ task: taskCode, last4, digest });
+}
+
+/** Fields a photographer may correct on site (with a reason, audited by the caller). */
+export const CORRECTABLE_COLUMNS = [
+  'name', 'name_initials', 'gender', 'id_enc', 'id_hmac', 'id_masked', 'id_last4', 'student_no', 'exam_no', 'department', 'major',
+  'edu_level', 'edu_category', 'class_name',
+] as const;
+export type CorrectableColumn = (typeof CORRECTABLE_COLUMNS)[number];
+
+export function updateStudentColumns(db: Db, id: string, values: Partial<Pick<StudentRow, CorrectableColumn>>, now: string): void {
+  const cols = CORRECTABLE_COLUMNS.filter((c) => c in values);
+  if (cols.length === 0) return;
+  // Column names come from the fixed list above, never from the caller's keys.
+  stmt(db, `UPDATE students SET ${cols.map((c) => `${c} = @${c}`).join(', ')}, updated_at = @now WHERE id = @id`).run({ ...values, id, now });
 }

@@ -1,0 +1,13 @@
+import type { Migration } from './types.js';
+
+/** Check-in paths beyond the roster: a 学信网 code that matched nobody is kept (encrypted) on the
+ * walk-in student created for it, so the server can resolve who it was. Reservations are looked up by
+ * the token's rid, which is the primary key already; the feature-code path narrows by last 4 first. */
+export const m0002CheckinIdentification: Migration = {
+  version: 2,
+  name: 'checkin-identification',
+  up: `
+ALTER TABLE students ADD COLUMN pending_code_enc TEXT;
+CREATE INDEX students_task_feature ON students(task_code, id_last4, feature_code_digest) WHERE feature_code_digest IS NOT NULL;
+`,
+};

@@ -1,0 +1,198 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { newSigningKey, signReservationToken } from '../../src/shared/checkin/reservationToken.js';
+import type { ScanOutcome } from '../../src/shared/checkin/scanOutcome.js';
+import { listAudit } from '../../src/main/db/queries/audit.js';
+import { listJobsForOrder } from '../../src/main/db/queries/outbox.js';
+import { signDemoToken } from '../../src/main/demo/demoIssuer.js';
+import { generateDemoStudents } from '../../src/main/demo/demoRoster.js';
+import { DEMO_TASK_CODE } from '../../src/main/demo/seedDemo.js';
+import type { Session } from '../../src/main/services/AppContext.js';
+import { tempApp } from '../helpers/tempApp.js';
+
+interface ReservationFixture {
+  id: string;
+  student_id: string;
+  token: string;
+  slot_id: string;
+}
+
+describe('check-in paths on the demo task (real store, real router)', () => {
+  let app: Awaited<ReturnType<typeof tempApp>>;
+  let s: Session;
+  const roster = generateDemoStudents(300);
+  const reservation = (state: 'active' | 'cancelled', offset = 0): ReservationFixture =>
+    app.ctx.db
+      .prepare(`SELECT id, student_id, token, slot_id FROM reservations WHERE state = ? ORDER BY id LIMIT 1 OFFSET ?`)
+      .get(state, offset) as ReservationFixture;
+  const scan = async (text: string): Promise<ScanOutcome> => (await app.call(s, 'checkin.scan', { taskCode: DEMO_TASK_CODE, text, source: 'scanner' })).outcome;
+  const refusal = async (text: string) => {
+    const o = await scan(text);
+    assert.equal(o.kind, 'refused', JSON.stringify(o));
+    return o as Extract<ScanOutcome, { kind: 'refused' }>;
+  };
+
+  before(async () => {
+    app = await tempApp({ demo: true });
+    s = await app.loggedIn();
+  });
+  after(() => app.close());
+
+  test('a reservation QR from the demo issuer identifies its student, whitespace from a scanner ignored', async () => {
+    const r = reservation('active');
+    assert.deepEqual(await scan(`${r.token}\r\n`), { kind: 'student', via: 'reservation', studentId: r.student_id });
+  });
+
+  test('each failing reservation code has its own reason and words in both languages', async () => {
+    const r = reservation('active', 1);
+    const payload = { rid: r.id, sid: r.student_id, task: DEMO_TASK_CODE, slot: r.slot_id, exp: Math.floor(Date.now() / 1000) + 3600 };
+
+    const forged = await refusal(signReservationToken(payload, newSigningKey()));
+    assert.equal(forged.reason, 'bad_signature');
+    assert.match(forged.zh, /伪造|篡改/);
+    assert.match(forged.en, /forged/);
+
+    const flipped = r.token.slice(0, 20) + (r.token[20] === 'A' ? 'B' : 'A') + r.token.slice(21);
+    assert.ok(['bad_signature', 'malformed'].includes((await refusal(flipped)).reason));
+    assert.equal((await refusal(r.token.slice(0, -10))).reason, 'malformed');
+
+    const expired = await refusal(signDemoToken({ ...payload, exp: 1_600_000_000 }));
+    assert.equal(expired.reason, 'expired');
+    assert.match(expired.zh, /过期.*2020-09-1[34]/);
+
+    const other = await refusal(signDemoToken({ ...payload, task: 'OTHER2026' }));
+    assert.equal(other.reason, 'other_task');
+    assert.match(other.zh, /OTHER2026/);
+
+    assert.equal((await refusal(signDemoToken({ ...payload, sid: 'nobody-here' }))).reason, 'unknown_reservation');
+    // The reservation row names someone else than the token: do not guess.
+    assert.equal((await refusal(signDemoToken({ ...payload, sid: reservation('active', 2).student_id }))).reason, 'unknown_reservation');
+
+    const cancelled = reservation('cancelled');
+    const c = await refusal(cancelled.token);
+    assert.equal(c.reason, 'cancelled');
+    assert.equal(c.studentId, cancelled.student_id, 'the card is one click away');
+
+    const reasons = new Set([forged, expired, other, c].map((o) => o.zh));
+    assert.equal(reasons.size, 4, 'distinct messages');
+  });
+
+  test('a student already photographed is not sent to capture again by a code', async () => {
+    const r = reservation('active', 3);
+    const { orderId } = await app.call(s, 'checkin.confirm', { taskCode: DEMO_TASK_CODE, studentId: r.student_id });
+    assert.equal((await scan(r.token)).kind, 'student', 'checked in but not yet photographed: still fine');
+    app.ctx.db.prepare(`UPDATE orders SET status = '已采集', captured_at = ? WHERE id = ?`).run(new Date().toISOString(), orderId);
+    const o = await refusal(r.token);
+    assert.equal(o.reason, 'already_captured');
+    assert.equal(o.studentId, r.student_id);
+    // A rejected photo comes back for a retake: the code works again.
+    app.ctx.db.prepare(`UPDATE orders SET status = '被驳回' WHERE id = ?`).run(orderId);
+    assert.equal((await scan(r.token)).kind, 'student');
+  });
+
+  test('a task without its public key cannot verify anything and says so', async () => {
+    const r = reservation('active', 4);
+    const key = app.ctx.db.prepare('SELECT public_key FROM tasks WHERE code = ?').pluck().get(DEMO_TASK_CODE);
+    app.ctx.db.prepare('UPDATE tasks SET public_key = NULL WHERE code = ?').run(DEMO_TASK_CODE);
+    try {
+      assert.equal((await refusal(r.token)).reason, 'no_task_key');
+    } finally {
+      app.ctx.db.prepare('UPDATE tasks SET public_key = ? WHERE code = ?').run(key, DEMO_TASK_CODE);
+    }
+  });
+
+  test('学信网 codes are matched by digest; an unknown one offers 待识别; other text is unrecognised', async () => {
+    const student = roster[10]!;
+    const o = await scan(student.xuexinCode);
+    assert.equal(o.kind, 'student');
+    const card = await app.call(s, 'students.get', { taskCode: DEMO_TASK_CODE, studentId: (o as { studentId: string }).studentId });
+    assert.equal(card.student.name, student.name);
+    const unknown = await scan('Z'.repeat(20) + student.xuexinCode.slice(20));
+    assert.equal(unknown.kind, 'unmatched_xuexin');
+    assert.equal((await refusal('hello')).reason, 'unrecognized');
+    assert.equal((await refusal('https://weixin.qq.com/some/long/link')).reason, 'unrecognized');
+  });
+
+  test('task code + ID last 4 + 特征码 finds the student, case-insensitively; a wrong code finds nobody', async () => {
+    const student = roster[20]!;
+    const last4 = student.idNumber.slice(-4);
+    const found = await app.call(s, 'checkin.featureCode', { taskCode: DEMO_TASK_CODE, idLast4: last4.toLowerCase(), featureCode: student.featureCode.toLowerCase() });
+    assert.deepEqual(found.students.map((x) => x.name), [student.name]);
+    const wrong = student.featureCode.slice(0, 5) + (student.featureCode[5] === 'A' ? 'B' : 'A');
+    assert.equal((await app.call(s, 'checkin.featureCode', { taskCode: DEMO_TASK_CODE, idLast4: last4, featureCode: wrong })).students.length, 0);
+    const bad = await app.raw('checkin.featureCode', { taskCode: DEMO_TASK_CODE, idLast4: '12', featureCode: 'abc' }, s);
+    assert.ok(!bad.ok && bad.error.code === 'BAD_INPUT' && bad.error.details!.length === 2);
+  });
+
+  test('an unmatched 学信网 code registered as 待识别 keeps the code sealed, marks the order for matching, and is found next time', async () => {
+    const code = 'W'.repeat(30) + 'pending-code-for-the-server';
+    const { studentId, orderId } = await app.call(s, 'checkin.walkin', {
+      taskCode: DEMO_TASK_CODE,
+      student: { name: '待识别', gender: null, idNumber: null, studentNo: null, examNo: null, department: null, major: null, eduLevel: null, eduCategory: null, className: null },
+      reason: 'pending_identification',
+      pendingCode: code,
+    });
+    const row = app.ctx.db.prepare('SELECT source, pending_code_enc, school_name FROM students WHERE id = ?').get(studentId) as { source: string; pending_code_enc: string; school_name: string };
+    assert.equal(row.source, 'walkin');
+    assert.equal(row.school_name, '示范大学');
+    assert.ok(!row.pending_code_enc.includes('pending-code'), 'sealed at rest');
+    assert.equal(app.ctx.pii.decrypt(row.pending_code_enc), code);
+    const order = app.ctx.db.prepare('SELECT needs_match, status FROM orders WHERE id = ?').get(orderId) as { needs_match: number; status: string };
+    assert.deepEqual({ ...order }, { needs_match: 1, status: '已签到' });
+    assert.equal(listJobsForOrder(app.ctx.db, orderId).length, 1);
+    const audit = listAudit(app.ctx.db).find((a) => a.action === 'walkin.register' && a.entity_id === studentId);
+    assert.ok(audit && audit.operator_id === 'op-photo-1');
+    assert.deepEqual(await scan(code), { kind: 'student', via: 'xuexin', studentId });
+    const card = await app.call(s, 'students.get', { taskCode: DEMO_TASK_CODE, studentId });
+    assert.equal(card.student.pendingIdentification, true);
+    assert.equal(card.student.order?.atThisStation, true);
+  });
+
+  test('a walk-in with an ID number already on the roster is refused; a bad ID number is told by field', async () => {
+    const base = { gender: null, studentNo: null, examNo: null, department: null, major: null, eduLevel: null, eduCategory: null, className: null };
+    const dup = await app.raw('checkin.walkin', { taskCode: DEMO_TASK_CODE, student: { ...base, name: '某某', idNumber: roster[30]!.idNumber }, reason: 'no_reservation' }, s);
+    assert.ok(!dup.ok && dup.error.code === 'CONFLICT' && dup.error.zh.includes(roster[30]!.name));
+    const bad = await app.raw('checkin.walkin', { taskCode: DEMO_TASK_CODE, student: { ...base, name: '某某', idNumber: '110101199003071234' }, reason: 'no_reservation' }, s);
+    assert.ok(!bad.ok && bad.error.code === 'BAD_INPUT' && bad.error.details!.some((d) => d.includes('校验位')));
+    const ok = await app.call(s, 'checkin.walkin', { taskCode: DEMO_TASK_CODE, student: { ...base, name: '无证学生', idNumber: '', studentNo: ' 2026999 ' }, reason: 'no_id_card', note: '身份证遗失' });
+    const card = await app.call(s, 'students.get', { taskCode: DEMO_TASK_CODE, studentId: ok.studentId });
+    assert.equal(card.student.idMasked, null, 'blank means unknown, not an empty string');
+    assert.equal(card.student.studentNo, '2026999');
+    assert.equal(card.student.source, 'walkin');
+  });
+
+  test('a correction changes only what was asked, is audited from → to with the ID masked, and is searchable at once', async () => {
+    const student = roster[40]!;
+    const [hit] = (await app.call(s, 'students.search', { taskCode: DEMO_TASK_CODE, query: student.idNumber.slice(-4) })).students.filter((x) => x.name === student.name);
+    assert.ok(hit);
+    const newId = roster[40]!.idNumber.slice(0, 14) === '11010119900307' ? '' : '11010519491231002X';
+    const r = await app.call(s, 'students.correct', {
+      taskCode: DEMO_TASK_CODE,
+      studentId: hit.id,
+      changes: { name: '欧阳修远', studentNo: 'C-2026-001', idNumber: newId, major: student.major },
+      reason: '学生本人核对身份证后更正',
+    });
+    assert.deepEqual(new Set(r.changed), new Set(['name', 'studentNo', 'idNumber']), 'an unchanged major is not a change');
+    assert.equal(r.student.name, '欧阳修远');
+    assert.equal(r.student.idMasked, '1101**********002X');
+    const byInitials = await app.call(s, 'students.search', { taskCode: DEMO_TASK_CODE, query: 'oyxy' });
+    assert.ok(byInitials.students.some((x) => x.id === hit.id));
+    const audit = listAudit(app.ctx.db).find((a) => a.action === 'student.correct' && a.entity_id === hit.id)!;
+    assert.equal(audit.reason, '学生本人核对身份证后更正');
+    const detail = JSON.parse(audit.detail!) as { changes: Record<string, { from: unknown; to: unknown }> };
+    assert.deepEqual(detail.changes.name, { from: student.name, to: '欧阳修远' });
+    assert.deepEqual(detail.changes.idNumber, { from: hit.idMasked, to: '1101**********002X' });
+    assert.ok(!audit.detail!.includes(student.idNumber) && !audit.detail!.includes('11010519491231002X'), 'no plain ID number in the audit log');
+    const job = app.ctx.db.prepare(`SELECT payload FROM outbox_jobs WHERE kind = 'student.correction'`).pluck().get() as string;
+    assert.deepEqual(JSON.parse(job).studentId, hit.id);
+
+    const same = await app.raw('students.correct', { taskCode: DEMO_TASK_CODE, studentId: hit.id, changes: { name: '欧阳修远' }, reason: '再次更正' }, s);
+    assert.ok(!same.ok && same.error.code === 'BAD_INPUT');
+    const noReason = await app.raw('students.correct', { taskCode: DEMO_TASK_CODE, studentId: hit.id, changes: { name: '某' }, reason: ' ' }, s);
+    assert.ok(!noReason.ok && noReason.error.code === 'BAD_INPUT');
+    const other = roster[41]!;
+    const [otherHit] = (await app.call(s, 'students.search', { taskCode: DEMO_TASK_CODE, query: other.name })).students;
+    const taken = await app.raw('students.correct', { taskCode: DEMO_TASK_CODE, studentId: otherHit!.id, changes: { studentNo: 'C-2026-001' }, reason: '录入错误' }, s);
+    assert.ok(!taken.ok && taken.error.code === 'CONFLICT');
+  });
+});
