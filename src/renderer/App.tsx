@@ -1,14 +1,17 @@
 import { useCallback, useEffect, useReducer, useRef, useState } from 'react';
+import type { ScanOutcome, ScanSource } from '../shared/checkin/scanOutcome';
 import type { Operator, StudentCard, TaskSummary } from '../shared/domain/entities';
 import { missingCaseError } from '../shared/errors';
 import { ConnectionBanner } from './components/ConnectionBanner';
 import { TopBar, type NavTarget } from './components/TopBar';
 import { useConnectionState } from './hooks/useConnectionState';
 import { useRpc } from './hooks/useRpc';
+import { useScannerWedge } from './hooks/useScannerWedge';
 import { useStation } from './hooks/useStation';
 import { useWindowKeydown } from './hooks/useWindowKeydown';
 import { findRememberedTask } from './navigation/findRememberedTask';
 import { rememberTask } from './navigation/rememberedTask';
+import { screenForScan } from './navigation/scanOutcomeScreen';
 import type { CheckinOutcome, LoginNotice, Screen } from './navigation/screens';
 import { initialSession, sessionReducer } from './navigation/sessionState';
 import { BootScreen } from './screens/BootScreen';
@@ -18,6 +21,7 @@ import { LoginScreen } from './screens/LoginScreen';
 import { QueueScreen } from './screens/QueueScreen';
 import { StudentCardScreen } from './screens/StudentCardScreen';
 import { TaskSelectScreen } from './screens/TaskSelectScreen';
+import { WalkinScreen } from './screens/WalkinScreen';
 
 const HOTKEYS: Record<string, NavTarget> = { F2: 'checkin', F3: 'queue', F4: 'tasks' };
 
@@ -98,6 +102,23 @@ export function App() {
     if (loggedIn) goTo(target);
   });
 
+  const currentTask = state.phase === 'ready' ? state.task : null;
+  const currentScreen = state.phase === 'ready' ? state.screen.name : 'login';
+  const showScanOutcome = useCallback((outcome: ScanOutcome, text: string | null) => navigate(screenForScan(outcome, text)), [navigate]);
+  const scanText = useCallback(
+    (text: string, source: ScanSource) => {
+      if (!currentTask) return;
+      client.call('checkin.scan', { taskCode: currentTask.code, text, source }).then(
+        ({ outcome }) => showScanOutcome(outcome, text),
+        (error: unknown) => navigate({ name: 'checkin', query: '', notice: { kind: 'error', error } }),
+      );
+    },
+    [client, currentTask, navigate, showScanOutcome],
+  );
+  // The scanner works on the screens where a next student may walk up; not while a form is being
+  // filled in (walk-in) or before a task is chosen.
+  useScannerWedge((text) => scanText(text, 'scanner'), loggedIn && currentTask !== null && ['checkin', 'student', 'queue'].includes(currentScreen));
+
   const onLoggedIn = async (operator: Operator) => {
     openCountAtLogin.current = openCountNow();
     const task = await findRememberedTask(client);
@@ -154,9 +175,25 @@ export function App() {
       case 'checkin':
         return (
           <CheckinScreen
+            key={screen.notice ? 'notice' : 'plain'}
             task={task}
             initialQuery={screen.query}
+            notice={screen.notice ?? null}
             onOpenStudent={(studentId, query) => navigate({ name: 'student', studentId, returnTo: { name: 'checkin', query } })}
+            onScanText={scanText}
+            onScanOutcome={showScanOutcome}
+            onNoCode={() => navigate({ name: 'checkin', query: '', notice: { kind: 'noCode' } })}
+            onDismissNotice={() => navigate({ name: 'checkin', query: '' })}
+            onWalkin={(pendingCode) => navigate({ name: 'walkin', pendingCode })}
+          />
+        );
+      case 'walkin':
+        return (
+          <WalkinScreen
+            task={task}
+            pendingCode={screen.pendingCode}
+            onCancel={() => navigate({ name: 'checkin', query: '' })}
+            onCheckedIn={(studentId, studentName, outcome) => navigate({ name: 'capture', studentId, studentName, outcome })}
           />
         );
       case 'student':

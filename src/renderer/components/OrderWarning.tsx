@@ -16,7 +16,7 @@ function warningFor(order: Order): { key: ParseKeys; values: Record<string, stri
     case '采集中':
       return { key: 'student.warnCapturing', values: {} };
     default:
-      return { key: 'student.warnCaptured', values: {} };
+      return { key: order.atThisStation ? 'student.warnCaptured' : 'student.warnCapturedElsewhere', values: {} };
   }
 }
 

@@ -2,7 +2,7 @@ import { useRef, useState, type ChangeEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { RosterImportReport, TaskSummary } from '../../shared/domain/entities';
 import { MAX_UPLOAD_BASE64 } from '../../shared/rpc/contract';
-import { base64LengthOf, bytesToBase64 } from '../format/base64';
+import { base64LengthOf, readFileAsBase64 } from '../format/readFileAsBase64';
 import { LocalError } from '../format/describeError';
 import { useRpc } from '../hooks/useRpc';
 import { ErrorMessage } from './ErrorMessage';
@@ -15,16 +15,6 @@ interface Props {
 }
 
 type Phase = 'idle' | 'reading' | 'importing';
-
-async function readAsBase64(file: File): Promise<string> {
-  let buffer: ArrayBuffer;
-  try {
-    buffer = await file.arrayBuffer();
-  } catch {
-    throw new LocalError('errors.fileUnreadable');
-  }
-  return bytesToBase64(new Uint8Array(buffer));
-}
 
 /** Site managers only: the service enforces it too; hiding it just keeps photographers' screens simple. */
 export function RosterImportPanel({ tasks, defaultTaskCode, onImported }: Props) {
@@ -48,7 +38,7 @@ export function RosterImportPanel({ tasks, defaultTaskCode, onImported }: Props)
     try {
       if (base64LengthOf(file.size) > MAX_UPLOAD_BASE64) throw new LocalError('errors.fileTooLarge');
       setPhase('reading');
-      const contentBase64 = await readAsBase64(file);
+      const contentBase64 = await readFileAsBase64(file);
       setPhase('importing');
       const { report } = await client.call('roster.import', { taskCode: target, fileName: file.name, contentBase64 });
       setResult({ fileName: file.name, report });

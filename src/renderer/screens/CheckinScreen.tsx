@@ -1,11 +1,17 @@
-import { useEffect, useState, type KeyboardEvent } from 'react';
+import { useEffect, useRef, useState, type KeyboardEvent } from 'react';
 import { useTranslation } from 'react-i18next';
+import type { ScanOutcome, ScanSource } from '../../shared/checkin/scanOutcome';
 import type { StudentSummary, TaskSummary } from '../../shared/domain/entities';
+import { CameraScanPanel } from '../components/CameraScanPanel';
 import { ErrorMessage } from '../components/ErrorMessage';
+import { FeatureCodePanel } from '../components/FeatureCodePanel';
+import { ImageScanButton } from '../components/ImageScanButton';
+import { ScanNoticePanel } from '../components/ScanNoticePanel';
 import { SearchResultRow } from '../components/SearchResultRow';
 import { useDebouncedValue } from '../hooks/useDebouncedValue';
 import { useRpc } from '../hooks/useRpc';
 import { SEARCH_QUERY_MAX } from '../../shared/rpc/contract';
+import type { ScanNotice } from '../navigation/screens';
 
 const DEBOUNCE_MS = 150;
 /** The contract caps a query at 64 characters. */
@@ -13,7 +19,13 @@ const DEBOUNCE_MS = 150;
 interface Props {
   task: TaskSummary;
   initialQuery: string;
+  notice: ScanNotice | null;
   onOpenStudent: (studentId: string, query: string) => void;
+  onScanText: (text: string, source: ScanSource) => void;
+  onScanOutcome: (outcome: ScanOutcome, pendingCode: string | null) => void;
+  onNoCode: () => void;
+  onDismissNotice: () => void;
+  onWalkin: (pendingCode: string | null) => void;
 }
 
 interface SearchResult {
@@ -22,8 +34,10 @@ interface SearchResult {
   truncated: boolean;
 }
 
-export function CheckinScreen({ task, initialQuery, onOpenStudent }: Props) {
+export function CheckinScreen({ task, initialQuery, notice, onOpenStudent, onScanText, onScanOutcome, onNoCode, onDismissNotice, onWalkin }: Props) {
   const { t } = useTranslation();
+  const searchField = useRef<HTMLInputElement>(null);
+  const [featureOpen, setFeatureOpen] = useState(false);
   const client = useRpc();
   const [query, setQuery] = useState(initialQuery);
   const [result, setResult] = useState<SearchResult | null>(null);
@@ -106,14 +120,40 @@ export function CheckinScreen({ task, initialQuery, onOpenStudent }: Props) {
         </h1>
         <p className="muted">{t('checkin.hint')}</p>
       </div>
+      {notice && (
+        <ScanNoticePanel
+          notice={notice}
+          onOpenStudent={(id) => onOpenStudent(id, '')}
+          onSearchByHand={() => {
+            onDismissNotice();
+            searchField.current?.focus();
+          }}
+          onRegisterPending={(code) => onWalkin(code)}
+          onDismiss={onDismissNotice}
+        />
+      )}
+      <div className="checkin-tools">
+        <CameraScanPanel onCode={(text) => onScanText(text, 'camera')} />
+        <div className="checkin-tool-buttons">
+          <ImageScanButton task={task} onOutcome={onScanOutcome} onNoCode={onNoCode} />
+          <button type="button" className="button button-secondary" onClick={() => setFeatureOpen((v) => !v)} aria-expanded={featureOpen} data-testid="feature-code-toggle">
+            {t('featureCode.button')}
+          </button>
+          <button type="button" className="button button-secondary" onClick={() => onWalkin(null)} data-testid="walkin-button">
+            {t('walkin.button')}
+          </button>
+        </div>
+      </div>
+      {featureOpen && <FeatureCodePanel task={task} onOpenStudent={(id) => onOpenStudent(id, query)} />}
       <label htmlFor="student-search" className="visually-hidden">
         {t('checkin.searchLabel')}
       </label>
       <input
+        ref={searchField}
         id="student-search"
         className="search-input"
         type="search"
-        autoFocus
+        autoFocus={!featureOpen}
         autoComplete="off"
         spellCheck={false}
         maxLength={SEARCH_QUERY_MAX}

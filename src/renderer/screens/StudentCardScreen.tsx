@@ -1,6 +1,7 @@
 import { useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { StudentCard, TaskSummary } from '../../shared/domain/entities';
+import { CorrectionForm } from '../components/CorrectionForm';
 import { ErrorMessage } from '../components/ErrorMessage';
 import { Fact } from '../components/Fact';
 import { OrderStatusBadge } from '../components/OrderStatusBadge';
@@ -30,6 +31,8 @@ export function StudentCardScreen({ task, studentId, onBack, onCheckedIn }: Prop
   const card = useLoader(() => client.call('students.get', { taskCode: task.code, studentId }).then((r) => r.student), [client, task.code, studentId]);
   const [confirming, setConfirming] = useState(false);
   const [confirmError, setConfirmError] = useState<unknown>(null);
+  const [correcting, setCorrecting] = useState(false);
+  const [corrected, setCorrected] = useState<string[] | null>(null);
   const student = card.data;
   // The operator may leave (Esc, F2, F3) while the check-in is on its way; its answer must not
   // pull them back to the capture screen.
@@ -56,7 +59,7 @@ export function StudentCardScreen({ task, studentId, onBack, onCheckedIn }: Prop
   };
 
   useWindowKeydown((event) => {
-    if (event.defaultPrevented) return;
+    if (event.defaultPrevented || correcting) return;
     if (event.key === 'Escape') {
       event.preventDefault();
       onBack();
@@ -74,7 +77,21 @@ export function StudentCardScreen({ task, studentId, onBack, onCheckedIn }: Prop
       {student && (
         <>
           {student.order && <OrderWarning order={student.order} />}
+          {student.pendingIdentification && (
+            <p className="message message-info" data-testid="student-pending">
+              {t('student.pending')}
+            </p>
+          )}
+          {corrected && (
+            <p className="message message-info" data-testid="correction-saved">
+              {t('correction.saved', { fields: corrected.map((f) => t(`rosterField.${f}` as 'rosterField.name')).join('、') })}
+            </p>
+          )}
           <div className="student-identity">
+            <div className="admission-photo" data-testid="admission-photo">
+              {/* The roster's admission photo arrives with the face-comparison work; until then say plainly there is none. */}
+              <span className="muted">{student.hasAdmissionPhoto ? t('student.admissionPhoto') : t('student.noAdmissionPhoto')}</span>
+            </div>
             <h1 className="student-name">
               <span data-testid="student-name">{student.name}</span>
               {student.gender && <span className="student-gender">{t(`gender.${student.gender}`)}</span>}
@@ -101,6 +118,17 @@ export function StudentCardScreen({ task, studentId, onBack, onCheckedIn }: Prop
             </Fact>
             <Fact label={t('fields.source')}>{student.source === 'walkin' ? t('student.walkin') : t('student.roster')}</Fact>
           </dl>
+          {correcting && (
+            <CorrectionForm
+              student={student}
+              onCancel={() => setCorrecting(false)}
+              onSaved={(_updated, changed) => {
+                setCorrecting(false);
+                setCorrected(changed);
+                card.reload();
+              }}
+            />
+          )}
         </>
       )}
       {confirmError !== null && <ErrorMessage error={confirmError} testId="checkin-error" />}
@@ -108,6 +136,11 @@ export function StudentCardScreen({ task, studentId, onBack, onCheckedIn }: Prop
         {student && (
           <button type="button" className="button button-primary button-large" autoFocus onClick={() => void confirm()} disabled={confirming} data-testid="checkin-confirm">
             {confirming ? t('student.confirming') : t('student.confirm')}
+          </button>
+        )}
+        {student && !correcting && (
+          <button type="button" className="button button-secondary button-large" onClick={() => setCorrecting(true)} data-testid="correction-button">
+            {t('correction.button')}
           </button>
         )}
         <button type="button" className="button button-secondary button-large" onClick={onBack} data-testid="student-back">

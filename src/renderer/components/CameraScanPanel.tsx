@@ -1,0 +1,89 @@
+import { useEffect, useRef, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { useQrScanner } from '../scan/useQrScanner';
+
+const STORAGE_KEY = 'campus-capture.cameraScan';
+
+function rememberedOn(): boolean {
+  try {
+    return localStorage.getItem(STORAGE_KEY) !== 'off';
+  } catch {
+    return true;
+  }
+}
+
+interface Props {
+  onCode: (text: string) => void;
+}
+
+/** The station camera reads the phone QR while the student stands at the desk. Decoding runs in a
+ * worker, so the screen never stalls; failing to open the camera is said once and blocks nothing. */
+export function CameraScanPanel({ onCode }: Props) {
+  const { t } = useTranslation();
+  const video = useRef<HTMLVideoElement>(null);
+  const [on, setOn] = useState(rememberedOn);
+  const [stream, setStream] = useState<MediaStream | null>(null);
+  const [failure, setFailure] = useState<string | null>(null);
+
+  useEffect(() => {
+    try {
+      localStorage.setItem(STORAGE_KEY, on ? 'on' : 'off');
+    } catch {
+      // A kiosk profile without storage just forgets the choice.
+    }
+    if (!on) return;
+    let current = true;
+    let opened: MediaStream | null = null;
+    setFailure(null);
+    navigator.mediaDevices
+      .getUserMedia({ video: { width: { ideal: 1280 }, height: { ideal: 720 } }, audio: false })
+      .then((s) => {
+        if (!current) {
+          s.getTracks().forEach((track) => track.stop());
+          return;
+        }
+        opened = s;
+        setStream(s);
+        // Unplugged mid-session: say so; turning scan off and on again retries.
+        s.getVideoTracks()[0]?.addEventListener('ended', () => current && setFailure('ended'));
+      })
+      .catch((error: unknown) => {
+        if (current) setFailure(error instanceof Error ? error.name : String(error));
+      });
+    return () => {
+      current = false;
+      opened?.getTracks().forEach((track) => track.stop());
+      setStream(null);
+    };
+  }, [on]);
+
+  useEffect(() => {
+    if (video.current) video.current.srcObject = stream;
+  }, [stream]);
+
+  const scanner = useQrScanner(stream ? video.current : null, on && stream !== null && failure === null, onCode);
+
+  return (
+    <section className="camera-scan" data-testid="camera-scan">
+      <div className="camera-scan-head">
+        <h2>{t('scan.camera')}</h2>
+        <button type="button" className="button button-secondary" onClick={() => setOn((v) => !v)} data-testid="camera-scan-toggle">
+          {on ? t('scan.cameraOn') : t('scan.cameraOff')}
+        </button>
+      </div>
+      {on && failure === null && (
+        <div className="camera-scan-view">
+          <video ref={video} autoPlay muted playsInline data-testid="camera-scan-video" />
+          {!stream && <p className="muted">{t('scan.cameraStarting')}</p>}
+        </div>
+      )}
+      {on && failure !== null && (
+        <p className="message message-warn" data-testid="camera-scan-failed">
+          {t('scan.cameraFailed', { reason: failure })}
+        </p>
+      )}
+      {scanner.error !== null && <p className="message message-warn">{scanner.error}</p>}
+      <p className="muted">{on ? t('scan.cameraHint') : t('scan.scannerHint')}</p>
+    </section>
+  );
+}

@@ -1,0 +1,54 @@
+import { useTranslation } from 'react-i18next';
+import type { StudentFieldName } from '../../shared/checkin/studentEdits';
+import { EDU_LEVELS } from '../../shared/domain/status';
+import { FIELD_ORDER, type StudentFieldValues } from '../forms/studentFieldValues';
+
+interface Props {
+  values: StudentFieldValues;
+  onChange: (values: StudentFieldValues) => void;
+  idPlaceholder?: string;
+}
+
+const MAX: Partial<Record<StudentFieldName, number>> = { name: 40, idNumber: 18, studentNo: 32, examNo: 32, eduCategory: 32 };
+
+/** The roster fields staff can type, shared by walk-in registration and on-card correction. */
+export function StudentFieldsForm({ values, onChange, idPlaceholder }: Props) {
+  const { t } = useTranslation();
+  const set = (field: StudentFieldName, value: string) => onChange({ ...values, [field]: value });
+  return (
+    <div className="student-fields">
+      {FIELD_ORDER.map((field) => (
+        <label key={field} className="student-field">
+          <span>{t(`rosterField.${field}`)}</span>
+          {field === 'gender' ? (
+            <select value={values.gender} onChange={(e) => set('gender', e.target.value)} data-testid="field-gender">
+              <option value="">{t('fields.empty')}</option>
+              <option value="男">{t('gender.男')}</option>
+              <option value="女">{t('gender.女')}</option>
+            </select>
+          ) : field === 'eduLevel' ? (
+            <select value={values.eduLevel} onChange={(e) => set('eduLevel', e.target.value)} data-testid="field-eduLevel">
+              <option value="">{t('fields.empty')}</option>
+              {EDU_LEVELS.map((level) => (
+                <option key={level} value={level}>
+                  {t(`eduLevel.${level}`)}
+                </option>
+              ))}
+            </select>
+          ) : (
+            <input
+              value={values[field]}
+              onChange={(e) => set(field, e.target.value)}
+              maxLength={MAX[field] ?? 64}
+              autoComplete="off"
+              spellCheck={false}
+              autoFocus={field === 'name'}
+              placeholder={field === 'idNumber' ? idPlaceholder : undefined}
+              data-testid={`field-${field}`}
+            />
+          )}
+        </label>
+      ))}
+    </div>
+  );
+}
