@@ -1,7 +1,7 @@
 import { seededRandom } from '../../src/main/demo/seededRandom.js';
 import type { RgbaImage } from '../../src/shared/qr/qrTypes.js';
 import { fakeReservationToken, fakeXuexinCode, rgbToRgba } from './phoneScreenSet.js';
-import { qrModules, type QrModules } from './qrWriterNode.js';
+import { qrModules, type QrModules } from '../../src/main/qr/qrWriter.js';
 
 /** An RGB raster with a rectangle painter; enough to draw app pages and saved codes. */
 class Canvas {

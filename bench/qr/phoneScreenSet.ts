@@ -1,7 +1,7 @@
 import sharp from 'sharp';
 import { seededRandom } from '../../src/main/demo/seededRandom.js';
 import type { RgbaImage } from '../../src/shared/qr/qrTypes.js';
-import { qrModules } from './qrWriterNode.js';
+import { qrModules } from '../../src/main/qr/qrWriter.js';
 
 /** How one phone held up to the station camera looks; every field is drawn from a seed. */
 export interface PhoneShot {

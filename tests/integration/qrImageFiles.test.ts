@@ -6,7 +6,7 @@ import { crc32, deflateSync } from 'node:zlib';
 import { after, describe, test } from 'node:test';
 import sharp from 'sharp';
 import { renderSavedCode, renderScreenshot } from '../../bench/qr/cleanSet.js';
-import { qrModules } from '../../bench/qr/qrWriterNode.js';
+import { qrModules } from '../../src/main/qr/qrWriter.js';
 import { decodeImageBytes, decodeImageFile } from '../../src/main/qr/decodeImageFile.js';
 import { zxingReaderWasmPath } from '../../src/main/qr/zxingNode.js';
 import { AppError } from '../../src/shared/errors.js';

@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { createAppContext } from '../app/createAppContext.js';
+import { writeDemoCodes } from '../demo/demoCodes.js';
 import { defaultDataDir } from '../app/dataDir.js';
 import { electronBinary } from '../app/electronBinary.js';
 import { openKioskWindow } from '../app/openKioskWindow.js';
@@ -62,12 +63,14 @@ export async function startCommand(opts: StartOptions): Promise<void> {
     }
     throw err;
   }
+  const demoCodes = ctx.demo ? await writeDemoCodes(ctx).catch(() => null) : null;
   process.stdout.write(
     [
       'Campus Capture 采集站已启动 / kiosk started (web shell; Electron not available here)',
       `  打开 / open: ${shell.launchUrl}`,
       `  数据目录 / data: ${dataDir}`,
       ctx.demo ? '  演示 PIN / demo PINs: 摄影师 photographer 1234 · 站点负责人 site manager 9999' : '',
+      demoCodes ? `  演示二维码 / demo QR codes: ${demoCodes}` : '',
       '  Ctrl+C 退出 / to stop',
       '',
     ]

@@ -32,3 +32,13 @@ export async function qrModules(text: string, ecLevel: 'L' | 'M' | 'Q' | 'H' = '
   if (width !== height) throw new Error(`QR writer returned ${width}×${height}`);
   return { data: Uint8Array.from(data), size: width };
 }
+
+/** A QR code as a PNG a phone or a printer can show: `scale` pixels per module, quiet zone included. */
+export async function qrPng(text: string, scale = 8): Promise<Buffer> {
+  const { default: sharp } = await import('sharp');
+  const { data, size } = await qrModules(text);
+  return sharp(Buffer.from(data), { raw: { width: size, height: size, channels: 1 } })
+    .resize(size * scale, size * scale, { kernel: 'nearest' })
+    .png()
+    .toBuffer();
+}
