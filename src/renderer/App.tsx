@@ -3,6 +3,7 @@ import type { ScanOutcome, ScanSource } from '../shared/checkin/scanOutcome';
 import type { Operator, StudentCard, TaskSummary } from '../shared/domain/entities';
 import { missingCaseError } from '../shared/errors';
 import { ConnectionBanner } from './components/ConnectionBanner';
+import { ScanHintMessage } from './components/ScanHintMessage';
 import { TopBar, type NavTarget } from './components/TopBar';
 import { useConnectionState } from './hooks/useConnectionState';
 import { useRpc } from './hooks/useRpc';
@@ -11,6 +12,7 @@ import { useStation } from './hooks/useStation';
 import { useWindowKeydown } from './hooks/useWindowKeydown';
 import { findRememberedTask } from './navigation/findRememberedTask';
 import { rememberTask } from './navigation/rememberedTask';
+import { useScanGuard } from './navigation/scanGuard';
 import { screenForScan } from './navigation/scanOutcomeScreen';
 import type { CheckinOutcome, LoginNotice, Screen } from './navigation/screens';
 import { initialSession, sessionReducer } from './navigation/sessionState';
@@ -24,6 +26,10 @@ import { TaskSelectScreen } from './screens/TaskSelectScreen';
 import { WalkinScreen } from './screens/WalkinScreen';
 
 const HOTKEYS: Record<string, NavTarget> = { F2: 'checkin', F3: 'queue', F4: 'tasks' };
+/** Screens where a scan means "the next student": anywhere else it is held off with a hint. */
+const SCAN_SCREENS: readonly string[] = ['checkin', 'student', 'queue', 'capture'];
+const CAMERA_REPEAT_MS = 8000;
+type ScanHint = 'scan.loginFirst' | 'scan.finishFormFirst' | 'scan.imeOn';
 
 export function App() {
   const client = useRpc();
@@ -83,7 +89,12 @@ export function App() {
     if (loggedIn && openCount !== openCountAtLogin.current) endSession('reconnect');
   }, [openCount, loggedIn, endSession]);
 
-  const navigate = useCallback((screen: Screen) => dispatch({ type: 'navigate', screen }), []);
+  // Counts navigations, so an answer that arrives after the operator moved on does not drag them back.
+  const navigations = useRef(0);
+  const navigate = useCallback((screen: Screen) => {
+    navigations.current++;
+    dispatch({ type: 'navigate', screen });
+  }, []);
 
   const goTo = useCallback(
     (target: NavTarget) => {
@@ -104,20 +115,50 @@ export function App() {
 
   const currentTask = state.phase === 'ready' ? state.task : null;
   const currentScreen = state.phase === 'ready' ? state.screen.name : 'login';
+  const scanGuard = useScanGuard();
+  const [scanHint, setScanHint] = useState<ScanHint | null>(null);
+  useEffect(() => {
+    if (!scanHint) return;
+    const timer = setTimeout(() => setScanHint(null), 5000);
+    return () => clearTimeout(timer);
+  }, [scanHint]);
+  // The code that just opened a card is still in front of the camera when the operator comes back.
+  const lastCameraCode = useRef<{ text: string; at: number } | null>(null);
+
   const showScanOutcome = useCallback((outcome: ScanOutcome, text: string | null) => navigate(screenForScan(outcome, text)), [navigate]);
   const scanText = useCallback(
     (text: string, source: ScanSource) => {
       if (!currentTask) return;
+      if (source === 'camera') {
+        const last = lastCameraCode.current;
+        if (last && last.text === text && Date.now() - last.at < CAMERA_REPEAT_MS) return;
+        lastCameraCode.current = { text, at: Date.now() };
+      }
+      const asked = navigations.current;
       client.call('checkin.scan', { taskCode: currentTask.code, text, source }).then(
-        ({ outcome }) => showScanOutcome(outcome, text),
-        (error: unknown) => navigate({ name: 'checkin', query: '', notice: { kind: 'error', error } }),
+        ({ outcome }) => {
+          if (navigations.current === asked) showScanOutcome(outcome, text);
+        },
+        (error: unknown) => {
+          if (navigations.current === asked) navigate({ name: 'checkin', query: '', notice: { kind: 'error', error } });
+        },
       );
     },
     [client, currentTask, navigate, showScanOutcome],
   );
-  // The scanner works on the screens where a next student may walk up; not while a form is being
-  // filled in (walk-in) or before a task is chosen.
-  useScannerWedge((text) => scanText(text, 'scanner'), loggedIn && currentTask !== null && ['checkin', 'student', 'queue'].includes(currentScreen));
+  // The scanner is listened to on every screen, so a burst never lands in a form as typing; it is
+  // acted on only where a next student may walk up, and never over a half-filled form.
+  useScannerWedge(
+    {
+      onScan: (text) => {
+        if (!loggedIn || !currentTask) setScanHint('scan.loginFirst');
+        else if (!SCAN_SCREENS.includes(currentScreen) || scanGuard.held()) setScanHint('scan.finishFormFirst');
+        else scanText(text, 'scanner');
+      },
+      onUnreadable: () => setScanHint('scan.imeOn'),
+    },
+    state.phase === 'ready',
+  );
 
   const onLoggedIn = async (operator: Operator) => {
     openCountAtLogin.current = openCountNow();
@@ -155,6 +196,7 @@ export function App() {
     return (
       <>
         <ConnectionBanner />
+        {scanHint && <ScanHintMessage i18nKey={scanHint} />}
         <LoginScreen info={info} notice={screen.name === 'login' ? screen.notice : null} onLoggedIn={(op) => void onLoggedIn(op)} />
       </>
     );
@@ -175,7 +217,6 @@ export function App() {
       case 'checkin':
         return (
           <CheckinScreen
-            key={screen.notice ? 'notice' : 'plain'}
             task={task}
             initialQuery={screen.query}
             notice={screen.notice ?? null}
@@ -227,6 +268,7 @@ export function App() {
     <div className="app-shell">
       <ConnectionBanner />
       <TopBar info={info} operator={operator} task={task} current={screen.name} onNavigate={goTo} onLogout={() => void onLogout()} />
+      {scanHint && <ScanHintMessage i18nKey={scanHint} />}
       {renderScreen()}
     </div>
   );

@@ -3,6 +3,7 @@ import { createRoot } from 'react-dom/client';
 import { I18nextProvider } from 'react-i18next';
 import { z } from 'zod';
 import { App } from './App';
+import { ScanGuardProvider } from './navigation/scanGuard';
 import { MissingSecretScreen } from './screens/MissingSecretScreen';
 import { setupI18n } from './i18n/setupI18n';
 import { selectTransport } from './rpc/selectTransport';
@@ -25,7 +26,9 @@ createRoot(container).render(
         <MissingSecretScreen />
       ) : (
         <StationContext value={selection.station}>
-          <App />
+          <ScanGuardProvider>
+            <App />
+          </ScanGuardProvider>
         </StationContext>
       )}
     </I18nextProvider>

@@ -16,6 +16,7 @@ export const ERROR_MESSAGES = {
   DB_CORRUPT: { zh: '数据库文件已损坏', en: 'The database file is damaged' },
   DISK_FULL: { zh: '磁盘空间不足，数据未丢失，请清理空间后重试', en: 'The disk is full; nothing was lost; free some space and retry' },
   PORT_IN_USE: { zh: '端口已被占用', en: 'The port is in use' },
+  OVERRIDE_REQUIRED: { zh: '需要填写原因才能继续', en: 'A reason is required to continue' },
   STATION_IN_USE: { zh: '该数据目录已被另一个采集站使用', en: 'Another kiosk is using this data folder' },
   INTERNAL: { zh: '内部错误，已记录日志', en: 'Internal error; it has been logged' },
 } as const;

@@ -49,19 +49,40 @@ describe('E2E: checking students in by code — scanner, image file, live camera
     await kiosk.stop();
   });
 
-  test('a USB scanner burst works while the search field has focus: the card opens and the field keeps what was typed', async () => {
+  test('a USB scanner burst works while the search field has focus: the field keeps what was typed, the card opens', async () => {
     const [r] = reservations(kiosk, 'active', 1);
     const page = await browser.newPage({ viewport: { width: 1600, height: 1000 } });
     await openCheckin(page, kiosk);
     await page.getByTestId('search-input').fill('王');
     await page.getByTestId('search-input').focus();
-    // A keyboard wedge: every character a few milliseconds apart, then Enter.
+    // A keyboard wedge: every character a few milliseconds apart, then Enter. First a code the
+    // station refuses, so the screen stays and the field can be looked at.
+    await page.keyboard.type('CC1.broken-token-text', { delay: 2 });
+    await page.keyboard.press('Enter');
+    await page.locator('[data-reason="malformed"]').waitFor();
+    assert.equal(await page.getByTestId('search-input').inputValue(), '王', 'the burst was taken back out of the field');
+    await page.keyboard.press('Escape');
+    await page.getByTestId('scan-notice').waitFor({ state: 'detached' });
+    await page.getByTestId('search-input').focus();
     await page.keyboard.type(r!.token, { delay: 2 });
     await page.keyboard.press('Enter');
     await page.getByTestId('student-card').waitFor();
     assert.equal(await page.getByTestId('student-name').innerText(), r!.name);
-    await page.getByTestId('student-back').click();
-    assert.equal(await page.getByTestId('search-input').inputValue(), '', 'back to a fresh search');
+    await page.close();
+  });
+
+  test('a scan on a half-filled form is held off with a hint and leaves the form as it was', async () => {
+    const [r] = reservations(kiosk, 'active', 1);
+    const page = await browser.newPage({ viewport: { width: 1600, height: 1000 } });
+    await openCheckin(page, kiosk);
+    await page.getByTestId('walkin-button').click();
+    await page.getByTestId('field-name').fill('张');
+    await page.getByTestId('field-name').focus();
+    await page.keyboard.type(r!.token, { delay: 2 });
+    await page.keyboard.press('Enter');
+    await page.getByTestId('scan-hint').waitFor();
+    assert.equal(await page.getByTestId('field-name').inputValue(), '张');
+    assert.equal(await page.getByTestId('walkin-screen').count(), 1, 'no walk-in was submitted, no navigation');
     await page.close();
   });
 
@@ -83,9 +104,17 @@ describe('E2E: checking students in by code — scanner, image file, live camera
 
     await scanner(cancelled!.token);
     await page.locator('[data-reason="cancelled"]').waitFor();
-    await page.getByTestId('scan-open-student').click();
+    await page.keyboard.press('Enter'); // the primary action has the focus: open the card
+    await page.getByTestId('student-card').waitFor();
     assert.equal(await page.getByTestId('student-name').innerText(), cancelled!.name);
-    await page.getByTestId('student-back').click();
+    // Checking in a cancelled reservation needs a reason.
+    await page.getByTestId('override-box').waitFor();
+    assert.equal(await page.getByTestId('checkin-confirm').isDisabled(), true);
+    await page.getByTestId('override-reason').fill('现场补缴费用');
+    await page.getByTestId('checkin-confirm').click();
+    await page.getByTestId('capture-screen').waitFor();
+    await page.keyboard.press('F2');
+    await page.getByTestId('search-input').waitFor();
 
     await scanner('Q'.repeat(40) + 'unknown-xuexin-code');
     await page.locator('[data-reason="unmatched"]').waitFor();

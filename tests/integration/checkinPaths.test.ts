@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
 import { newSigningKey, signReservationToken } from '../../src/shared/checkin/reservationToken.js';
 import type { ScanOutcome } from '../../src/shared/checkin/scanOutcome.js';
@@ -59,6 +60,7 @@ describe('check-in paths on the demo task (real store, real router)', () => {
     const expired = await refusal(signDemoToken({ ...payload, exp: 1_600_000_000 }));
     assert.equal(expired.reason, 'expired');
     assert.match(expired.zh, /过期.*2020-09-1[34]/);
+    assert.equal(expired.studentId, r.student_id, 'signed, so the card can still be opened');
 
     const other = await refusal(signDemoToken({ ...payload, task: 'OTHER2026' }));
     assert.equal(other.reason, 'other_task');
@@ -72,6 +74,12 @@ describe('check-in paths on the demo task (real store, real router)', () => {
     const c = await refusal(cancelled.token);
     assert.equal(c.reason, 'cancelled');
     assert.equal(c.studentId, cancelled.student_id, 'the card is one click away');
+    // ...but the card cannot check the student in without a reason, whichever way it was opened.
+    const plain = await app.raw('checkin.confirm', { taskCode: DEMO_TASK_CODE, studentId: cancelled.student_id }, s);
+    assert.ok(!plain.ok && plain.error.code === 'OVERRIDE_REQUIRED', JSON.stringify(plain));
+    const overridden = await app.call(s, 'checkin.confirm', { taskCode: DEMO_TASK_CODE, studentId: cancelled.student_id, overrideReason: '学生已重新缴费' });
+    const audit = listAudit(app.ctx.db).find((a) => a.action === 'checkin.override' && a.entity_id === overridden.orderId);
+    assert.equal(audit?.reason, '学生已重新缴费');
 
     const reasons = new Set([forged, expired, other, c].map((o) => o.zh));
     assert.equal(reasons.size, 4, 'distinct messages');
@@ -85,9 +93,18 @@ describe('check-in paths on the demo task (real store, real router)', () => {
     const o = await refusal(r.token);
     assert.equal(o.reason, 'already_captured');
     assert.equal(o.studentId, r.student_id);
-    // A rejected photo comes back for a retake: the code works again.
+    // A rejected photo comes back for a retake: the code works again, also once the server has
+    // marked the reservation used.
     app.ctx.db.prepare(`UPDATE orders SET status = '被驳回' WHERE id = ?`).run(orderId);
     assert.equal((await scan(r.token)).kind, 'student');
+    app.ctx.db.prepare(`UPDATE reservations SET state = 'used' WHERE student_id = ?`).run(r.student_id);
+    assert.equal((await scan(r.token)).kind, 'student');
+    app.ctx.db.prepare(`UPDATE orders SET status = '待审核' WHERE id = ?`).run(orderId);
+    assert.equal((await refusal(r.token)).reason, 'already_captured');
+    // Used by another station (synced): no order here, still refused.
+    const other = reservation('active', 5);
+    app.ctx.db.prepare(`UPDATE reservations SET state = 'used' WHERE student_id = ?`).run(other.student_id);
+    assert.equal((await refusal(other.token)).reason, 'already_captured');
   });
 
   test('a task without its public key cannot verify anything and says so', async () => {
@@ -126,12 +143,20 @@ describe('check-in paths on the demo task (real store, real router)', () => {
 
   test('an unmatched 学信网 code registered as 待识别 keeps the code sealed, marks the order for matching, and is found next time', async () => {
     const code = 'W'.repeat(30) + 'pending-code-for-the-server';
-    const { studentId, orderId } = await app.call(s, 'checkin.walkin', {
+    const request = {
       taskCode: DEMO_TASK_CODE,
+      requestId: randomUUID(),
       student: { name: '待识别', gender: null, idNumber: null, studentNo: null, examNo: null, department: null, major: null, eduLevel: null, eduCategory: null, className: null },
-      reason: 'pending_identification',
+      reason: 'pending_identification' as const,
       pendingCode: code,
-    });
+    };
+    const { studentId, orderId } = await app.call(s, 'checkin.walkin', request);
+    // A retry after a dropped connection (same request id) registers nobody twice...
+    assert.deepEqual(await app.call(s, 'checkin.walkin', request), { studentId, orderId });
+    // ...and another registration of the same code is refused.
+    const again = await app.raw('checkin.walkin', { ...request, requestId: randomUUID() }, s);
+    assert.ok(!again.ok && again.error.code === 'CONFLICT');
+    assert.equal(app.ctx.db.prepare('SELECT count(*) FROM students WHERE xuexin_digest = (SELECT xuexin_digest FROM students WHERE id = ?)').pluck().get(studentId), 1);
     const row = app.ctx.db.prepare('SELECT source, pending_code_enc, school_name FROM students WHERE id = ?').get(studentId) as { source: string; pending_code_enc: string; school_name: string };
     assert.equal(row.source, 'walkin');
     assert.equal(row.school_name, '示范大学');
@@ -150,11 +175,21 @@ describe('check-in paths on the demo task (real store, real router)', () => {
 
   test('a walk-in with an ID number already on the roster is refused; a bad ID number is told by field', async () => {
     const base = { gender: null, studentNo: null, examNo: null, department: null, major: null, eduLevel: null, eduCategory: null, className: null };
-    const dup = await app.raw('checkin.walkin', { taskCode: DEMO_TASK_CODE, student: { ...base, name: '某某', idNumber: roster[30]!.idNumber }, reason: 'no_reservation' }, s);
-    assert.ok(!dup.ok && dup.error.code === 'CONFLICT' && dup.error.zh.includes(roster[30]!.name));
-    const bad = await app.raw('checkin.walkin', { taskCode: DEMO_TASK_CODE, student: { ...base, name: '某某', idNumber: '110101199003071234' }, reason: 'no_reservation' }, s);
+    const walkin = (student: Record<string, unknown>, reason = 'no_reservation') =>
+      app.raw('checkin.walkin', { taskCode: DEMO_TASK_CODE, requestId: randomUUID(), student: { ...base, name: '某某', ...student }, reason }, s);
+    const dup = await walkin({ idNumber: roster[30]!.idNumber });
+    assert.ok(!dup.ok && dup.error.code === 'CONFLICT');
+    assert.ok(!dup.error.zh.includes(roster[30]!.name) && !dup.error.en.includes(roster[30]!.name), 'a typed ID number must not reveal a name');
+    // A lower-case x is the same ID number: normalised before hashing, so still a duplicate.
+    const withX = roster.find((x) => x.idNumber.endsWith('X'));
+    assert.ok(withX, 'the demo roster has ID numbers ending in X');
+    const lower = await walkin({ idNumber: withX.idNumber.toLowerCase() });
+    assert.ok(!lower.ok && lower.error.code === 'CONFLICT', 'lower-case x');
+    const bad = await walkin({ idNumber: '110101199003071234' });
     assert.ok(!bad.ok && bad.error.code === 'BAD_INPUT' && bad.error.details!.some((d) => d.includes('校验位')));
-    const ok = await app.call(s, 'checkin.walkin', { taskCode: DEMO_TASK_CODE, student: { ...base, name: '无证学生', idNumber: '', studentNo: ' 2026999 ' }, reason: 'no_id_card', note: '身份证遗失' });
+    const okRaw = await walkin({ name: '无证学生', idNumber: '', studentNo: ' 2026999 ' }, 'no_id_card');
+    assert.ok(okRaw.ok);
+    const ok = okRaw.value as { studentId: string };
     const card = await app.call(s, 'students.get', { taskCode: DEMO_TASK_CODE, studentId: ok.studentId });
     assert.equal(card.student.idMasked, null, 'blank means unknown, not an empty string');
     assert.equal(card.student.studentNo, '2026999');
@@ -165,11 +200,11 @@ describe('check-in paths on the demo task (real store, real router)', () => {
     const student = roster[40]!;
     const [hit] = (await app.call(s, 'students.search', { taskCode: DEMO_TASK_CODE, query: student.idNumber.slice(-4) })).students.filter((x) => x.name === student.name);
     assert.ok(hit);
-    const newId = roster[40]!.idNumber.slice(0, 14) === '11010119900307' ? '' : '11010519491231002X';
     const r = await app.call(s, 'students.correct', {
       taskCode: DEMO_TASK_CODE,
       studentId: hit.id,
-      changes: { name: '欧阳修远', studentNo: 'C-2026-001', idNumber: newId, major: student.major },
+      // Typed with a lower-case x: stored (and masked) in its one normal spelling.
+      changes: { name: '欧阳修远', studentNo: 'C-2026-001', idNumber: '11010519491231002x', major: student.major },
       reason: '学生本人核对身份证后更正',
     });
     assert.deepEqual(new Set(r.changed), new Set(['name', 'studentNo', 'idNumber']), 'an unchanged major is not a change');
@@ -179,10 +214,15 @@ describe('check-in paths on the demo task (real store, real router)', () => {
     assert.ok(byInitials.students.some((x) => x.id === hit.id));
     const audit = listAudit(app.ctx.db).find((a) => a.action === 'student.correct' && a.entity_id === hit.id)!;
     assert.equal(audit.reason, '学生本人核对身份证后更正');
-    const detail = JSON.parse(audit.detail!) as { changes: Record<string, { from: unknown; to: unknown }> };
-    assert.deepEqual(detail.changes.name, { from: student.name, to: '欧阳修远' });
-    assert.deepEqual(detail.changes.idNumber, { from: hit.idMasked, to: '1101**********002X' });
-    assert.ok(!audit.detail!.includes(student.idNumber) && !audit.detail!.includes('11010519491231002X'), 'no plain ID number in the audit log');
+    const detail = JSON.parse(audit.detail!) as { fields: string[]; sealed: string };
+    assert.deepEqual(new Set(detail.fields), new Set(r.changed));
+    for (const secret of [student.name, '欧阳修远', 'C-2026-001', student.idNumber, '11010519491231002X']) {
+      assert.ok(!audit.detail!.includes(secret), `audit detail carries ${secret} in the clear`);
+    }
+    const changes = JSON.parse(app.ctx.pii.decrypt(detail.sealed)) as Record<string, { from: unknown; to: unknown }>;
+    assert.deepEqual(changes.name, { from: student.name, to: '欧阳修远' });
+    assert.deepEqual(changes.idNumber, { from: hit.idMasked, to: '1101**********002X' });
+    assert.equal((await app.call(s, 'students.search', { taskCode: DEMO_TASK_CODE, query: '002X' })).students.some((x) => x.id === hit.id), true);
     const job = app.ctx.db.prepare(`SELECT payload FROM outbox_jobs WHERE kind = 'student.correction'`).pluck().get() as string;
     assert.deepEqual(JSON.parse(job).studentId, hit.id);
 

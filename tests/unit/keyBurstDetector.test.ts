@@ -17,7 +17,7 @@ const chars = (s: string) => [...s];
 
 test('a scanner burst ending in Enter is a scan, with the exact text', () => {
   const token = 'CC1.eyJyaWQiOiJyLTEifQ.c2lnbmF0dXJl';
-  assert.deepEqual(feed(new KeyBurstDetector(), [...chars(token), 'Enter'], 4), { kind: 'burst', text: token });
+  assert.deepEqual(feed(new KeyBurstDetector(), [...chars(token), 'Enter'], 4), { kind: 'burst', text: token, typedBefore: '' });
 });
 
 test('a person typing, even quickly, is never a scan', () => {
@@ -29,7 +29,7 @@ test('a person typing, even quickly, is never a scan', () => {
 test('one delayed key inside a scan does not split it', () => {
   const token = 'CC1.eyJyaWQiOiJyLTEifQ.c2lnbmF0dXJl';
   const gaps = [...token].map((_, i) => (i === 12 ? 120 : 6));
-  assert.deepEqual(feed(new KeyBurstDetector(), [...chars(token), 'Enter'], [...gaps, 6]), { kind: 'burst', text: token });
+  assert.deepEqual(feed(new KeyBurstDetector(), [...chars(token), 'Enter'], [...gaps, 6]), { kind: 'burst', text: token, typedBefore: '' });
 });
 
 test('short bursts and a slow Enter are not scans', () => {
@@ -41,7 +41,20 @@ test('typing before a scan does not leak into it; Shift between characters does 
   const d = new KeyBurstDetector();
   feed(d, chars('wang'), 150);
   const keys = ['Shift', 'A', 'b', 'Shift', 'C', ...chars('0123456789'), 'Enter'];
-  assert.deepEqual(feed(d, keys, 3, 5000), { kind: 'burst', text: 'AbC0123456789' });
+  assert.deepEqual(feed(d, keys, 3, 5000), { kind: 'burst', text: 'AbC0123456789', typedBefore: '' });
+});
+
+test('keys a person typed just before the scanner started are not part of the scan, and are reported', () => {
+  const d = new KeyBurstDetector();
+  // "w" and "a" typed by hand 120 ms apart, the scanner starting 150 ms after the "a".
+  const keys = ['w', 'a', ...chars('CC1.abcdefgh'), 'Enter'];
+  const gaps = [1000, 120, 150, ...Array<number>(11).fill(4), 5];
+  assert.deepEqual(feed(d, keys, gaps), { kind: 'burst', text: 'CC1.abcdefgh', typedBefore: 'wa' });
+});
+
+test('a scan swallowed by a Chinese input method is reported as such, not as text', () => {
+  const keys = [...Array<string>(20).fill('Process'), 'Enter'];
+  assert.deepEqual(feed(new KeyBurstDetector(), keys, 4), { kind: 'ime' });
 });
 
 test('the first key after a pause reports "started" so the field text can be kept', () => {

@@ -33,8 +33,8 @@ const PLAIN_COLUMNS: Record<Plain, Exclude<CorrectableColumn, 'name' | 'name_ini
 
 /**
  * A photographer fixes roster data on the card (a misspelt name, a wrong 学号). Every changed field
- * goes to the audit log as from → to (ID numbers only masked) with the reason, and a sync job tells
- * the server, all in one transaction.
+ * goes to the audit log as from → to (sealed; ID numbers only ever masked) with the reason, and a
+ * sync job tells the server, all in one transaction.
  */
 export function correctStudent(ctx: AppContext, operator: Operator, input: z.output<typeof CorrectionInput>): { changed: StudentFieldName[] } {
   const { taskCode, studentId, changes, reason } = input;
@@ -69,7 +69,17 @@ export function correctStudent(ctx: AppContext, operator: Operator, input: z.out
 
       const now = ctx.now().toISOString();
       updateStudentColumns(ctx.db, s.id, values, now);
-      writeAudit(ctx.db, { at: now, operatorId: operator.id, action: 'student.correct', entity: 'student', entityId: s.id, detail: { changes: audit }, reason });
+      // Names and numbers are personal data: the audit row says which fields changed in the clear
+      // and seals the before/after values with the station's PII key for whoever may read them.
+      writeAudit(ctx.db, {
+        at: now,
+        operatorId: operator.id,
+        action: 'student.correct',
+        entity: 'student',
+        entityId: s.id,
+        detail: { fields: changed, sealed: ctx.pii.encrypt(JSON.stringify(audit)) },
+        reason,
+      });
       const order = getOrderForStudent(ctx.db, taskCode, s.id);
       enqueueJob(ctx.db, { id: `student-correction:${randomUUID()}`, kind: 'student.correction', order_id: order?.id ?? null, payload: { studentId: s.id, fields: changed } }, now);
       return { changed };

@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
 import { installGlobalErrorHandlers } from '../app/globalErrors.js';
+import { TaskCode } from '../../shared/domain/entities.js';
 import { defaultDataDir } from '../app/dataDir.js';
 import { decodeCommand } from './decodeCommand.js';
 import { startCommand } from './startCommand.js';
@@ -51,6 +52,10 @@ export async function main(argv: string[]): Promise<number> {
       });
       if (positionals.length === 0) {
         process.stderr.write(`请给出至少一个图片文件 / give at least one image file\n\n${USAGE}`);
+        return 2;
+      }
+      if (values.task !== undefined && !TaskCode.safeParse(values.task).success) {
+        process.stderr.write(`任务代码无效 / invalid task code: ${values.task}\n`);
         return 2;
       }
       return decodeCommand({ files: positionals, json: values.json, dataDir: values.data ?? defaultDataDir(), ...(values.task ? { taskCode: values.task } : {}) });

@@ -94,6 +94,7 @@ export function storeRosterRecords(ctx: AppContext, taskCode: string, records: R
           admission_photo_ref: null,
           source: 'roster',
           pending_code_enc: null,
+          walkin_request_id: null,
         };
         if (existingId) {
           updateStudentFromRoster(ctx.db, existingId, row, now);

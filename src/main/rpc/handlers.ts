@@ -33,7 +33,8 @@ export function createHandlers(ctx: AppContext, transport: 'electron' | 'websock
     'tasks.list': () => ({ tasks: listTaskSummaries(ctx) }),
     'students.search': ({ taskCode, query }) => searchStudentSummaries(ctx, taskCode, query),
     'students.get': ({ taskCode, studentId }) => ({ student: getStudentCard(ctx, taskCode, studentId) }),
-    'checkin.confirm': ({ taskCode, studentId }, session) => confirmCheckin(ctx, requireOperator(session), taskCode, studentId),
+    'checkin.confirm': ({ taskCode, studentId, overrideReason }, session) =>
+      confirmCheckin(ctx, requireOperator(session), taskCode, studentId, overrideReason ?? null),
     'checkin.scan': ({ taskCode, text }) => ({ outcome: resolveScan(ctx, taskCode, text) }),
     'checkin.scanImage': ({ taskCode, contentBase64 }) => scanImage(ctx, taskCode, Buffer.from(contentBase64, 'base64')),
     'checkin.featureCode': ({ taskCode, idLast4, featureCode }) => ({ students: findByFeatureCode(ctx, taskCode, idLast4, featureCode) }),

@@ -3,6 +3,8 @@ import { useTranslation } from 'react-i18next';
 import { useQrScanner } from '../scan/useQrScanner';
 
 const STORAGE_KEY = 'campus-capture.cameraScan';
+const KNOWN_FAILURES = ['NotAllowedError', 'NotFoundError', 'NotReadableError', 'OverconstrainedError', 'ended', 'unsupported'] as const;
+type Failure = (typeof KNOWN_FAILURES)[number] | 'other';
 
 function rememberedOn(): boolean {
   try {
@@ -12,18 +14,25 @@ function rememberedOn(): boolean {
   }
 }
 
+function failureOf(error: unknown): Failure {
+  const name = error instanceof Error ? error.name : '';
+  return (KNOWN_FAILURES as readonly string[]).includes(name) ? (name as Failure) : 'other';
+}
+
 interface Props {
   onCode: (text: string) => void;
 }
 
 /** The station camera reads the phone QR while the student stands at the desk. Decoding runs in a
- * worker, so the screen never stalls; failing to open the camera is said once and blocks nothing. */
+ * worker, so the screen never stalls; a camera that fails or is unplugged is said plainly, blocks
+ * nothing, and is retried by itself when a camera is plugged in again. */
 export function CameraScanPanel({ onCode }: Props) {
   const { t } = useTranslation();
   const video = useRef<HTMLVideoElement>(null);
   const [on, setOn] = useState(rememberedOn);
   const [stream, setStream] = useState<MediaStream | null>(null);
-  const [failure, setFailure] = useState<string | null>(null);
+  const [failure, setFailure] = useState<Failure | null>(null);
+  const [attempt, setAttempt] = useState(0);
 
   useEffect(() => {
     try {
@@ -32,10 +41,15 @@ export function CameraScanPanel({ onCode }: Props) {
       // A kiosk profile without storage just forgets the choice.
     }
     if (!on) return;
+    const devices = navigator.mediaDevices as MediaDevices | undefined;
+    if (!devices) {
+      setFailure('unsupported');
+      return;
+    }
     let current = true;
     let opened: MediaStream | null = null;
     setFailure(null);
-    navigator.mediaDevices
+    devices
       .getUserMedia({ video: { width: { ideal: 1280 }, height: { ideal: 720 } }, audio: false })
       .then((s) => {
         if (!current) {
@@ -44,18 +58,25 @@ export function CameraScanPanel({ onCode }: Props) {
         }
         opened = s;
         setStream(s);
-        // Unplugged mid-session: say so; turning scan off and on again retries.
-        s.getVideoTracks()[0]?.addEventListener('ended', () => current && setFailure('ended'));
+        s.getVideoTracks()[0]?.addEventListener('ended', () => {
+          if (!current) return;
+          setStream(null);
+          setFailure('ended');
+        });
       })
       .catch((error: unknown) => {
-        if (current) setFailure(error instanceof Error ? error.name : String(error));
+        if (current) setFailure(failureOf(error));
       });
+    // A camera plugged (back) in: try again without the operator doing anything.
+    const retry = () => setAttempt((n) => n + 1);
+    devices.addEventListener('devicechange', retry);
     return () => {
       current = false;
+      devices.removeEventListener('devicechange', retry);
       opened?.getTracks().forEach((track) => track.stop());
       setStream(null);
     };
-  }, [on]);
+  }, [on, attempt]);
 
   useEffect(() => {
     if (video.current) video.current.srcObject = stream;
@@ -78,8 +99,8 @@ export function CameraScanPanel({ onCode }: Props) {
         </div>
       )}
       {on && failure !== null && (
-        <p className="message message-warn" data-testid="camera-scan-failed">
-          {t('scan.cameraFailed', { reason: failure })}
+        <p className="message message-warn" data-testid="camera-scan-failed" data-failure={failure}>
+          {t('scan.cameraFailed', { reason: t(`scan.cameraErrors.${failure}`) })}
         </p>
       )}
       {scanner.error !== null && <p className="message message-warn">{scanner.error}</p>}

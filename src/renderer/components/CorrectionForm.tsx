@@ -3,6 +3,7 @@ import { useTranslation } from 'react-i18next';
 import type { StudentCard } from '../../shared/domain/entities';
 import { changedFields, fieldsOfCard } from '../forms/studentFieldValues';
 import { useRpc } from '../hooks/useRpc';
+import { useHoldScans } from '../navigation/scanGuard';
 import { ErrorMessage } from './ErrorMessage';
 import { StudentFieldsForm } from './StudentFieldsForm';
 
@@ -21,6 +22,7 @@ export function CorrectionForm({ student, onSaved, onCancel }: Props) {
   const [reason, setReason] = useState('');
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>(null);
+  useHoldScans();
 
   const submit = async (event: FormEvent) => {
     event.preventDefault();

@@ -1,4 +1,4 @@
-import { useRef, useState, type ChangeEvent } from 'react';
+import { useEffect, useRef, useState, type ChangeEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { ScanOutcome } from '../../shared/checkin/scanOutcome';
 import type { TaskSummary } from '../../shared/domain/entities';
@@ -22,6 +22,14 @@ export function ImageScanButton({ task, onOutcome, onNoCode }: Props) {
   const input = useRef<HTMLInputElement>(null);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>(null);
+  // The operator may leave before a large image is decoded; its answer must not pull them back.
+  const mounted = useRef(false);
+  useEffect(() => {
+    mounted.current = true;
+    return () => {
+      mounted.current = false;
+    };
+  }, []);
 
   const decode = async (event: ChangeEvent<HTMLInputElement>) => {
     const field = event.currentTarget;
@@ -34,12 +42,13 @@ export function ImageScanButton({ task, onOutcome, onNoCode }: Props) {
       if (base64LengthOf(file.size) > MAX_IMAGE_BASE64) throw new LocalError('errors.fileTooLarge');
       const contentBase64 = await readFileAsBase64(file);
       const result = await client.call('checkin.scanImage', { taskCode: task.code, fileName: file.name, contentBase64 });
+      if (!mounted.current) return;
       if (result.outcome) onOutcome(result.outcome, result.pendingCode);
       else onNoCode();
     } catch (caught) {
-      setError(caught);
+      if (mounted.current) setError(caught);
     } finally {
-      setBusy(false);
+      if (mounted.current) setBusy(false);
     }
   };
 

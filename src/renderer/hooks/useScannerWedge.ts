@@ -15,20 +15,33 @@ function editableField(target: EventTarget | null): HTMLInputElement | HTMLTextA
   return null;
 }
 
+/** With Caps Lock on, a scanner that sends Shift for capitals produces every letter in the other
+ * case; turning them back is exact, and a 学信网 code hashed in the wrong case would match nobody. */
+function undoCapsLock(text: string): string {
+  return text.replace(/[A-Za-z]/g, (c) => (c === c.toUpperCase() ? c.toLowerCase() : c.toUpperCase()));
+}
+
+export interface WedgeHandlers {
+  onScan: (text: string) => void;
+  /** A scan that cannot be used: a Chinese input method ate it. */
+  onUnreadable: () => void;
+}
+
 /**
  * A USB scanner works whatever has focus: its burst is taken out of the focused field (which gets its
  * earlier text back), its Enter never reaches that field, and the code goes to onScan.
  */
-export function useScannerWedge(onScan: (text: string) => void, enabled: boolean): void {
-  const latest = useRef(onScan);
+export function useScannerWedge(handlers: WedgeHandlers, enabled: boolean): void {
+  const latest = useRef(handlers);
   useEffect(() => {
-    latest.current = onScan;
+    latest.current = handlers;
   });
   useEffect(() => {
     if (!enabled) return;
     const detector = new KeyBurstDetector();
     let field: HTMLInputElement | HTMLTextAreaElement | null = null;
     let valueBefore = '';
+    let capsLock = false;
     const listener = (event: KeyboardEvent) => {
       if (event.ctrlKey || event.altKey || event.metaKey) return;
       const result = detector.onKey(event.key, event.timeStamp);
@@ -36,13 +49,16 @@ export function useScannerWedge(onScan: (text: string) => void, enabled: boolean
         // Keydown comes before the character lands: this is the field's text before a possible scan.
         field = editableField(event.target);
         valueBefore = field?.value ?? '';
+        capsLock = event.getModifierState('CapsLock');
       }
-      if (result.kind !== 'burst') return;
+      if (result.kind !== 'burst' && result.kind !== 'ime') return;
       event.preventDefault();
       event.stopImmediatePropagation();
-      if (field && field.value !== valueBefore) restoreValue(field, valueBefore);
+      const keep = result.kind === 'burst' ? valueBefore + result.typedBefore : valueBefore;
+      if (field && field.value !== keep) restoreValue(field, keep);
       field = null;
-      latest.current(result.text);
+      if (result.kind === 'ime') latest.current.onUnreadable();
+      else latest.current.onScan(capsLock ? undoCapsLock(result.text) : result.text);
     };
     // Capture phase on window: runs before the focused field's own Enter handler.
     window.addEventListener('keydown', listener, true);

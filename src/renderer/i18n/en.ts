@@ -118,6 +118,19 @@ export const en: Messages = {
     registerPending: 'Register as pending identification',
     dismiss: 'Close',
     working: 'Verifying…',
+    loginFirst: 'Log in and choose a task before scanning',
+    finishFormFirst: 'Finish or cancel the form on screen before scanning',
+    imeOn: 'An input method swallowed the scan: switch to English input and scan again',
+    noCodeTitle: 'No QR code found',
+    cameraErrors: {
+      NotAllowedError: 'camera permission denied',
+      NotFoundError: 'no camera found',
+      NotReadableError: 'the camera is in use by another program',
+      OverconstrainedError: 'the camera cannot give the resolution asked for',
+      ended: 'the camera was disconnected; it resumes by itself once reconnected',
+      unsupported: 'this browser has no camera support',
+      other: 'camera error',
+    },
   },
   featureCode: {
     button: 'Feature code',
@@ -210,6 +223,8 @@ export const en: Messages = {
     pending: 'Pending identification (the server resolves the capture code)',
     admissionPhoto: 'Admission photo',
     noAdmissionPhoto: 'No admission photo on the roster',
+    cancelledNeedsReason: "This student's reservation was cancelled (perhaps refunded). To check in anyway, give a reason; it goes to the audit log.",
+    overrideReason: 'Reason for checking in',
   },
   capture: {
     title: 'Capture',

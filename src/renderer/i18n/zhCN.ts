@@ -116,6 +116,19 @@ export const zhCN = {
     registerPending: '按“待识别”登记',
     dismiss: '关闭',
     working: '正在核验…',
+    loginFirst: '请先登录并选择任务，再扫码',
+    finishFormFirst: '请先完成或取消当前表单，再扫码',
+    imeOn: '扫码内容被输入法吞掉了：请切换到英文输入法后重新扫码',
+    noCodeTitle: '没有识别到二维码',
+    cameraErrors: {
+      NotAllowedError: '没有摄像头使用权限',
+      NotFoundError: '没有找到摄像头',
+      NotReadableError: '摄像头被其他程序占用',
+      OverconstrainedError: '摄像头不支持所需的分辨率',
+      ended: '摄像头已断开，重新连接后会自动恢复',
+      unsupported: '此浏览器不支持摄像头',
+      other: '摄像头出错',
+    },
   },
   featureCode: {
     button: '特征码查找',
@@ -208,6 +221,8 @@ export const zhCN = {
     pending: '待识别（服务器将根据采集码识别）',
     admissionPhoto: '录取照片',
     noAdmissionPhoto: '名单中没有录取照片',
+    cancelledNeedsReason: '该学生的预约已取消（可能已退款）。如仍要签到，请填写原因，将记入审计日志。',
+    overrideReason: '签到原因',
   },
   capture: {
     title: '拍摄',

@@ -38,6 +38,10 @@ export function CheckinScreen({ task, initialQuery, notice, onOpenStudent, onSca
   const { t } = useTranslation();
   const searchField = useRef<HTMLInputElement>(null);
   const [featureOpen, setFeatureOpen] = useState(false);
+  // A dismissed notice hands the keyboard back to the search.
+  useEffect(() => {
+    if (notice === null && !featureOpen) searchField.current?.focus();
+  }, [notice, featureOpen]);
   const client = useRpc();
   const [query, setQuery] = useState(initialQuery);
   const [result, setResult] = useState<SearchResult | null>(null);
@@ -102,7 +106,9 @@ export function CheckinScreen({ task, initialQuery, notice, onOpenStudent, onSca
         break;
       }
       case 'Escape':
-        // Check-in is the home screen: Esc starts over with the next student.
+        // Check-in is the home screen: Esc starts over with the next student. A scan notice on
+        // screen goes first: Esc falls through to the window, which dismisses it.
+        if (trimmed === '' || notice !== null) break;
         event.preventDefault();
         setQuery('');
         setEnterPending(false);
@@ -153,7 +159,7 @@ export function CheckinScreen({ task, initialQuery, notice, onOpenStudent, onSca
         id="student-search"
         className="search-input"
         type="search"
-        autoFocus={!featureOpen}
+        autoFocus={!featureOpen && notice === null}
         autoComplete="off"
         spellCheck={false}
         maxLength={SEARCH_QUERY_MAX}

@@ -32,8 +32,11 @@ export function StudentCardScreen({ task, studentId, onBack, onCheckedIn }: Prop
   const [confirming, setConfirming] = useState(false);
   const [confirmError, setConfirmError] = useState<unknown>(null);
   const [correcting, setCorrecting] = useState(false);
+  const [overrideReason, setOverrideReason] = useState('');
   const [corrected, setCorrected] = useState<string[] | null>(null);
   const student = card.data;
+  // A cancelled (perhaps refunded) reservation: the service refuses check-in without a reason.
+  const needsOverride = student !== null && student.order === null && student.reservation?.state === 'cancelled';
   // The operator may leave (Esc, F2, F3) while the check-in is on its way; its answer must not
   // pull them back to the capture screen.
   const mounted = useRef(false);
@@ -49,7 +52,11 @@ export function StudentCardScreen({ task, studentId, onBack, onCheckedIn }: Prop
     setConfirming(true);
     setConfirmError(null);
     try {
-      const outcome = await client.call('checkin.confirm', { taskCode: task.code, studentId: student.id });
+      const outcome = await client.call('checkin.confirm', {
+        taskCode: task.code,
+        studentId: student.id,
+        ...(needsOverride ? { overrideReason } : {}),
+      });
       if (mounted.current) onCheckedIn(student, outcome);
     } catch (caught) {
       if (!mounted.current) return;
@@ -131,10 +138,26 @@ export function StudentCardScreen({ task, studentId, onBack, onCheckedIn }: Prop
           )}
         </>
       )}
+      {needsOverride && (
+        <div className="message message-warn override-box" data-testid="override-box">
+          <p className="message-primary">{t('student.cancelledNeedsReason')}</p>
+          <label className="student-field">
+            <span>{t('student.overrideReason')}</span>
+            <input value={overrideReason} onChange={(e) => setOverrideReason(e.target.value)} maxLength={200} data-testid="override-reason" />
+          </label>
+        </div>
+      )}
       {confirmError !== null && <ErrorMessage error={confirmError} testId="checkin-error" />}
       <div className="action-row">
         {student && (
-          <button type="button" className="button button-primary button-large" autoFocus onClick={() => void confirm()} disabled={confirming} data-testid="checkin-confirm">
+          <button
+            type="button"
+            className="button button-primary button-large"
+            autoFocus={!needsOverride}
+            onClick={() => void confirm()}
+            disabled={confirming || (needsOverride && overrideReason.trim().length < 2)}
+            data-testid="checkin-confirm"
+          >
             {confirming ? t('student.confirming') : t('student.confirm')}
           </button>
         )}

@@ -1,12 +1,13 @@
 import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
-import { WALKIN_REASONS } from '../../shared/checkin/studentEdits';
+import { PENDING_NAME, WALKIN_REASONS } from '../../shared/checkin/studentEdits';
 import type { TaskSummary } from '../../shared/domain/entities';
 import { ErrorMessage } from '../components/ErrorMessage';
 import { StudentFieldsForm } from '../components/StudentFieldsForm';
 import { EMPTY_FIELDS, toStudentFields } from '../forms/studentFieldValues';
 import { useRpc } from '../hooks/useRpc';
 import { useWindowKeydown } from '../hooks/useWindowKeydown';
+import { useHoldScans } from '../navigation/scanGuard';
 import type { CheckinOutcome } from '../navigation/screens';
 
 type Reason = (typeof WALKIN_REASONS)[number];
@@ -23,7 +24,10 @@ export function WalkinScreen({ task, pendingCode, onCancel, onCheckedIn }: Props
   const { t } = useTranslation();
   const client = useRpc();
   // A pending code may be registered before the student has given a name; the server resolves it.
-  const [values, setValues] = useState({ ...EMPTY_FIELDS, name: pendingCode ? '待识别' : '' });
+  const [values, setValues] = useState({ ...EMPTY_FIELDS, name: pendingCode ? PENDING_NAME : '' });
+  // One id per form: a retry after a dropped connection, or a double press, registers nobody twice.
+  const [requestId] = useState(() => crypto.randomUUID());
+  useHoldScans();
   const [reason, setReason] = useState<Reason>(pendingCode ? 'pending_identification' : 'no_reservation');
   const [note, setNote] = useState('');
   const [busy, setBusy] = useState(false);
@@ -45,6 +49,7 @@ export function WalkinScreen({ task, pendingCode, onCancel, onCheckedIn }: Props
       const student = toStudentFields(values);
       const result = await client.call('checkin.walkin', {
         taskCode: task.code,
+        requestId,
         student,
         reason,
         ...(note.trim() ? { note } : {}),

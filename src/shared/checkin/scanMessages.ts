@@ -21,8 +21,8 @@ export function scanRefusalMessage(reason: ScanRefusal, c: ScanMessageContext = 
       };
     case 'other_task':
       return {
-        zh: `这是另一个采集任务${c.otherTask ? `（${c.otherTask}）` : ''}的预约码，不属于当前任务`,
-        en: `This reservation code belongs to another task${c.otherTask ? ` (${c.otherTask})` : ''}`,
+        zh: `这不是当前任务的预约码${c.otherTask ? `（码上写的任务：${c.otherTask}，未核验）` : ''}，请确认学生是否走错采集点`,
+        en: `This reservation code is not for this task${c.otherTask ? ` (it names ${c.otherTask}, unverified)` : ''}; check the student is at the right site`,
       };
     case 'no_task_key':
       return { zh: '本任务尚未同步验证密钥，无法核验预约码，请手动查找', en: 'This task has no verification key yet (not synced); search by hand' };

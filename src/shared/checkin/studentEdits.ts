@@ -14,10 +14,14 @@ const optText = (max: number) =>
 
 const ID_PROBLEMS = { format: '身份证号应为 18 位', birthdate: '身份证号中的出生日期无效', checksum: '身份证号校验位不正确' } as const;
 
-export const IdNumberInput = optText(18).superRefine((v, c) => {
-  if (v === null) return;
+/** Validated and normalised (upper-case X): the keyed hash, the duplicate check and last-4 search
+ * all depend on one spelling per ID number. */
+export const IdNumberInput = optText(18).transform((v, c) => {
+  if (v === null) return null;
   const r = validateIdNumber(v);
-  if (!r.ok) c.addIssue({ code: 'custom', message: ID_PROBLEMS[r.problem] });
+  if (r.ok) return r.value;
+  c.addIssue({ code: 'custom', message: ID_PROBLEMS[r.problem] });
+  return z.NEVER;
 });
 
 /** Roster fields staff may enter for a walk-in or correct on the card. School comes from the task. */
@@ -43,9 +47,14 @@ export const WalkinReason = z.enum(WALKIN_REASONS);
 
 export const Reason = z.string().trim().min(2, '请写明原因').max(200);
 
+/** The name a 学信网 code nobody matched is registered under until the server says who it is. */
+export const PENDING_NAME = '待识别';
+
 export const WalkinInput = z
   .object({
     taskCode: TaskCode,
+    /** Made by the form once: a retry after a dropped connection registers nobody twice. */
+    requestId: z.uuid(),
     student: StudentFields,
     reason: WalkinReason,
     note: z.string().trim().max(200).optional(),

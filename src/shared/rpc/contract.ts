@@ -3,7 +3,7 @@ import { Operator, OrderRow, RosterImportReport, StudentCard, StudentSummary, Ta
 import { OrderStatus } from '../domain/status.js';
 import { CodeKindSchema } from '../checkin/codeKind.js';
 import { ScanOutcome, ScanSource } from '../checkin/scanOutcome.js';
-import { CorrectionInput, WalkinInput } from '../checkin/studentEdits.js';
+import { CorrectionInput, Reason, WalkinInput } from '../checkin/studentEdits.js';
 
 /** Who may call a procedure: anyone on the transport, any logged-in operator, or a site manager only. */
 export type Access = 'public' | 'operator' | 'manager';
@@ -55,7 +55,14 @@ export const contract = {
   'students.get': proc('operator', z.object({ taskCode: TaskCode, studentId: z.string().min(1).max(64) }).strict(), z.object({ student: StudentCard })),
   'checkin.confirm': proc(
     'operator',
-    z.object({ taskCode: TaskCode, studentId: z.string().min(1).max(64) }).strict(),
+    z
+      .object({
+        taskCode: TaskCode,
+        studentId: z.string().min(1).max(64),
+        /** Required when the student's reservation was cancelled; audited. */
+        overrideReason: Reason.optional(),
+      })
+      .strict(),
     z.object({ orderId: z.string(), status: OrderStatus, alreadyCheckedIn: z.boolean() }),
   ),
   'checkin.scan': proc(

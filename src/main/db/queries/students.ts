@@ -26,6 +26,7 @@ export interface StudentRow {
   source: 'roster' | 'walkin';
   /** A 学信网 code that matched nobody, sealed, for the server to resolve. */
   pending_code_enc: string | null;
+  walkin_request_id: string | null;
 }
 
 export type StudentInsert = StudentRow;
@@ -33,7 +34,7 @@ export type StudentInsert = StudentRow;
 const COLUMNS = [
   'id', 'task_code', 'name', 'name_initials', 'gender', 'id_enc', 'id_hmac', 'id_masked', 'id_last4', 'student_no', 'exam_no',
   'school_name', 'school_code', 'department', 'major', 'edu_level', 'edu_category', 'class_name', 'xuexin_digest',
-  'feature_code_digest', 'admission_photo_ref', 'source', 'pending_code_enc',
+  'feature_code_digest', 'admission_photo_ref', 'source', 'pending_code_enc', 'walkin_request_id',
 ] as const;
 
 /** Roster columns a re-import may refresh; identity (id, task, ID number) and digests stay. */
@@ -113,7 +114,15 @@ export function findStudentIdByStudentNo(db: Db, taskCode: string, studentNo: st
 }
 
 export function findStudentIdByXuexinDigest(db: Db, taskCode: string, digest: string): string | undefined {
-  return stmt<[string, string], { id: string }>(db, 'SELECT id FROM students WHERE task_code = ? AND xuexin_digest = ? LIMIT 1').get(taskCode, digest)?.id;
+  // A roster row wins over a walk-in registered with the same code before the roster arrived.
+  return stmt<[string, string], { id: string }>(
+    db,
+    "SELECT id FROM students WHERE task_code = ? AND xuexin_digest = ? ORDER BY source = 'roster' DESC, created_at LIMIT 1",
+  ).get(taskCode, digest)?.id;
+}
+
+export function findStudentIdByWalkinRequest(db: Db, requestId: string): string | undefined {
+  return stmt<[string], { id: string }>(db, 'SELECT id FROM students WHERE walkin_request_id = ?').get(requestId)?.id;
 }
 
 /** The mini-program's manual path: ID last 4 narrows by index, the 特征码 digest decides. */
