@@ -1,19 +1,11 @@
-import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { prepareZXingModule, writeBarcode } from 'zxing-wasm/writer';
+import { localWasmModuleOptions } from './localWasm.js';
 
 let ready: Promise<void> | null = null;
 
-/** The writer's .wasm from node_modules: the package's default would fetch it from jsDelivr. */
 function loadWriter(): Promise<void> {
   ready ??= (async () => {
-    const path = createRequire(import.meta.url).resolve('zxing-wasm/writer/zxing_writer.wasm');
-    const bytes = readFileSync(path);
-    const wasmBinary = bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
-    await prepareZXingModule({
-      overrides: { wasmBinary, locateFile: (file: string, prefix: string) => (file.endsWith('.wasm') ? path : prefix + file) },
-      fireImmediately: true,
-    });
+    await prepareZXingModule(localWasmModuleOptions('zxing-wasm/writer/zxing_writer.wasm'));
   })();
   return ready;
 }

@@ -1,8 +1,8 @@
-import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { prepareZXingModule, readBarcodes } from 'zxing-wasm/reader';
 import type { QrReadFn, QrReadOptions, RgbaImage } from '../../shared/qr/qrTypes.js';
 import { zxingFindings, zxingReaderOptions } from '../../shared/qr/zxingAdapter.js';
+import { localWasmModuleOptions } from './localWasm.js';
 
 /** The reader's .wasm inside our own node_modules; zxing-wasm would otherwise fetch it from jsDelivr. */
 export function zxingReaderWasmPath(): string {
@@ -14,14 +14,7 @@ let ready: Promise<void> | null = null;
 /** Instantiates the reader from the local file once per process; later calls share it. */
 export function loadZxingReader(): Promise<void> {
   ready ??= (async () => {
-    const path = zxingReaderWasmPath();
-    const bytes = readFileSync(path);
-    const wasmBinary = bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
-    await prepareZXingModule({
-      // Both hooks: wasmBinary skips any fetch, and locateFile keeps the CDN default from ever being consulted.
-      overrides: { wasmBinary, locateFile: (file: string, prefix: string) => (file.endsWith('.wasm') ? path : prefix + file) },
-      fireImmediately: true,
-    });
+    await prepareZXingModule(localWasmModuleOptions('zxing-wasm/reader/zxing_reader.wasm'));
   })();
   return ready;
 }
