@@ -1,0 +1,54 @@
+import { z } from 'zod';
+
+/** Every check a verdict can hold. Other tools read these ids: add new ones, never rename. */
+export const CHECK_IDS = [
+  'face.count',
+  'face.in_frame',
+  'face.centered',
+  'head.size',
+  'pose.roll',
+  'pose.yaw',
+  'pose.pitch',
+  'eyes.open',
+  'mouth.closed',
+  'light.uniform',
+  'exposure',
+  'sharpness',
+  'background.uniform',
+  'clothing.contrast',
+  'glasses.glare',
+  'extra.objects',
+] as const;
+export const CheckId = z.enum(CHECK_IDS);
+export type CheckId = z.infer<typeof CheckId>;
+
+const Range = z.tuple([z.number(), z.number()]).refine(([a, b]) => a <= b, 'range must be [min, max]');
+const Rgb = z.tuple([z.number().int().min(0).max(255), z.number().int().min(0).max(255), z.number().int().min(0).max(255)]);
+
+/**
+ * A limit on one measured value. `max` limits fail above `fail` and warn above `warn`; `min` limits
+ * the other way round. The numbers live in the profile JSON, never in code.
+ */
+export const Limit = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('max'), warn: z.number(), fail: z.number() }).refine((l) => l.warn <= l.fail, 'warn must not exceed fail'),
+  z.object({ kind: z.literal('min'), warn: z.number(), fail: z.number() }).refine((l) => l.warn >= l.fail, 'warn must not be below fail'),
+]);
+export type Limit = z.infer<typeof Limit>;
+
+export const SpecProfile = z
+  .object({
+    id: z.string().regex(/^[a-z0-9-]{2,32}$/),
+    name: z.object({ zh: z.string(), en: z.string() }),
+    output: z.object({
+      widthPx: z.number().int().min(100).max(10000),
+      heightPx: z.number().int().min(100).max(10000),
+      dpi: z.number().int().min(72).max(1200),
+      background: Rgb,
+      jpeg: z.object({ minBytes: z.number().int().min(0), maxBytes: z.number().int().positive(), minQuality: z.number().int().min(1).max(100) }),
+    }),
+    /** Head geometry on the output, in output pixels from the top / across. */
+    geometry: z.object({ crownFromTopPx: Range, eyesFromTopPx: Range, faceWidthPx: Range }),
+    limits: z.record(CheckId, Limit),
+  })
+  .strict();
+export type SpecProfile = z.infer<typeof SpecProfile>;

@@ -1,0 +1,35 @@
+/** A point in pixels of the image that was analysed (the original still, orientation applied). */
+export interface Point {
+  x: number;
+  y: number;
+}
+
+/**
+ * What the finishing and the head-geometry checks need of a face, in original-image pixels. Built
+ * from the 478 landmarks (and the segmentation mask for the crown, since hair is above landmark 10).
+ */
+export interface FaceGeometry {
+  imageWidth: number;
+  imageHeight: number;
+  /** Iris centres; "left" is the subject's left, on the right of the picture. */
+  leftEye: Point;
+  rightEye: Point;
+  noseTip: Point;
+  mouthLeft: Point;
+  mouthRight: Point;
+  chin: Point;
+  /** Top of the head including hair. */
+  crown: Point;
+  /** Face width at the cheekbones (landmarks 234 ↔ 454). */
+  faceWidth: number;
+}
+
+export function eyeMidpoint(f: FaceGeometry): Point {
+  return { x: (f.leftEye.x + f.rightEye.x) / 2, y: (f.leftEye.y + f.rightEye.y) / 2 };
+}
+
+/** Angle of the eye line from horizontal, degrees, positive when the picture's right eye is lower. */
+export function eyeLineDeg(f: FaceGeometry): number {
+  // rightEye is on the picture's left.
+  return (Math.atan2(f.leftEye.y - f.rightEye.y, f.leftEye.x - f.rightEye.x) * 180) / Math.PI;
+}
