@@ -6,6 +6,8 @@ import { getSetting, setSetting } from '../db/queries/settings.js';
 import { seedDemoOperators, seedDemoTask } from '../demo/seedDemo.js';
 import { configureLogging } from '../log/logger.js';
 import { PiiCipher } from '../security/piiCipher.js';
+import { loadSpecProfiles } from '../spec/specProfiles.js';
+import { CameraService } from '../camera/cameraService.js';
 import type { AppContext, EventSink } from '../services/AppContext.js';
 import { packageVersion } from './packageRoot.js';
 import { ensurePrivateDir } from './privateDir.js';
@@ -19,7 +21,9 @@ export interface AppOptions {
 }
 
 /** Everything the main side needs, built once: database, PII key, station identity, event fan-out. */
-export async function createAppContext(opts: AppOptions): Promise<AppContext & { subscribe(sink: EventSink): () => void; close(): void }> {
+export type StationContext = AppContext & { camera: CameraService; subscribe(sink: EventSink): () => void; close(): void };
+
+export async function createAppContext(opts: AppOptions): Promise<StationContext> {
   ensurePrivateDir(opts.dataDir);
   configureLogging({ dir: join(opts.dataDir, 'logs'), echo: opts.logToStderr ?? false });
   const db = openDatabase(join(opts.dataDir, 'station.sqlite'));
@@ -44,18 +48,23 @@ export async function createAppContext(opts: AppOptions): Promise<AppContext & {
     version: packageVersion(),
     now: opts.now ?? (() => new Date()),
     emit,
+    specs: loadSpecProfiles(opts.dataDir),
   };
   if (opts.demo) {
     await seedDemoOperators(ctx);
     seedDemoTask(ctx);
   }
+  const camera = new CameraService(ctx);
+  await camera.start();
   return {
     ...ctx,
+    camera,
     subscribe(sink) {
       sinks.add(sink);
       return () => sinks.delete(sink);
     },
     close() {
+      camera.stop();
       db.close();
     },
   };

@@ -1,5 +1,9 @@
 import { AppError } from '../../shared/errors.js';
+import { writeAudit } from '../db/queries/audit.js';
+import { acceptCapture, addStill, analysisImage, captureThumbnail, finishCapture, listCaptures, specForTask } from '../capture/captureService.js';
 import { correctStudent } from '../checkin/correctStudent.js';
+import { getOrder } from '../db/queries/orders.js';
+import type { CameraService } from '../camera/cameraService.js';
 import { findByFeatureCode } from '../checkin/featureCodeLookup.js';
 import { registerWalkin } from '../checkin/registerWalkin.js';
 import { resolveScan } from '../checkin/resolveScan.js';
@@ -21,7 +25,7 @@ function requireOperator(session: Session): Operator {
 }
 
 /** Maps every contract procedure onto the services; the router has already checked access and input. */
-export function createHandlers(ctx: AppContext, transport: 'electron' | 'websocket'): Handlers {
+export function createHandlers(ctx: AppContext & { camera: CameraService }, transport: 'electron' | 'websocket'): Handlers {
   return {
     'app.info': () => ({ version: ctx.version, stationId: ctx.stationId, stationName: ctx.stationName, transport, demo: ctx.demo }),
     'auth.login': async ({ pin }, session) => ({ operator: await login(ctx, session, pin) }),
@@ -43,6 +47,35 @@ export function createHandlers(ctx: AppContext, transport: 'electron' | 'websock
       const { changed } = correctStudent(ctx, requireOperator(session), input);
       return { student: getStudentCard(ctx, input.taskCode, input.studentId), changed };
     },
+    'capture.begin': ({ orderId }) => {
+      const order = getOrder(ctx.db, orderId);
+      if (!order) throw new AppError('NOT_FOUND', { zh: '没有这个订单', en: 'No such order' });
+      ctx.camera.activate(orderId);
+      return { spec: specForTask(ctx, order.task_code), studentId: order.student_id, status: order.status, captures: listCaptures(ctx, orderId) };
+    },
+    'capture.submitStill': ({ orderId, camera, imageBase64 }) => addStill(ctx, orderId, Buffer.from(imageBase64, 'base64'), camera),
+    'capture.analysisImage': async ({ captureId }) => {
+      const a = await analysisImage(ctx, captureId);
+      return { jpegBase64: a.jpeg.toString('base64'), width: a.width, height: a.height, scale: a.scale };
+    },
+    'capture.finish': async ({ captureId, face, maskPngBase64, verdict }) => {
+      const r = await finishCapture(ctx, captureId, face, maskPngBase64 ? Buffer.from(maskPngBase64, 'base64') : null, verdict);
+      return { captureId, finishedJpegBase64: r.finishedJpeg?.toString('base64') ?? null, verdict: r.verdict, bytes: r.bytes, quality: r.quality, withinBounds: r.withinBounds };
+    },
+    'capture.accept': ({ orderId, captureId, overrides }, session) => acceptCapture(ctx, requireOperator(session), orderId, captureId, overrides),
+    'capture.end': ({ orderId }) => {
+      ctx.camera.deactivate(orderId);
+      return { ok: true as const };
+    },
+    'camera.get': () => ctx.camera.getState(),
+    'camera.set': async ({ kind, hotFolder }, session) => {
+      const state = await ctx.camera.configure(kind, hotFolder);
+      writeAudit(ctx.db, { at: ctx.now().toISOString(), operatorId: session.operator?.id ?? null, action: 'settings.camera', detail: { kind, hotFolder } });
+      return state;
+    },
+    'camera.trigger': ({ orderId }) => ctx.camera.trigger(orderId),
+    'capture.list': ({ orderId }) => ({ captures: listCaptures(ctx, orderId) }),
+    'capture.thumbnail': async ({ captureId, which }) => ({ jpegBase64: (await captureThumbnail(ctx, captureId, which)).toString('base64') }),
     'orders.list': ({ taskCode, date }) => ({ orders: listOrders(ctx, taskCode, date) }),
     'roster.import': async ({ taskCode, fileName, contentBase64 }, session) => ({
       report: await importRosterFile(ctx, session.operator, taskCode, fileName, Buffer.from(contentBase64, 'base64')),

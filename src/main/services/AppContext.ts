@@ -2,6 +2,7 @@ import type { Operator } from '../../shared/domain/entities.js';
 import type { EventName, EventPayload } from '../../shared/rpc/contract.js';
 import type { Db } from '../db/openDatabase.js';
 import type { PiiCipher } from '../security/piiCipher.js';
+import type { SpecProfile } from '../../shared/spec/specProfile.js';
 
 export type EventSink = <N extends EventName>(name: N, payload: EventPayload<N>) => void;
 
@@ -16,6 +17,8 @@ export interface AppContext {
   version: string;
   now: () => Date;
   emit: EventSink;
+  /** Photo spec profiles by id (built-in plus the site's own in <data>/specs). */
+  specs: ReadonlyMap<string, SpecProfile>;
 }
 
 /** One per connected renderer (a WebSocket, or an Electron webContents). */

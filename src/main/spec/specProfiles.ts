@@ -35,7 +35,7 @@ export function loadSpecProfiles(dataDir?: string): Map<string, SpecProfile> {
   return profiles;
 }
 
-export function requireSpecProfile(profiles: Map<string, SpecProfile>, id: string): SpecProfile {
+export function requireSpecProfile(profiles: ReadonlyMap<string, SpecProfile>, id: string): SpecProfile {
   const p = profiles.get(id);
   if (!p) throw new AppError('NOT_FOUND', { zh: `没有照片规格 ${id}`, en: `No photo spec profile ${id}` });
   return p;

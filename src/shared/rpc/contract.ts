@@ -4,6 +4,8 @@ import { OrderStatus } from '../domain/status.js';
 import { CodeKindSchema } from '../checkin/codeKind.js';
 import { ScanOutcome, ScanSource } from '../checkin/scanOutcome.js';
 import { CorrectionInput, Reason, WalkinInput } from '../checkin/studentEdits.js';
+import { CheckId, SpecProfile } from '../spec/specProfile.js';
+import { CheckStatus, FaceGeometrySchema, Verdict } from '../vision/verdict.js';
 
 /** Who may call a procedure: anyone on the transport, any logged-in operator, or a site manager only. */
 export type Access = 'public' | 'operator' | 'manager';
@@ -29,6 +31,27 @@ export const SEARCH_QUERY_MAX = 64;
 export const SCAN_TEXT_MAX = 4096;
 /** A saved 采集码 PNG is ~50 KB and a phone screenshot a few MB; 12 MB of image is plenty. */
 export const MAX_IMAGE_BASE64 = 16_000_000;
+
+/** A webcam still (≤ 4K) is a few MB; DSLR stills come through the hot folder, not the socket. */
+export const MAX_STILL_BASE64 = 28_000_000;
+
+const OrderId = z.string().min(1).max(64);
+const CaptureId = z.string().min(1).max(64);
+export const CaptureSummary = z.object({
+  id: z.string(),
+  takenAt: z.string(),
+  camera: z.string(),
+  verdictStatus: CheckStatus.nullable(),
+  finished: z.boolean(),
+});
+export const CAMERA_KINDS = ['uvc', 'hotfolder', 'simulated'] as const;
+export const CameraState = z.object({
+  kind: z.enum(CAMERA_KINDS),
+  /** ready: shots can arrive; absent: the hot folder (or its drive) is not there. */
+  state: z.enum(['ready', 'absent']),
+  hotFolder: z.string().nullable(),
+});
+
 
 /** 20 MB of base64 is far above any real roster (300 students ≈ 40 KB) and keeps a stray upload bounded. */
 export const MAX_UPLOAD_BASE64 = 28_000_000;
@@ -94,6 +117,67 @@ export const contract = {
   ),
   'checkin.walkin': proc('operator', WalkinInput, z.object({ studentId: z.string(), orderId: z.string() })),
   'students.correct': proc('operator', CorrectionInput, z.object({ student: StudentCard, changed: z.array(z.string()) })),
+  'capture.begin': proc(
+    'operator',
+    z.object({ orderId: OrderId }).strict(),
+    z.object({ spec: SpecProfile, studentId: z.string(), status: OrderStatus, captures: z.array(CaptureSummary) }),
+  ),
+  'capture.submitStill': proc(
+    'operator',
+    z.object({ orderId: OrderId, camera: z.enum(CAMERA_KINDS), imageBase64: z.base64().max(MAX_STILL_BASE64) }).strict(),
+    z.object({ captureId: z.string(), width: z.number().int(), height: z.number().int() }),
+  ),
+  'capture.analysisImage': proc(
+    'operator',
+    z.object({ captureId: CaptureId }).strict(),
+    z.object({ jpegBase64: z.string(), width: z.number().int(), height: z.number().int(), scale: z.number() }),
+  ),
+  'capture.finish': proc(
+    'operator',
+    z
+      .object({
+        captureId: CaptureId,
+        /** In the analysis image's pixels. */
+        face: FaceGeometrySchema.nullable(),
+        maskPngBase64: z.base64().max(8_000_000).nullable(),
+        verdict: Verdict,
+      })
+      .strict(),
+    z.object({
+      captureId: z.string(),
+      finishedJpegBase64: z.string().nullable(),
+      verdict: Verdict,
+      bytes: z.number().int().nullable(),
+      quality: z.number().int().nullable(),
+      withinBounds: z.boolean(),
+    }),
+  ),
+  'capture.accept': proc(
+    'operator',
+    z
+      .object({
+        orderId: OrderId,
+        captureId: CaptureId,
+        overrides: z.array(z.object({ checkId: CheckId, reason: Reason }).strict()).max(16),
+      })
+      .strict(),
+    z.object({ revision: z.number().int() }),
+  ),
+  'capture.end': proc('operator', z.object({ orderId: OrderId }).strict(), Ok),
+  'camera.get': proc('operator', Empty, CameraState),
+  'camera.set': proc(
+    'manager',
+    z.object({ kind: z.enum(CAMERA_KINDS), hotFolder: z.string().trim().min(1).max(1024).nullable() }).strict(),
+    CameraState,
+  ),
+  /** The simulated camera shoots on request (the next demo photo); real cameras shoot by themselves. */
+  'camera.trigger': proc('operator', z.object({ orderId: OrderId }).strict(), z.object({ captureId: z.string() })),
+  'capture.list': proc('operator', z.object({ orderId: OrderId }).strict(), z.object({ captures: z.array(CaptureSummary) })),
+  'capture.thumbnail': proc(
+    'operator',
+    z.object({ captureId: CaptureId, which: z.enum(['finished', 'original']) }).strict(),
+    z.object({ jpegBase64: z.string() }),
+  ),
   'orders.list': proc(
     'operator',
     z.object({ taskCode: TaskCode, date: z.string().regex(/^\d{4}-\d{2}-\d{2}$/).optional() }).strict(),
@@ -121,6 +205,11 @@ export type OutputOf<N extends ProcedureName> = z.output<Contract[N]['output']>;
 /** Events pushed from main to every connected renderer. */
 export const events = {
   'orders.changed': z.object({ taskCode: TaskCode, orderId: z.string() }),
+  /** A shot from a main-side camera (hot folder, simulated) was stored for the order being captured. */
+  'capture.added': z.object({ orderId: z.string(), captureId: z.string() }),
+  /** A shot arrived with no student in front of the camera: kept in the hot folder, not filed. */
+  'capture.unassigned': z.object({ file: z.string() }),
+  'camera.changed': CameraState,
 } as const;
 
 export type Events = typeof events;

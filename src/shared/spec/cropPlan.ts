@@ -7,7 +7,8 @@ import type { SpecProfile } from './specProfile.js';
  * finishing in main, the checks and the overlay, so all three agree on where the head will be.
  */
 export interface CropPlan {
-  /** Rotation applied about the eye midpoint before cropping, degrees (counter-clockwise positive). */
+  /** Rotation applied about the eye midpoint before cropping, degrees; positive turns the picture
+   * clockwise on screen (image y points down), as sharp's and CSS's rotate do. */
   rotateDeg: number;
   /** Output pixels per original pixel. */
   scale: number;
@@ -48,7 +49,11 @@ export function planCrop(face: FaceGeometry, spec: SpecProfile): CropPlan {
   const scale = clamp(byFace, fit[0] / crownToEyes, Math.max(fit[0], fit[1]) / crownToEyes);
 
   const headAbove = crownToEyes * scale;
-  const eyesFromTop = clamp(mid(g.crownFromTopPx) + headAbove, g.eyesFromTopPx[0], g.eyesFromTopPx[1]);
+  // The crown goes mid-range, or higher in its range when the still has too little above the hair:
+  // a band of filler colour over the head looks worse than a crown nearer the top.
+  const roomAbove = (eyes.y - headAbove / scale) * scale; // output px the still holds above the crown
+  const crownFromTop = clamp(Math.min(mid(g.crownFromTopPx), roomAbove), g.crownFromTopPx[0], g.crownFromTopPx[1]);
+  const eyesFromTop = clamp(crownFromTop + headAbove, g.eyesFromTopPx[0], g.eyesFromTopPx[1]);
   const width = W / scale;
   const height = H / scale;
   const left = eyes.x - W / 2 / scale;

@@ -67,3 +67,29 @@ export function listOrdersForDay(db: Db, taskCode: string, dayStart: string, day
      ORDER BY o.updated_at DESC`,
   ).all({ task: taskCode, start: dayStart, end: dayEnd });
 }
+
+export function getOrder(db: Db, id: string): (OrderRowDb & { chosen_capture_id: string | null; finished_path: string | null; checks: string | null }) | undefined {
+  return stmt<[string], OrderRowDb & { chosen_capture_id: string | null; finished_path: string | null; checks: string | null }>(
+    db,
+    'SELECT * FROM orders WHERE id = ?',
+  ).get(id);
+}
+
+/** 已签到 → 采集中 when the first shot is taken; any other state is left alone. */
+export function markCapturing(db: Db, id: string, now: string): void {
+  stmt(db, `UPDATE orders SET status = '采集中', updated_at = ? WHERE id = ? AND status = '已签到'`).run(now, id);
+}
+
+/** The accepted shot: the order becomes 已采集 at a new revision, to be synced again. */
+export function acceptCaptureForOrder(
+  db: Db,
+  o: { id: string; captureId: string; finishedPath: string; checks: string; operatorId: string; now: string },
+): number {
+  const row = stmt<[typeof o], { revision: number }>(
+    db,
+    `UPDATE orders SET status = '已采集', chosen_capture_id = @captureId, finished_path = @finishedPath, checks = @checks,
+       operator_id = @operatorId, captured_at = @now, updated_at = @now, revision = revision + 1, sync_state = 'pending'
+     WHERE id = @id RETURNING revision`,
+  ).get(o);
+  return row!.revision;
+}

@@ -1,0 +1,187 @@
+import { randomUUID } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import sharp from 'sharp';
+import type { Operator } from '../../shared/domain/entities.js';
+import { AppError } from '../../shared/errors.js';
+import type { CheckId } from '../../shared/spec/specProfile.js';
+import type { FaceGeometry } from '../../shared/vision/faceGeometry.js';
+import type { Verdict } from '../../shared/vision/verdict.js';
+import { writeAudit } from '../db/queries/audit.js';
+import { getCapture, insertCapture, listCapturesForOrder, setCaptureResult, type CaptureRow } from '../db/queries/captures.js';
+import { acceptCaptureForOrder, getOrder, markCapturing } from '../db/queries/orders.js';
+import { enqueueJob } from '../db/queries/outbox.js';
+import { getTask } from '../db/queries/tasks.js';
+import { finishPhoto } from '../imaging/finishPhoto.js';
+import { readStill } from '../imaging/readStill.js';
+import { stillForAnalysis } from '../imaging/stillToRgba.js';
+import { writeDurably } from '../photos/durableWrite.js';
+import type { AppContext } from '../services/AppContext.js';
+import { requireSpecProfile } from '../spec/specProfiles.js';
+import { capturePaths } from './photoPaths.js';
+
+/** The longest side of the copy the renderer's models look at; landmarks are scaled back up. */
+export const ANALYSIS_MAX_SIDE = 1600;
+
+function requireOrder(ctx: AppContext, orderId: string) {
+  const order = getOrder(ctx.db, orderId);
+  if (!order) throw new AppError('NOT_FOUND', { zh: '没有这个订单', en: 'No such order' });
+  if (order.status === '已作废') throw new AppError('CONFLICT', { zh: '订单已作废', en: 'The order is void' });
+  return order;
+}
+
+function requireCapture(ctx: AppContext, captureId: string): CaptureRow {
+  const c = getCapture(ctx.db, captureId);
+  if (!c) throw new AppError('NOT_FOUND', { zh: '没有这张照片', en: 'No such shot' });
+  return c;
+}
+
+export function specForTask(ctx: AppContext, taskCode: string) {
+  const task = getTask(ctx.db, taskCode);
+  return requireSpecProfile(ctx.specs, task?.spec_id ?? 'xuexin');
+}
+
+/**
+ * A shot from any camera: the untouched original is written and fsynced first, then the row that
+ * points at it commits (with the order moving to 采集中). Nothing is lost between camera and disk.
+ */
+export async function addStill(ctx: AppContext, orderId: string, bytes: Buffer, camera: string): Promise<{ captureId: string; width: number; height: number }> {
+  const order = requireOrder(ctx, orderId);
+  const info = await readStill(bytes);
+  const captureId = randomUUID();
+  const paths = capturePaths(ctx.dataDir, order.task_code, orderId, captureId);
+  const { sha256 } = writeDurably(paths.original, bytes);
+  const now = ctx.now().toISOString();
+  ctx.db
+    .transaction(() => {
+      insertCapture(ctx.db, { id: captureId, order_id: orderId, original_path: paths.original, sha256, camera, taken_at: now, width: info.width, height: info.height });
+      markCapturing(ctx.db, orderId, now);
+    })
+    .immediate();
+  ctx.emit('orders.changed', { taskCode: order.task_code, orderId });
+  return { captureId, width: info.width, height: info.height };
+}
+
+/** The oriented still, small, for the renderer's models: they never see EXIF orientation or CMYK. */
+export async function analysisImage(ctx: AppContext, captureId: string): Promise<{ jpeg: Buffer; width: number; height: number; scale: number }> {
+  const c = requireCapture(ctx, captureId);
+  return stillForAnalysis(await readFile(c.original_path), ANALYSIS_MAX_SIDE);
+}
+
+async function decodeMaskPng(png: Buffer): Promise<{ width: number; height: number; data: Uint8Array }> {
+  try {
+    const { data, info } = await sharp(png, { limitInputPixels: 4096 * 4096 }).greyscale().raw().toBuffer({ resolveWithObject: true });
+    return { width: info.width, height: info.height, data: new Uint8Array(data.buffer, data.byteOffset, info.width * info.height) };
+  } catch {
+    throw new AppError('BAD_INPUT', { zh: '人像分割数据无效', en: 'The person segmentation mask is invalid' });
+  }
+}
+
+export interface FinishedCapture {
+  captureId: string;
+  finishedJpeg: Buffer | null;
+  verdict: Verdict;
+  bytes: number | null;
+  quality: number | null;
+  withinBounds: boolean;
+}
+
+/**
+ * The renderer's models measured the still (face geometry in analysis pixels, the person mask, the
+ * verdict); here it becomes the spec photo, written durably beside the untouched original.
+ */
+export async function finishCapture(
+  ctx: AppContext,
+  captureId: string,
+  face: FaceGeometry | null,
+  maskPng: Buffer | null,
+  verdict: Verdict,
+): Promise<FinishedCapture> {
+  const c = requireCapture(ctx, captureId);
+  const order = requireOrder(ctx, c.order_id);
+  const spec = specForTask(ctx, order.task_code);
+  if (verdict.specId !== spec.id) throw new AppError('BAD_INPUT', { zh: '检查结果与照片规格不符', en: 'The verdict is for another photo spec' });
+  if (!face) {
+    setCaptureResult(ctx.db, captureId, { finished_path: null, finished_sha256: null, verdict_status: verdict.status, still_checks: JSON.stringify(verdict), face: null });
+    return { captureId, finishedJpeg: null, verdict, bytes: null, quality: null, withinBounds: false };
+  }
+  const original = await readFile(c.original_path);
+  const mask = maskPng ? await decodeMaskPng(maskPng) : null;
+  const finished = await finishPhoto({ original, face, mask, spec });
+  const path = capturePaths(ctx.dataDir, order.task_code, order.id, captureId).finished;
+  const { sha256 } = writeDurably(path, finished.jpeg);
+  setCaptureResult(ctx.db, captureId, {
+    finished_path: path,
+    finished_sha256: sha256,
+    verdict_status: verdict.status,
+    still_checks: JSON.stringify(verdict),
+    face: JSON.stringify(face),
+  });
+  return { captureId, finishedJpeg: finished.jpeg, verdict, bytes: finished.bytes, quality: finished.quality, withinBounds: finished.withinBounds };
+}
+
+export interface CheckOverride {
+  checkId: CheckId;
+  reason: string;
+}
+
+/**
+ * The photographer picks a shot: the order becomes 已采集 with its finished photo and checks, at a new
+ * revision with its sync jobs, in one transaction. A failed check is accepted only with a reason,
+ * each one audited.
+ */
+export function acceptCapture(ctx: AppContext, operator: Operator, orderId: string, captureId: string, overrides: CheckOverride[]): { revision: number } {
+  const result = ctx.db
+    .transaction(() => {
+      const order = requireOrder(ctx, orderId);
+      const c = requireCapture(ctx, captureId);
+      if (c.order_id !== orderId) throw new AppError('BAD_INPUT', { zh: '照片不属于这个订单', en: 'The shot belongs to another order' });
+      if (!c.finished_path || !c.still_checks || !c.finished_sha256) {
+        throw new AppError('CONFLICT', { zh: '这张照片还没有完成处理，不能采用', en: 'This shot has not been finished and cannot be accepted' });
+      }
+      const verdict = JSON.parse(c.still_checks) as Verdict;
+      const failed = verdict.checks.filter((k) => k.status === 'fail').map((k) => k.id);
+      const reasons = new Map(overrides.map((o) => [o.checkId, o.reason.trim()]));
+      const missing = failed.filter((id) => (reasons.get(id) ?? '').length < 2);
+      if (missing.length > 0) {
+        throw new AppError('OVERRIDE_REQUIRED', {
+          zh: `以下检查未通过，需填写原因才能采用：${missing.join('、')}`,
+          en: `These checks failed; give a reason to accept anyway: ${missing.join(', ')}`,
+          details: missing,
+        });
+      }
+      const now = ctx.now().toISOString();
+      const revision = acceptCaptureForOrder(ctx.db, { id: orderId, captureId, finishedPath: c.finished_path, checks: c.still_checks, operatorId: operator.id, now });
+      writeAudit(ctx.db, { at: now, operatorId: operator.id, action: 'capture.accept', entity: 'order', entityId: orderId, detail: { captureId, verdict: verdict.status } });
+      for (const id of failed) {
+        writeAudit(ctx.db, { at: now, operatorId: operator.id, action: 'check.override', entity: 'order', entityId: orderId, detail: { captureId, checkId: id }, reason: reasons.get(id)! });
+      }
+      enqueueJob(ctx.db, { id: `order:${orderId}:r${revision}`, kind: 'order.upsert', order_id: orderId, payload: { orderId, revision } }, now);
+      for (const [role, sha] of [['finished', c.finished_sha256], ['original', c.sha256]] as const) {
+        enqueueJob(ctx.db, { id: `photo:${sha}`, kind: 'photo.upload', order_id: orderId, payload: { orderId, captureId, role, sha256: sha } }, now);
+      }
+      return { revision, taskCode: order.task_code };
+    })
+    .immediate();
+  ctx.emit('orders.changed', { taskCode: result.taskCode, orderId });
+  return { revision: result.revision };
+}
+
+export interface CaptureSummary {
+  id: string;
+  takenAt: string;
+  camera: string;
+  verdictStatus: 'pass' | 'warn' | 'fail' | null;
+  finished: boolean;
+}
+
+export function listCaptures(ctx: AppContext, orderId: string): CaptureSummary[] {
+  requireOrder(ctx, orderId);
+  return listCapturesForOrder(ctx.db, orderId).map((c) => ({ id: c.id, takenAt: c.taken_at, camera: c.camera, verdictStatus: c.verdict_status, finished: c.finished_path !== null }));
+}
+
+/** A small JPEG of a shot for the strip of thumbnails: the finished photo when there is one. */
+export async function captureThumbnail(ctx: AppContext, captureId: string, which: 'finished' | 'original'): Promise<Buffer> {
+  const c = requireCapture(ctx, captureId);
+  const path = which === 'finished' && c.finished_path ? c.finished_path : c.original_path;
+  return sharp(await readFile(path)).rotate().resize(480, 640, { fit: 'inside' }).jpeg({ quality: 85 }).toBuffer();
+}

@@ -1,0 +1,120 @@
+import { AppError } from '../../shared/errors.js';
+import { planCrop, type CropPlan } from '../../shared/spec/cropPlan.js';
+import type { SpecProfile } from '../../shared/spec/specProfile.js';
+import type { FaceGeometry } from '../../shared/vision/faceGeometry.js';
+import { compositeOnBackground } from './compositeOnBackground.js';
+import { decodeWorkRegion } from './decodeWorkRegion.js';
+import { encodeWithinBounds } from './encodeWithinBounds.js';
+import { measureCorrection, type Correction } from './gentleCorrection.js';
+import { checkMask, maskToAlpha, type PersonMask } from './maskToAlpha.js';
+import { faceInImage, outputToOriginal } from './outputMapping.js';
+import { readStill } from './readStill.js';
+import { warpToOutput } from './warpToOutput.js';
+
+export interface FinishInput {
+  /** The still as captured; never modified (the caller stores it beside the result). */
+  original: Buffer;
+  /** In the oriented still's pixels, or in a same-aspect analysis copy's (rescaled here). */
+  face: FaceGeometry;
+  /** Person probability over the oriented still; null keeps the original background. */
+  mask: PersonMask | null;
+  spec: SpecProfile;
+}
+
+export interface FinishStageMs {
+  /** Header check. */
+  read: number;
+  /** libvips decode, orientation and resize to output scale, fused (shrink-on-load). */
+  decodeResize: number;
+  /** Rotation and crop into the output frame. */
+  rotateCrop: number;
+  /** Mask feathering, correction and compositing over the spec colour. */
+  composite: number;
+  /** Quality search, including the read-back check. */
+  encode: number;
+}
+
+export interface FinishedPhoto {
+  jpeg: Buffer;
+  quality: number;
+  bytes: number;
+  /** False when no allowed quality lands in the spec's byte range; the nearest file is returned. */
+  withinBounds: boolean;
+  /** planCrop of the face in the oriented still's own pixels (whatever frame the face came in). */
+  plan: CropPlan;
+  backgroundReplaced: boolean;
+  correction: Correction;
+  stageMs: FinishStageMs;
+}
+
+/** Rolls beyond this are not a tilted head but swapped or mirrored eye landmarks. */
+const MAX_ROTATE_DEG = 45;
+/** Beyond 4× enlargement the face is too small in the still for a sharp photo. */
+const MAX_UPSCALE = 4;
+
+/**
+ * The spec photo from a still: level the eyes, scale and crop to the spec geometry, replace the
+ * background through the mask with a soft edge, correct exposure and white balance gently, and
+ * encode inside the spec's byte range as a stripped 8-bit sRGB JPEG at the spec's dpi.
+ */
+export async function finishPhoto(input: FinishInput): Promise<FinishedPhoto> {
+  const { spec } = input;
+  const { widthPx: W, heightPx: H } = spec.output;
+  let t = performance.now();
+  const lap = () => {
+    const now = performance.now();
+    const ms = now - t;
+    t = now;
+    return ms;
+  };
+
+  const info = await readStill(input.original);
+  const face = faceInImage(input.face, info.width, info.height);
+  const plan = planCrop(face, spec);
+  if (!(Math.abs(plan.rotateDeg) <= MAX_ROTATE_DEG)) {
+    throw new AppError('BAD_INPUT', {
+      zh: '眼睛位置数据异常（左右颠倒或头部严重倾斜），请重新拍摄',
+      en: 'The eye positions are implausible (swapped, or the head is tilted far over); retake the photo',
+      details: [`rotateDeg ${plan.rotateDeg.toFixed(1)}`],
+    });
+  }
+  if (plan.scale > MAX_UPSCALE) {
+    throw new AppError('BAD_INPUT', {
+      zh: '照片中的人脸太小，无法生成清晰的证件照，请靠近一些重新拍摄',
+      en: 'The face is too small in the photo for a sharp result; move closer and retake',
+      details: [`scale ${plan.scale.toFixed(2)}`],
+    });
+  }
+  if (input.mask) checkMask(input.mask, info.width, info.height);
+  const map = outputToOriginal(plan, face);
+  const read = lap();
+
+  const region = await decodeWorkRegion(input.original, info, map, plan.scale, W, H);
+  const decodeResize = lap();
+
+  const photo = warpToOutput(region, W, H);
+  const rotateCrop = lap();
+
+  let opacity = photo.coverage;
+  if (input.mask) {
+    opacity = await maskToAlpha(input.mask, info.width, info.height, map, W, H);
+    for (let i = 0; i < opacity.length; i++) opacity[i]! *= photo.coverage[i]!;
+  }
+  const correction = measureCorrection(photo.rgb, opacity);
+  const rgb = compositeOnBackground(photo, opacity, correction, spec.output.background);
+  const composite = lap();
+
+  const encoded = await encodeWithinBounds(rgb, W, H, spec.output.jpeg, spec.output.dpi);
+  const encode = lap();
+
+  return {
+    jpeg: encoded.jpeg,
+    quality: encoded.quality,
+    bytes: encoded.bytes,
+    withinBounds: encoded.withinBounds,
+    plan,
+    backgroundReplaced: input.mask !== null,
+    correction,
+    stageMs: { read, decodeResize, rotateCrop, composite, encode },
+  };
+}
