@@ -1,3 +1,4 @@
+import { createReadStream, readdirSync, readFileSync, statSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { defineConfig, type Plugin } from 'vite';
 import { META_CSP } from './src/shared/contentSecurityPolicy.ts';
@@ -19,8 +20,38 @@ const cspMeta: Plugin = {
   transformIndexHtml: (html) => html.replace('%CC_CSP%', META_CSP),
 };
 
+/**
+ * The vision workers' files, served by the kiosk itself under fixed names (never a CDN):
+ * tasks-vision's ES-module wasm loader + binary (the only variant a module worker can load) and our
+ * models with their licence. Emitted into the build; served from their sources in dev.
+ */
+const tasksVisionWasm = fileURLToPath(new URL('./node_modules/@mediapipe/tasks-vision/wasm/', import.meta.url));
+const modelsDir = fileURLToPath(new URL('./resources/models/', import.meta.url));
+function visionAssetFiles(): Map<string, string> {
+  const files = new Map<string, string>();
+  for (const f of ['vision_wasm_module_internal.js', 'vision_wasm_module_internal.wasm']) files.set(`mediapipe/${f}`, tasksVisionWasm + f);
+  for (const f of readdirSync(modelsDir)) if (/\.(tflite|task)$|^(LICENSE|NOTICE|MODELS\.json)$/.test(f)) files.set(`models/${f}`, modelsDir + f);
+  return files;
+}
+const visionAssets: Plugin = {
+  name: 'cc-vision-assets',
+  generateBundle() {
+    for (const [fileName, source] of visionAssetFiles()) this.emitFile({ type: 'asset', fileName, source: readFileSync(source) });
+  },
+  configureServer(server) {
+    const files = visionAssetFiles();
+    server.middlewares.use((req, res, next) => {
+      const file = files.get(decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname).replace(/^\/+/, ''));
+      if (!file) return next();
+      const type = file.endsWith('.wasm') ? 'application/wasm' : file.endsWith('.js') ? 'text/javascript' : 'application/octet-stream';
+      res.writeHead(200, { 'Content-Type': type, 'Content-Length': statSync(file).size });
+      createReadStream(file).pipe(res);
+    });
+  },
+};
+
 export default defineConfig({
-  plugins: [cspMeta],
+  plugins: [cspMeta, visionAssets],
   root: rendererRoot,
   base: './',
   publicDir: false,
@@ -33,6 +64,8 @@ export default defineConfig({
     // Inline assets would become data: URLs for fonts/styles; keep them as files so CSP stays simple.
     assetsInlineLimit: 0,
     modulePreload: { polyfill: false },
+    // check.html: the still-checking engine alone, for headless Chromium (CLI `check`, E2E tests).
+    rolldownOptions: { input: { index: `${rendererRoot}/index.html`, check: `${rendererRoot}/check.html` } },
     reportCompressedSize: false,
   },
   server: {
