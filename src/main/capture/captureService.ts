@@ -12,6 +12,7 @@ import { acceptCaptureForOrder, getOrder, markCapturing } from '../db/queries/or
 import { enqueueJob } from '../db/queries/outbox.js';
 import { getTask } from '../db/queries/tasks.js';
 import { finishPhoto } from '../imaging/finishPhoto.js';
+import { decodeMaskPng } from '../imaging/maskPng.js';
 import { readStill } from '../imaging/readStill.js';
 import { stillForAnalysis } from '../imaging/stillToRgba.js';
 import { writeDurably } from '../photos/durableWrite.js';
@@ -65,15 +66,6 @@ export async function addStill(ctx: AppContext, orderId: string, bytes: Buffer, 
 export async function analysisImage(ctx: AppContext, captureId: string): Promise<{ jpeg: Buffer; width: number; height: number; scale: number }> {
   const c = requireCapture(ctx, captureId);
   return stillForAnalysis(await readFile(c.original_path), ANALYSIS_MAX_SIDE);
-}
-
-async function decodeMaskPng(png: Buffer): Promise<{ width: number; height: number; data: Uint8Array }> {
-  try {
-    const { data, info } = await sharp(png, { limitInputPixels: 4096 * 4096 }).greyscale().raw().toBuffer({ resolveWithObject: true });
-    return { width: info.width, height: info.height, data: new Uint8Array(data.buffer, data.byteOffset, info.width * info.height) };
-  } catch {
-    throw new AppError('BAD_INPUT', { zh: '人像分割数据无效', en: 'The person segmentation mask is invalid' });
-  }
 }
 
 export interface FinishedCapture {

@@ -2,6 +2,8 @@ import { parseArgs } from 'node:util';
 import { installGlobalErrorHandlers } from '../app/globalErrors.js';
 import { TaskCode } from '../../shared/domain/entities.js';
 import { defaultDataDir } from '../app/dataDir.js';
+import { loadSpecProfiles } from '../spec/specProfiles.js';
+import { checkCommand } from './checkCommand.js';
 import { decodeCommand } from './decodeCommand.js';
 import { startCommand } from './startCommand.js';
 
@@ -13,6 +15,12 @@ const USAGE = `用法 / usage: campus-capture <command> [options]
              --no-demo     不生成演示任务 / no demo task and operators
              --no-open     不打开窗口 / do not open a window
              --no-electron 即使有 Electron 也使用网页外壳 / use the web shell even where Electron exists
+
+  check <photo...>   照片合规检查并生成成品照 / check photos and make the finished spec photo
+             --spec ID     照片规格 / spec profile (default xuexin; also xuexin-white, print-1cun, print-2cun)
+             --out DIR     成品照片输出目录 / write finished photos into DIR
+             --json        输出 JSON / print JSON
+             --data DIR    采集站数据目录（读取自定义规格）/ data folder (its specs/ profiles too)
 
   decode <image...>  识别图片中的二维码 / find the QR code in images
              --json        输出 JSON / print JSON
@@ -42,6 +50,25 @@ export async function main(argv: string[]): Promise<number> {
       }
       await startCommand({ dataDir: values.data, port, demo: !values['no-demo'], open: !values['no-open'], electron: !values['no-electron'] });
       return -1; // keeps running
+    }
+    case 'check': {
+      const { values, positionals } = parseArgs({
+        args: rest,
+        options: { json: { type: 'boolean', default: false }, spec: { type: 'string', default: 'xuexin' }, out: { type: 'string' }, data: { type: 'string' } },
+        allowPositionals: true,
+        strict: true,
+      });
+      if (positionals.length === 0) {
+        process.stderr.write(`请给出至少一张照片 / give at least one photo\n\n${USAGE}`);
+        return 2;
+      }
+      const profiles = loadSpecProfiles(values.data);
+      const spec = profiles.get(values.spec);
+      if (!spec) {
+        process.stderr.write(`没有照片规格 ${values.spec} / no spec profile ${values.spec} (${[...profiles.keys()].join(', ')})\n`);
+        return 2;
+      }
+      return checkCommand({ files: positionals, spec, outDir: values.out ?? null, json: values.json });
     }
     case 'decode': {
       const { values, positionals } = parseArgs({

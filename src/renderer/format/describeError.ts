@@ -6,6 +6,7 @@ export type LocalErrorKey =
   | 'errors.disconnected'
   | 'errors.notConnected'
   | 'errors.timeout'
+  | 'errors.cameraNotReady'
   | 'errors.versionMismatch'
   | 'errors.fileTooLarge'
   | 'errors.fileUnreadable'

@@ -166,6 +166,14 @@ export const zhCN = {
     saved: '已更正：{{fields}}',
     idHint: '留空表示不修改身份证号',
   },
+  camera: {
+    title: '相机设置',
+    kind: '相机',
+    kinds: { uvc: 'USB 摄像头', hotfolder: '热文件夹（单反联机软件）', simulated: '模拟相机（演示）' },
+    hotFolder: '热文件夹路径',
+    save: '保存',
+    saved: '已保存',
+  },
   rosterField: {
     name: '姓名',
     gender: '性别',
@@ -230,6 +238,20 @@ export const zhCN = {
     checkedIn: '已签到，订单已建立。',
     alreadyCheckedIn: '该学生此前已签到，没有重复建立订单。',
     back: '返回签到 (Esc)',
+    keys: '空格 / Enter / 脚踏开关 拍照，A 采用，← → 选择照片，Esc 返回',
+    shutter: '拍照 (空格)',
+    working: '正在处理…',
+    finishedAlt: '成品照片',
+    noFace: '没有检测到人脸，无法生成成品照片，请重拍',
+    noShotYet: '请学生坐好，对准取景框后拍照',
+    accept: '采用此照片 (A)',
+    accepted: '已采集，订单已保存。',
+    next: '下一位学生 (Enter)',
+    overrideTitle: '以下检查未通过：如仍要采用，请逐项填写原因（将记入审计日志）',
+    overrideSubmit: '填写完毕，采用',
+    hotFolderWaiting: '相机联机软件拍摄后，照片会自动出现（热文件夹：{{folder}}）',
+    hotFolderAbsent: '找不到热文件夹（{{folder}}）：请检查相机联机软件或存储设备，恢复后会自动继续',
+    simulated: '模拟相机：按拍照键依次使用演示照片',
   },
   queue: {
     title: '今日队列',
@@ -290,6 +312,7 @@ export const zhCN = {
     fileTooLarge: '文件过大（上限约 20 MB）',
     fileUnreadable: '无法读取所选文件',
     unexpected: '发生意外错误',
+    cameraNotReady: '相机尚未就绪，请稍候再拍',
   },
 };
 

@@ -1,6 +1,18 @@
+import { useCallback, useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { Bilingual } from '../components/Bilingual';
-import { OrderStatusBadge } from '../components/OrderStatusBadge';
+import type { CheckId } from '../../shared/spec/specProfile';
+import { bestShot, processShot, type ShotResult } from '../capture/processShot';
+import { blobToBase64, grabStill } from '../capture/grabStill';
+import { useCameraStream } from '../capture/useCameraStream';
+import { ErrorMessage } from '../components/ErrorMessage';
+import { LocalError } from '../format/describeError';
+import { GuideOverlay } from '../components/GuideOverlay';
+import { OverrideForm } from '../components/OverrideForm';
+import { VerdictList } from '../components/VerdictList';
+import { isInteractiveTarget } from '../dom/rovingFocus';
+import { useLoader } from '../hooks/useLoader';
+import { useRpc } from '../hooks/useRpc';
+import { useRpcEvent } from '../hooks/useRpcEvent';
 import { useWindowKeydown } from '../hooks/useWindowKeydown';
 import type { CheckinOutcome } from '../navigation/screens';
 
@@ -10,31 +22,231 @@ interface Props {
   onBack: () => void;
 }
 
-/** Deliberately empty of any picture: until the camera module exists, nothing here may look like a capture. */
+/** Keys a photographer's shutter may send: Space and Enter on the keyboard, and what USB foot
+ * pedals usually emit (PageDown, F9, B) when set up as a keyboard. */
+const SHUTTER_KEYS = new Set([' ', 'Enter', 'PageDown', 'F9']);
+
+type Phase = { kind: 'live' } | { kind: 'working' } | { kind: 'accepting'; failed: CheckId[] } | { kind: 'accepted' };
+
+/**
+ * Shoot, see the finished photo and its verdict, shoot again or accept. Several shots per student;
+ * the best verdict is pre-selected; a failed check is accepted only with a reason.
+ */
 export function CaptureScreen({ studentName, outcome, onBack }: Props) {
   const { t } = useTranslation();
+  const client = useRpc();
+  const video = useRef<HTMLVideoElement>(null);
+  const begin = useLoader(() => client.call('capture.begin', { orderId: outcome.orderId }), [client, outcome.orderId]);
+  const camera = useLoader(() => client.call('camera.get', {}), [client]);
+  const kind = camera.data?.kind ?? null;
+  const spec = begin.data?.spec ?? null;
+  const { stream, failure } = useCameraStream(kind === 'uvc');
+  // Shots from a main-side camera stop being filed to this student once the screen is left.
+  useEffect(() => () => void client.call('capture.end', { orderId: outcome.orderId }).catch(() => undefined), [client, outcome.orderId]);
+  const [frame, setFrame] = useState({ width: 1280, height: 720 });
+  const [shots, setShots] = useState<ShotResult[]>([]);
+  const [selected, setSelected] = useState(-1);
+  const [phase, setPhase] = useState<Phase>({ kind: 'live' });
+  const [error, setError] = useState<unknown>(null);
+
+  useEffect(() => {
+    const v = video.current;
+    if (!v) return;
+    v.srcObject = stream;
+    const onSize = () => v.videoWidth > 0 && setFrame({ width: v.videoWidth, height: v.videoHeight });
+    v.addEventListener('loadedmetadata', onSize);
+    return () => v.removeEventListener('loadedmetadata', onSize);
+  }, [stream]);
+
+  useEffect(() => () => shots.forEach((s) => s.finishedUrl && URL.revokeObjectURL(s.finishedUrl)), []);
+
+  const addShot = useCallback(
+    async (captureId: string) => {
+      if (!spec) return;
+      setPhase({ kind: 'working' });
+      setError(null);
+      try {
+        const shot = await processShot(client, spec, captureId);
+        setShots((prev) => {
+          const next = [...prev, shot];
+          setSelected(bestShot(next));
+          return next;
+        });
+      } catch (caught) {
+        setError(caught);
+      } finally {
+        setPhase((p) => (p.kind === 'working' ? { kind: 'live' } : p));
+      }
+    },
+    [client, spec],
+  );
+
+  useRpcEvent('camera.changed', () => camera.reload());
+  // The hot folder and the simulated camera store shots on the main side and say so.
+  useRpcEvent('capture.added', ({ orderId, captureId }) => {
+    if (orderId === outcome.orderId && phase.kind !== 'accepted') void addShot(captureId);
+  });
+
+  const shoot = useCallback(async () => {
+    if (phase.kind === 'working' || phase.kind === 'accepted') return;
+    // A pedal pressed before the camera is up is said, not silently dropped.
+    if (!spec || kind === null || (kind === 'uvc' && (!stream || !video.current))) {
+      setError(new LocalError('errors.cameraNotReady'));
+      return;
+    }
+    if (kind === 'simulated') {
+      await client.call('camera.trigger', { orderId: outcome.orderId }).catch(setError);
+      return;
+    }
+    if (kind !== 'uvc' || !video.current) return; // the hot folder shoots by itself
+    setPhase({ kind: 'working' });
+    setError(null);
+    let captureId: string;
+    try {
+      const still = await grabStill(video.current);
+      captureId = (await client.call('capture.submitStill', { orderId: outcome.orderId, camera: 'uvc', imageBase64: await blobToBase64(still) })).captureId;
+    } catch (caught) {
+      setError(caught);
+      setPhase({ kind: 'live' });
+      return;
+    }
+    await addShot(captureId);
+  }, [addShot, client, kind, outcome.orderId, phase.kind, spec, stream]);
+
+  const current = selected >= 0 ? shots[selected] : undefined;
+
+  const accept = async (overrides: { checkId: CheckId; reason: string }[]) => {
+    if (!current) return;
+    setError(null);
+    try {
+      await client.call('capture.accept', { orderId: outcome.orderId, captureId: current.captureId, overrides });
+      setPhase({ kind: 'accepted' });
+    } catch (caught) {
+      setError(caught);
+    }
+  };
+
+  const startAccept = () => {
+    if (!current || !current.finishedUrl) return;
+    const failed = current.verdict.checks.filter((c) => c.status === 'fail').map((c) => c.id);
+    if (failed.length === 0) void accept([]);
+    else setPhase({ kind: 'accepting', failed });
+  };
+
   useWindowKeydown((event) => {
-    if (event.key === 'Escape' && !event.defaultPrevented) {
+    if (event.defaultPrevented) return;
+    if (phase.kind === 'accepted') {
+      if (event.key === 'Enter' || event.key === 'Escape') {
+        event.preventDefault();
+        onBack();
+      }
+      return;
+    }
+    if (phase.kind === 'accepting') return;
+    if (event.key === 'Escape') {
       event.preventDefault();
       onBack();
+    } else if (SHUTTER_KEYS.has(event.key) && !(isInteractiveTarget(event.target) && event.key !== 'PageDown' && event.key !== 'F9')) {
+      event.preventDefault();
+      void shoot();
+    } else if (event.key === 'a' || event.key === 'A') {
+      event.preventDefault();
+      startAccept();
+    } else if (event.key === 'ArrowLeft' && shots.length > 0) {
+      setSelected((s) => Math.max(0, s - 1));
+    } else if (event.key === 'ArrowRight' && shots.length > 0) {
+      setSelected((s) => Math.min(shots.length - 1, s + 1));
     }
   });
+
   return (
-    <main className="screen capture-screen" data-testid="capture-screen" data-order-id={outcome.orderId}>
-      <h1 className="student-name" data-testid="capture-student-name">
-        {studentName}
-      </h1>
-      <p className="capture-status">
-        <OrderStatusBadge status={outcome.status} />
-        <span>{outcome.alreadyCheckedIn ? t('capture.alreadyCheckedIn') : t('capture.checkedIn')}</span>
-      </p>
-      <div className="capture-placeholder" role="status" data-testid="capture-unavailable">
-        <Bilingual i18nKey="capture.notAvailable" />
+    <main className="screen capture-screen" data-testid="capture-screen" data-order-id={outcome.orderId} data-phase={phase.kind}>
+      <div className="capture-heading">
+        <h1 className="student-name" data-testid="capture-student-name">
+          {studentName}
+        </h1>
+        <p className="muted">{t('capture.keys')}</p>
       </div>
-      <div className="action-row">
-        <button type="button" className="button button-primary button-large" autoFocus onClick={onBack} data-testid="capture-back">
-          {t('capture.back')}
-        </button>
+      {begin.error !== null && <ErrorMessage error={begin.error} />}
+      <div className="capture-layout">
+        <section className="capture-live">
+          {kind === 'uvc' ? (
+            <div className="capture-preview">
+              <video ref={video} autoPlay muted playsInline data-testid="capture-video" />
+              {spec && stream && <GuideOverlay spec={spec} frameWidth={frame.width} frameHeight={frame.height} state="idle" />}
+            </div>
+          ) : (
+            <p className="message message-info capture-remote" data-testid="capture-remote-camera">
+              {kind === 'hotfolder'
+                ? t(camera.data?.state === 'absent' ? 'capture.hotFolderAbsent' : 'capture.hotFolderWaiting', { folder: camera.data?.hotFolder ?? '' })
+                : t('capture.simulated')}
+            </p>
+          )}
+          {failure && (
+            <p className="message message-warn" data-testid="capture-camera-failed" data-failure={failure}>
+              {t('scan.cameraFailed', { reason: t(`scan.cameraErrors.${failure}`) })}
+            </p>
+          )}
+          <div className="action-row">
+            <button
+              type="button"
+              className="button button-primary button-large"
+              onClick={() => void shoot()}
+              disabled={(kind === 'uvc' && !stream) || kind === 'hotfolder' || kind === null || !spec || phase.kind !== 'live'}
+              data-testid="shutter"
+            >
+              {phase.kind === 'working' ? t('capture.working') : t('capture.shutter')}
+            </button>
+          </div>
+        </section>
+        <section className="capture-result">
+          {current ? (
+            <>
+              {current.finishedUrl ? (
+                <img className="finished-photo" src={current.finishedUrl} alt={t('capture.finishedAlt')} data-testid="finished-photo" />
+              ) : (
+                <p className="message message-error" data-testid="no-face">
+                  {t('capture.noFace')}
+                </p>
+              )}
+              <VerdictList verdict={current.verdict} />
+            </>
+          ) : (
+            <p className="muted">{t('capture.noShotYet')}</p>
+          )}
+          {shots.length > 1 && (
+            <ol className="shot-strip" data-testid="shot-strip">
+              {shots.map((s, i) => (
+                <li key={s.captureId}>
+                  <button type="button" className={`shot ${i === selected ? 'shot-selected' : ''} shot-${s.verdict.status}`} onClick={() => setSelected(i)} aria-pressed={i === selected}>
+                    {s.finishedUrl ? <img src={s.finishedUrl} alt="" /> : <span>{i + 1}</span>}
+                  </button>
+                </li>
+              ))}
+            </ol>
+          )}
+          {error !== null && <ErrorMessage error={error} testId="capture-error" />}
+          {phase.kind === 'accepting' && current && (
+            <OverrideForm failed={phase.failed} verdict={current.verdict} onCancel={() => setPhase({ kind: 'live' })} onSubmit={(o) => void accept(o)} />
+          )}
+          {phase.kind === 'accepted' ? (
+            <div className="message message-info" role="status" data-testid="capture-accepted">
+              <p className="message-primary">{t('capture.accepted')}</p>
+              <button type="button" className="button button-primary button-large" autoFocus onClick={onBack} data-testid="capture-next">
+                {t('capture.next')}
+              </button>
+            </div>
+          ) : (
+            <div className="action-row">
+              <button type="button" className="button button-primary button-large" onClick={startAccept} disabled={!current?.finishedUrl || phase.kind !== 'live'} data-testid="capture-accept">
+                {t('capture.accept')}
+              </button>
+              <button type="button" className="button button-secondary button-large" onClick={onBack} data-testid="capture-back">
+                {t('capture.back')}
+              </button>
+            </div>
+          )}
+        </section>
       </div>
     </main>
   );

@@ -2,6 +2,7 @@ import { useRef } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { Operator, TaskSummary } from '../../shared/domain/entities';
 import { ErrorMessage } from '../components/ErrorMessage';
+import { CameraSettingsPanel } from '../components/CameraSettingsPanel';
 import { RosterImportPanel } from '../components/RosterImportPanel';
 import { TaskCard } from '../components/TaskCard';
 import { moveRovingFocus } from '../dom/rovingFocus';
@@ -55,7 +56,10 @@ export function TaskSelectScreen({ operator, currentTask, onChoose, onBack }: Pr
         ))}
       </ul>
       {operator.role === 'manager' && tasks.data !== null && (
-        <RosterImportPanel tasks={items} defaultTaskCode={currentTask?.code ?? null} onImported={tasks.reload} />
+        <>
+          <RosterImportPanel tasks={items} defaultTaskCode={currentTask?.code ?? null} onImported={tasks.reload} />
+          <CameraSettingsPanel />
+        </>
       )}
     </main>
   );

@@ -1,0 +1,95 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { readFile, stat } from 'node:fs/promises';
+import { basename, extname, join } from 'node:path';
+import { AppError } from '../../shared/errors.js';
+import type { SpecProfile } from '../../shared/spec/specProfile.js';
+import type { Verdict } from '../../shared/vision/verdict.js';
+import { HeadlessChecker } from '../check/headlessChecker.js';
+import { finishPhoto } from '../imaging/finishPhoto.js';
+import { decodeMaskPng } from '../imaging/maskPng.js';
+import { stillForAnalysis } from '../imaging/stillToRgba.js';
+import { ANALYSIS_MAX_SIDE } from '../capture/captureService.js';
+
+/** One entry of `check --json`. Other tools read this shape: add fields, never rename or remove. */
+export interface CheckReport {
+  file: string;
+  verdict: Verdict | null;
+  /** The finished spec photo written into --out, or null. */
+  finished: string | null;
+  error: { code: string; zh: string; en: string } | null;
+}
+
+export interface CheckOptions {
+  files: string[];
+  spec: SpecProfile;
+  outDir: string | null;
+  json: boolean;
+}
+
+/** A file name for the finished photo that never overwrites another from the same run. */
+function outName(file: string, used: Set<string>): string {
+  const stem = basename(file, extname(file));
+  let name = `${stem}.jpg`;
+  for (let n = 2; used.has(name); n++) name = `${stem}-${n}.jpg`;
+  used.add(name);
+  return name;
+}
+
+/**
+ * `campus-capture check`: the station's checks and finishing on photo files, headless. The same
+ * path as the kiosk: an upright analysis copy through the vision engine in Chromium, then the spec
+ * photo finished from the original by the same code in Node.
+ */
+export async function checkCommand(opts: CheckOptions): Promise<number> {
+  if (opts.outDir) mkdirSync(opts.outDir, { recursive: true });
+  const checker = await HeadlessChecker.open();
+  const used = new Set<string>();
+  const reports: CheckReport[] = [];
+  try {
+    for (const file of opts.files) {
+      const report = await checkOne(checker, file, opts, used);
+      reports.push(report);
+      if (!opts.json) process.stdout.write(formatReport(report));
+    }
+  } finally {
+    await checker.close();
+  }
+  if (checker.blocked.length > 0) process.stderr.write(`已阻止外部请求 / blocked requests: ${checker.blocked.join(', ')}\n`);
+  if (opts.json) process.stdout.write(JSON.stringify({ spec: opts.spec.id, results: reports }, null, 2) + '\n');
+  return 0;
+}
+
+async function checkOne(checker: HeadlessChecker, file: string, opts: CheckOptions, used: Set<string>): Promise<CheckReport> {
+  const base: CheckReport = { file, verdict: null, finished: null, error: null };
+  try {
+    if (!(await stat(file)).isFile()) throw new AppError('BAD_INPUT', { zh: '不是文件', en: 'Not a file' });
+    const original = await readFile(file);
+    const analysis = await stillForAnalysis(original, ANALYSIS_MAX_SIDE);
+    const result = await checker.check(analysis.jpeg, opts.spec);
+    let finished: string | null = null;
+    if (opts.outDir && result.face) {
+      const mask = result.maskPngBase64 ? await decodeMaskPng(Buffer.from(result.maskPngBase64, 'base64')) : null;
+      const photo = await finishPhoto({ original, face: result.face, mask, spec: opts.spec });
+      finished = join(opts.outDir, outName(file, used));
+      writeFileSync(finished, photo.jpeg);
+    }
+    return { ...base, verdict: result.verdict, finished };
+  } catch (err) {
+    if (err instanceof AppError) return { ...base, error: { code: err.code, zh: err.zh, en: err.en } };
+    const code = (err as { code?: string }).code;
+    if (code === 'ENOENT') return { ...base, error: { code: 'NOT_FOUND', zh: '文件不存在', en: 'No such file' } };
+    throw err;
+  }
+}
+
+const MARK = { pass: '✓', warn: '!', fail: '✗' } as const;
+
+function formatReport(r: CheckReport): string {
+  if (r.error) return `${r.file}: ${r.error.zh} / ${r.error.en}\n`;
+  const v = r.verdict!;
+  const lines = [`${r.file}: ${MARK[v.status]} ${v.status}${r.finished ? ` → ${r.finished}` : ''}`];
+  for (const c of v.checks) {
+    if (c.status !== 'pass') lines.push(`  ${MARK[c.status]} ${c.id} = ${c.value === null ? '—' : Number(c.value.toFixed(3))}  ${c.zh} / ${c.en}`);
+  }
+  return lines.join('\n') + '\n';
+}

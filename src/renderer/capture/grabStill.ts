@@ -1,0 +1,27 @@
+/**
+ * A full-resolution still from the live webcam stream: the video element's own frame at its native
+ * size (ImageCapture.takePhoto would re-negotiate the camera on many UVC devices and stall the
+ * preview for a second). JPEG at high quality; the finishing makes the spec file from it.
+ */
+export async function grabStill(video: HTMLVideoElement): Promise<Blob> {
+  const width = video.videoWidth;
+  const height = video.videoHeight;
+  if (width === 0 || height === 0) throw new Error('camera not ready');
+  const canvas = new OffscreenCanvas(width, height);
+  const ctx = canvas.getContext('2d');
+  if (!ctx) throw new Error('no 2d context');
+  ctx.drawImage(video, 0, 0, width, height);
+  return canvas.convertToBlob({ type: 'image/jpeg', quality: 0.95 });
+}
+
+export async function blobToBase64(blob: Blob): Promise<string> {
+  const { bytesToBase64 } = await import('../format/base64');
+  return bytesToBase64(new Uint8Array(await blob.arrayBuffer()));
+}
+
+export function base64ToBlob(base64: string, type: string): Blob {
+  const bin = atob(base64);
+  const bytes = new Uint8Array(bin.length);
+  for (let i = 0; i < bin.length; i++) bytes[i] = bin.charCodeAt(i);
+  return new Blob([bytes], { type });
+}

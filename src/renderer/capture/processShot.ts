@@ -1,0 +1,48 @@
+import type { SpecProfile } from '../../shared/spec/specProfile';
+import type { Verdict } from '../../shared/vision/verdict';
+import type { RpcClient } from '../../shared/rpc/client';
+import { analyseStill } from '../vision/analyseStill';
+import { base64ToBlob, blobToBase64 } from './grabStill';
+
+export interface ShotResult {
+  captureId: string;
+  /** An object URL of the finished spec photo; null when no face was found to finish it by. */
+  finishedUrl: string | null;
+  verdict: Verdict;
+  bytes: number | null;
+}
+
+/**
+ * From a stored shot to its finished photo and verdict: main gives the oriented analysis copy, the
+ * vision worker measures it, main finishes the spec photo from the original with those measures.
+ */
+export async function processShot(client: RpcClient, spec: SpecProfile, captureId: string): Promise<ShotResult> {
+  const image = await client.call('capture.analysisImage', { captureId });
+  const analysed = await analyseStill(base64ToBlob(image.jpegBase64, 'image/jpeg'), spec);
+  const maskPngBase64 = analysed.maskPng ? await blobToBase64(analysed.maskPng) : null;
+  const finished = await client.call('capture.finish', { captureId, face: analysed.face, maskPngBase64, verdict: analysed.verdict });
+  return {
+    captureId,
+    finishedUrl: finished.finishedJpegBase64 ? URL.createObjectURL(base64ToBlob(finished.finishedJpegBase64, 'image/jpeg')) : null,
+    verdict: finished.verdict,
+    bytes: finished.bytes,
+  };
+}
+
+const RANK = { pass: 0, warn: 1, fail: 2 } as const;
+
+/** The shot to pre-select: the best verdict, then the fewest failing and warning checks, then the latest. */
+export function bestShot(shots: readonly ShotResult[]): number {
+  let best = -1;
+  let bestKey: [number, number, number] | null = null;
+  shots.forEach((s, i) => {
+    const fails = s.verdict.checks.filter((c) => c.status === 'fail').length;
+    const warns = s.verdict.checks.filter((c) => c.status === 'warn').length;
+    const key: [number, number, number] = [RANK[s.verdict.status] + (s.finishedUrl ? 0 : 10), fails, warns];
+    if (!bestKey || key[0] < bestKey[0] || (key[0] === bestKey[0] && (key[1] < bestKey[1] || (key[1] === bestKey[1] && key[2] <= bestKey[2])))) {
+      best = i;
+      bestKey = key;
+    }
+  });
+  return best;
+}

@@ -1,0 +1,117 @@
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import Database from 'better-sqlite3';
+import sharp from 'sharp';
+import type { Browser } from 'playwright-core';
+import { PORTRAIT_DIR } from '../../bench/finish/portraitFixtures.js';
+import { DEMO_TASK_CODE } from '../../src/main/demo/seedDemo.js';
+import { writeY4m } from '../helpers/fakeCameraVideo.js';
+import { launchChromium, startKiosk, type RunningKiosk } from './support/launchKiosk.js';
+
+describe('E2E: a student from check-in to an accepted finished photo, through the fake camera', () => {
+  let kiosk: RunningKiosk;
+  let browser: Browser;
+  before(async () => {
+    kiosk = await startKiosk();
+    const video = join(kiosk.dataDir, 'portrait.y4m');
+    writeY4m(video, join(PORTRAIT_DIR, 'portrait-a.jpg'), { width: 1280, height: 720, fps: 15, seconds: 2 });
+    browser = await launchChromium(['--use-fake-device-for-media-stream', '--use-fake-ui-for-media-stream', `--use-file-for-fake-video-capture=${video}`]);
+  });
+  after(async () => {
+    await browser.close();
+    await kiosk.stop();
+  });
+
+  test('live preview with the guide overlay → Space → finished photo and verdict → accept with reasons → 已采集', { timeout: 120_000 }, async () => {
+    const page = await browser.newPage({ viewport: { width: 1600, height: 1000 } });
+    const foreign: string[] = [];
+    page.on('request', (r) => {
+      const u = new URL(r.url());
+      if (!['127.0.0.1', 'localhost'].includes(u.hostname) && !['data:', 'blob:'].includes(u.protocol)) foreign.push(r.url());
+    });
+    await page.goto(kiosk.launchUrl);
+    await page.getByTestId('pin-input').fill('1234');
+    await page.getByTestId('pin-submit').click();
+    await page.getByTestId(`task-card-${DEMO_TASK_CODE}`).click();
+    await page.getByTestId('search-input').fill('2022');
+    await page.getByTestId('search-result').first().click();
+    await page.getByTestId('checkin-confirm').click();
+    await page.getByTestId('capture-screen').waitFor();
+    await page.getByTestId('guide-overlay').waitFor();
+    await page.waitForFunction(() => (document.querySelector('[data-testid="capture-video"]') as HTMLVideoElement | null)?.videoWidth === 1280);
+    // The shutter is live once the camera and the spec are both there.
+    await page.waitForFunction(() => (document.querySelector('[data-testid="shutter"]') as HTMLButtonElement | null)?.disabled === false);
+
+    await page.keyboard.press('Space');
+    await page.getByTestId('finished-photo').waitFor({ timeout: 60_000 });
+    assert.equal(await page.locator('[data-testid="verdict-list"] li').count(), 16);
+    const failed = await page.locator('[data-testid="verdict-list"] li[data-status="fail"]').evaluateAll((els) => els.map((e) => e.getAttribute('data-check')));
+    const onScreen = Object.fromEntries(
+      await page.locator('[data-testid="verdict-list"] li').evaluateAll((els) => els.map((e) => [e.getAttribute('data-check'), e.getAttribute('data-status')])),
+    ) as Record<string, string>;
+
+    await page.keyboard.press('a');
+    if (failed.length > 0) {
+      await page.getByTestId('override-form').waitFor();
+      for (const id of failed) await page.getByTestId(`override-${id}`).fill('演示：已与学生确认');
+      await page.getByTestId('override-submit').click();
+    }
+    await page.getByTestId('capture-accepted').waitFor();
+
+    const orderId = await page.getByTestId('capture-screen').getAttribute('data-order-id');
+    const db = new Database(join(kiosk.dataDir, 'station.sqlite'), { readonly: true });
+    try {
+      const order = db.prepare('SELECT status, finished_path FROM orders WHERE id = ?').get(orderId) as { status: string; finished_path: string };
+      assert.equal(order.status, '已采集');
+      const meta = await sharp(order.finished_path).metadata();
+      assert.deepEqual([meta.width, meta.height, meta.density], [480, 640, 300]);
+      const overrides = db.prepare(`SELECT count(*) FROM audit_log WHERE action = 'check.override' AND entity_id = ?`).pluck().get(orderId);
+      assert.equal(overrides, failed.length);
+      // The command line, run on the same original, must say what the screen said.
+      const original = db.prepare('SELECT original_path FROM captures WHERE order_id = ?').pluck().get(orderId) as string;
+      const cli = spawnSync(process.execPath, ['bin/campus-capture.js', 'check', original, '--json'], { encoding: 'utf8', timeout: 90_000 });
+      assert.equal(cli.status, 0, cli.stderr);
+      const [result] = (JSON.parse(cli.stdout) as { results: Array<{ verdict: { checks: Array<{ id: string; status: string }> } }> }).results;
+      assert.deepEqual(Object.fromEntries(result!.verdict.checks.map((c) => [c.id, c.status])), onScreen);
+    } finally {
+      db.close();
+    }
+    await page.keyboard.press('Enter');
+    await page.getByTestId('search-input').waitFor();
+    assert.deepEqual(foreign, [], 'models, wasm and pages all come from the kiosk itself');
+    await page.close();
+  });
+
+  test('a manager switches to the simulated camera; each shot takes the next demo photo; camera settings are the manager’s alone', { timeout: 120_000 }, async () => {
+    const page = await browser.newPage({ viewport: { width: 1600, height: 1000 } });
+    await page.goto(kiosk.launchUrl);
+    await page.getByTestId('pin-input').fill('9999');
+    await page.getByTestId('pin-submit').click();
+    await page.getByTestId('camera-settings').waitFor();
+    await page.getByTestId('camera-kind').selectOption('simulated');
+    await page.getByTestId('camera-save').click();
+    await page.getByText('已保存').waitFor();
+    await page.getByTestId(`task-card-${DEMO_TASK_CODE}`).click();
+    await page.getByTestId('search-input').fill('2023');
+    await page.getByTestId('search-result').first().click();
+    await page.getByTestId('checkin-confirm').click();
+    await page.getByTestId('capture-remote-camera').waitFor();
+    await page.waitForFunction(() => (document.querySelector('[data-testid="shutter"]') as HTMLButtonElement | null)?.disabled === false);
+    await page.keyboard.press('Space');
+    await page.getByTestId('finished-photo').waitFor({ timeout: 60_000 });
+    await page.keyboard.press('Space');
+    await page.getByTestId('shot-strip').waitFor({ timeout: 60_000 });
+    assert.equal(await page.locator('[data-testid="shot-strip"] li').count(), 2);
+    await page.close();
+
+    const photographer = await browser.newPage();
+    await photographer.goto(kiosk.launchUrl);
+    await photographer.getByTestId('pin-input').fill('1234');
+    await photographer.getByTestId('pin-submit').click();
+    await photographer.getByTestId(`task-card-${DEMO_TASK_CODE}`).waitFor();
+    assert.equal(await photographer.getByTestId('camera-settings').count(), 0);
+    await photographer.close();
+  });
+});
