@@ -13,41 +13,10 @@ import sharp from 'sharp';
 import { finishPhoto, type FinishStageMs } from '../../src/main/imaging/finishPhoto.js';
 import { SpecProfile } from '../../src/shared/spec/specProfile.js';
 import type { FaceGeometry } from '../../src/shared/vision/faceGeometry.js';
-import { PORTRAIT_DIR, PORTRAIT_FACES, personShapeMask, scaleFace } from './portraitFixtures.js';
+import { personShapeMask } from './portraitFixtures.js';
+import { make24mp } from './still24mp.js';
 
-const WIDTH = 6000;
-const HEIGHT = 4000;
 const RUNS = 10;
-const SEED = 0x5eed;
-
-/** mulberry32: small, seeded, good enough for grain. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-async function make24mp(): Promise<{ jpeg: Buffer; face: FaceGeometry }> {
-  const source = readFileSync(join(PORTRAIT_DIR, 'portrait-a.jpg'));
-  const k = HEIGHT / PORTRAIT_FACES.a.imageHeight;
-  const up = await sharp(source).resize({ height: HEIGHT, kernel: 'lanczos3' }).raw().toBuffer({ resolveWithObject: true });
-  const pad = WIDTH - up.info.width;
-  const left = Math.floor(pad / 2);
-  const { data } = await sharp(up.data, { raw: { width: up.info.width, height: up.info.height, channels: 3 } })
-    .extend({ left, right: pad - left, extendWith: 'mirror' })
-    .raw()
-    .toBuffer({ resolveWithObject: true });
-  // Grain of σ ≈ 5 levels: an upscaled picture alone compresses (and decodes) unrealistically fast.
-  const rand = prng(SEED);
-  for (let i = 0; i < data.length; i++) data[i] = Math.max(0, Math.min(255, data[i]! + Math.round((rand() + rand() + rand() - 1.5) * 10)));
-  const jpeg = await sharp(data, { raw: { width: WIDTH, height: HEIGHT, channels: 3 } }).jpeg({ quality: 95 }).toBuffer();
-  return { jpeg, face: scaleFace(PORTRAIT_FACES.a, k, left, 0, WIDTH, HEIGHT) };
-}
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
