@@ -65,7 +65,8 @@ export default defineConfig({
     assetsInlineLimit: 0,
     modulePreload: { polyfill: false },
     // check.html: the still-checking engine alone, for headless Chromium (CLI `check`, E2E tests).
-    rolldownOptions: { input: { index: `${rendererRoot}/index.html`, check: `${rendererRoot}/check.html` } },
+    // liveBench.html: the live guidance with a fake camera, for bench/live.
+    rolldownOptions: { input: { index: `${rendererRoot}/index.html`, check: `${rendererRoot}/check.html`, liveBench: `${rendererRoot}/liveBench.html` } },
     reportCompressedSize: false,
   },
   server: {

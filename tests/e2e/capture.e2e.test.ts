@@ -41,6 +41,10 @@ describe('E2E: a student from check-in to an accepted finished photo, through th
     await page.getByTestId('capture-screen').waitFor();
     await page.getByTestId('guide-overlay').waitFor();
     await page.waitForFunction(() => (document.querySelector('[data-testid="capture-video"]') as HTMLVideoElement | null)?.videoWidth === 1280);
+    // Live guidance from the worker, in words the student can act on: portrait-a sits small in the frame.
+    await page.locator('[data-testid="live-feedback"]:not([data-state="waiting"])').waitFor({ timeout: 30_000 });
+    await page.locator('[data-testid="live-instruction"][data-check="head.size"]').waitFor({ timeout: 15_000 });
+    assert.match(await page.getByTestId('live-feedback').innerText(), /靠近/);
     // The shutter is live once the camera and the spec are both there.
     await page.waitForFunction(() => (document.querySelector('[data-testid="shutter"]') as HTMLButtonElement | null)?.disabled === false);
 

@@ -1,4 +1,5 @@
 import type { SpecProfile } from '../../shared/spec/specProfile';
+import { guideTarget } from '../../shared/vision/liveGuidance';
 
 interface Props {
   spec: SpecProfile;
@@ -17,10 +18,11 @@ interface Props {
 export function GuideOverlay({ spec, frameWidth, frameHeight, state }: Props) {
   const { widthPx: W, heightPx: H } = spec.output;
   const g = spec.geometry;
-  // The output window, 92 % of the frame's height, centred.
-  const scale = Math.min((frameHeight * 0.92) / H, (frameWidth * 0.92) / W);
-  const ox = (frameWidth - W * scale) / 2;
-  const oy = (frameHeight - H * scale) / 2;
+  // The same window the live guidance measures against, so the drawing and the words agree.
+  const target = guideTarget(spec, { width: frameWidth, height: frameHeight });
+  const scale = target.scale;
+  const ox = target.window.left;
+  const oy = target.window.top;
   const crown = (g.crownFromTopPx[0] + g.crownFromTopPx[1]) / 2;
   const eyes = (g.eyesFromTopPx[0] + g.eyesFromTopPx[1]) / 2;
   // A face is about as long below the eyes as the head is above them.

@@ -254,6 +254,7 @@ export const en: Messages = {
     hotFolderWaiting: 'Shoot with the camera’s tether software; photos appear here by themselves (hot folder: {{folder}})',
     hotFolderAbsent: 'The hot folder is missing ({{folder}}): check the tether software or the drive; capture resumes by itself',
     simulated: 'Simulated camera: each shot takes the next demo photo',
+    autoCapture: 'Auto-capture (when every live check stays green)',
   },
   queue: {
     title: "Today's queue",

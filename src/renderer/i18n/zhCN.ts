@@ -252,6 +252,7 @@ export const zhCN = {
     hotFolderWaiting: '相机联机软件拍摄后，照片会自动出现（热文件夹：{{folder}}）',
     hotFolderAbsent: '找不到热文件夹（{{folder}}）：请检查相机联机软件或存储设备，恢复后会自动继续',
     simulated: '模拟相机：按拍照键依次使用演示照片',
+    autoCapture: '自动拍照（各项检查持续通过时）',
   },
   queue: {
     title: '今日队列',

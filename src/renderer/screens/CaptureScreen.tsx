@@ -7,6 +7,7 @@ import { useCameraStream } from '../capture/useCameraStream';
 import { ErrorMessage } from '../components/ErrorMessage';
 import { LocalError } from '../format/describeError';
 import { GuideOverlay } from '../components/GuideOverlay';
+import { LiveFeedbackPanel } from '../components/LiveFeedbackPanel';
 import { OverrideForm } from '../components/OverrideForm';
 import { VerdictList } from '../components/VerdictList';
 import { isInteractiveTarget } from '../dom/rovingFocus';
@@ -15,6 +16,7 @@ import { useRpc } from '../hooks/useRpc';
 import { useRpcEvent } from '../hooks/useRpcEvent';
 import { useWindowKeydown } from '../hooks/useWindowKeydown';
 import type { CheckinOutcome } from '../navigation/screens';
+import { useLiveVision } from '../vision/useLiveVision';
 
 interface Props {
   studentName: string;
@@ -25,6 +27,22 @@ interface Props {
 /** Keys a photographer's shutter may send: Space and Enter on the keyboard, and what USB foot
  * pedals usually emit (PageDown, F9, B) when set up as a keyboard. */
 const SHUTTER_KEYS = new Set([' ', 'Enter', 'PageDown', 'F9']);
+
+const AUTO_KEY = 'campus-capture.autoCapture';
+function rememberedAutoCapture(): boolean {
+  try {
+    return localStorage.getItem(AUTO_KEY) === 'on';
+  } catch {
+    return false;
+  }
+}
+function rememberAutoCapture(on: boolean): void {
+  try {
+    localStorage.setItem(AUTO_KEY, on ? 'on' : 'off');
+  } catch {
+    // A profile without storage forgets; auto-capture then starts off, the safe side.
+  }
+}
 
 type Phase = { kind: 'live' } | { kind: 'working' } | { kind: 'accepting'; failed: CheckId[] } | { kind: 'accepted' };
 
@@ -48,6 +66,9 @@ export function CaptureScreen({ studentName, outcome, onBack }: Props) {
   const [selected, setSelected] = useState(-1);
   const [phase, setPhase] = useState<Phase>({ kind: 'live' });
   const [error, setError] = useState<unknown>(null);
+  const [autoCapture, setAutoCapture] = useState(rememberedAutoCapture);
+  // The live loop pauses while a still is measured, so the two do not compete for the CPU.
+  const live = useLiveVision(stream ? video.current : null, spec, kind === 'uvc' && phase.kind === 'live');
 
   useEffect(() => {
     const v = video.current;
@@ -113,6 +134,12 @@ export function CaptureScreen({ studentName, outcome, onBack }: Props) {
     await addShot(captureId);
   }, [addShot, client, kind, outcome.orderId, phase.kind, spec, stream]);
 
+  // Auto-capture: once every live check has been green for a moment, for the first shot only (a
+  // retake is the photographer's call).
+  useEffect(() => {
+    if (autoCapture && live.feedback?.steady && shots.length === 0 && phase.kind === 'live') void shoot();
+  }, [live.feedback?.steady]);
+
   const current = selected >= 0 ? shots[selected] : undefined;
 
   const accept = async (overrides: { checkId: CheckId; reason: string }[]) => {
@@ -173,7 +200,9 @@ export function CaptureScreen({ studentName, outcome, onBack }: Props) {
           {kind === 'uvc' ? (
             <div className="capture-preview">
               <video ref={video} autoPlay muted playsInline data-testid="capture-video" />
-              {spec && stream && <GuideOverlay spec={spec} frameWidth={frame.width} frameHeight={frame.height} state="idle" />}
+              {spec && stream && (
+                <GuideOverlay spec={spec} frameWidth={frame.width} frameHeight={frame.height} state={!live.feedback ? 'idle' : live.feedback.allGood ? 'good' : 'bad'} />
+              )}
             </div>
           ) : (
             <p className="message message-info capture-remote" data-testid="capture-remote-camera">
@@ -187,7 +216,22 @@ export function CaptureScreen({ studentName, outcome, onBack }: Props) {
               {t('scan.cameraFailed', { reason: t(`scan.cameraErrors.${failure}`) })}
             </p>
           )}
+          {spec && stream && phase.kind === 'live' && <LiveFeedbackPanel feedback={live.feedback} />}
           <div className="action-row">
+            {kind === 'uvc' && (
+              <label className="auto-capture">
+                <input
+                  type="checkbox"
+                  checked={autoCapture}
+                  onChange={(e) => {
+                    setAutoCapture(e.target.checked);
+                    rememberAutoCapture(e.target.checked);
+                  }}
+                  data-testid="auto-capture"
+                />
+                {t('capture.autoCapture')}
+              </label>
+            )}
             <button
               type="button"
               className="button button-primary button-large"

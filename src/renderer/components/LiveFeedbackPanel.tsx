@@ -1,0 +1,59 @@
+import type { CSSProperties } from 'react';
+import { topInstructions, type LiveFeedback, type LiveItem } from '../../shared/vision/liveGuidance';
+
+/**
+ * What the student reads from the chair (~2 m): the one or two most urgent instructions in large
+ * type, Chinese first with the English under it (students read the one they know, no toggling), or
+ * a green "hold still" once every live check passes. Styled inline: the panel is self-contained and
+ * also rendered by the live bench page, which has no app stylesheet.
+ *
+ * For tests: data-testid="live-feedback" with data-state = waiting (no frame analysed yet) | fix |
+ * good | steady (good long enough to auto-capture), data-all-good = "true" | "false", and one
+ * data-testid="live-instruction" per instruction shown, with data-check and data-status.
+ */
+export function LiveFeedbackPanel({ feedback }: { feedback: LiveFeedback | null }) {
+  const state = !feedback ? 'waiting' : feedback.steady ? 'steady' : feedback.allGood ? 'good' : 'fix';
+  const shown = feedback ? topInstructions(feedback, 2) : [];
+  return (
+    <div
+      className="live-feedback"
+      data-testid="live-feedback"
+      data-state={state}
+      data-all-good={feedback?.allGood ? 'true' : 'false'}
+      role="status"
+      aria-live="polite"
+      style={{ ...PANEL, ...(state === 'good' || state === 'steady' ? GOOD : state === 'waiting' ? WAITING : FIX) }}
+    >
+      {state === 'waiting' && <Line zh="正在识别…" en="Looking for your face…" size={1.5} />}
+      {(state === 'good' || state === 'steady') && <Line zh="很好，保持不动" en="Good, hold still" size={2.5} />}
+      {state === 'fix' && shown.map((item, i) => <Instruction key={item.id} item={item} size={i === 0 ? 2.5 : 1.75} />)}
+    </div>
+  );
+}
+
+function Instruction({ item, size }: { item: LiveItem; size: number }) {
+  return (
+    <p data-testid="live-instruction" data-check={item.id} data-status={item.status} style={{ margin: 0, color: item.status === 'fail' ? '#a4161a' : '#7a4b00' }}>
+      <Line zh={item.zh} en={item.en} size={size} />
+    </p>
+  );
+}
+
+/** Sizes in em of the app's 24 px base: 2.5em ≈ 60 px, legible at 2 m. */
+function Line({ zh, en, size }: { zh: string; en: string; size: number }) {
+  return (
+    <span style={{ display: 'block', lineHeight: 1.15 }}>
+      <span lang="zh-CN" style={{ display: 'block', fontSize: `${size}em`, fontWeight: 700 }}>
+        {zh}
+      </span>
+      <span lang="en" style={{ display: 'block', fontSize: `${size * 0.5}em`, fontWeight: 600 }}>
+        {en}
+      </span>
+    </span>
+  );
+}
+
+const PANEL: CSSProperties = { borderRadius: 12, border: '3px solid', padding: '0.5em 0.75em', display: 'grid', gap: '0.4em', minHeight: '4.5em', alignContent: 'center' };
+const GOOD: CSSProperties = { background: '#ddf5e4', color: '#0f6b2f', borderColor: '#0f6b2f' };
+const FIX: CSSProperties = { background: '#fff1c2', color: '#7a4b00', borderColor: '#7a4b00' };
+const WAITING: CSSProperties = { background: '#eef1f6', color: '#3d4250', borderColor: '#b8c0cc' };
