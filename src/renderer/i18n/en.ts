@@ -236,9 +236,6 @@ export const en: Messages = {
   },
   capture: {
     title: 'Capture',
-    notAvailable: 'Camera capture is not available yet',
-    checkedIn: 'Checked in; the order has been opened.',
-    alreadyCheckedIn: 'This student was already checked in; no second order was opened.',
     back: 'Back to check-in (Esc)',
     keys: 'Space / Enter / foot pedal to shoot, A to accept, ← → to choose a shot, Esc to go back',
     shutter: 'Shoot (Space)',

@@ -234,9 +234,6 @@ export const zhCN = {
   },
   capture: {
     title: '拍摄',
-    notAvailable: '拍摄功能尚未接入（将在采集模块中提供）',
-    checkedIn: '已签到，订单已建立。',
-    alreadyCheckedIn: '该学生此前已签到，没有重复建立订单。',
     back: '返回签到 (Esc)',
     keys: '空格 / Enter / 脚踏开关 拍照，A 采用，← → 选择照片，Esc 返回',
     shutter: '拍照 (空格)',
