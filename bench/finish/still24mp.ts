@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import sharp from 'sharp';
+import { seededRandom } from '../../src/main/demo/seededRandom.js';
 import type { FaceGeometry } from '../../src/shared/vision/faceGeometry.js';
 import { PORTRAIT_DIR, PORTRAIT_FACES, scaleFace } from './portraitFixtures.js';
 
@@ -9,18 +10,6 @@ import { PORTRAIT_DIR, PORTRAIT_FACES, scaleFace } from './portraitFixtures.js';
 const WIDTH = 6000;
 const HEIGHT = 4000;
 const SEED = 0x5eed;
-
-/** mulberry32: small, seeded, good enough for grain. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 export async function make24mp(): Promise<{ jpeg: Buffer; face: FaceGeometry }> {
   const source = readFileSync(join(PORTRAIT_DIR, 'portrait-a.jpg'));
@@ -33,7 +22,7 @@ export async function make24mp(): Promise<{ jpeg: Buffer; face: FaceGeometry }> 
     .raw()
     .toBuffer({ resolveWithObject: true });
   // Grain of σ ≈ 5 levels: an upscaled picture alone compresses (and decodes) unrealistically fast.
-  const rand = prng(SEED);
+  const rand = seededRandom(SEED);
   for (let i = 0; i < data.length; i++) data[i] = Math.max(0, Math.min(255, data[i]! + Math.round((rand() + rand() + rand() - 1.5) * 10)));
   const jpeg = await sharp(data, { raw: { width: WIDTH, height: HEIGHT, channels: 3 } }).jpeg({ quality: 95 }).toBuffer();
   return { jpeg, face: scaleFace(PORTRAIT_FACES.a, k, left, 0, WIDTH, HEIGHT) };

@@ -8,7 +8,10 @@ const KNOWN = ['NotAllowedError', 'NotFoundError', 'NotReadableError', 'Overcons
  * unplugged mid-session is reported, and opened again by itself when a camera is plugged back in, so
  * the station recovers without a restart.
  */
-export function useCameraStream(enabled: boolean): { stream: MediaStream | null; failure: CameraFailure | null } {
+export function useCameraStream(
+  enabled: boolean,
+  ideal: { width: number; height: number } = { width: 3840, height: 2160 },
+): { stream: MediaStream | null; failure: CameraFailure | null } {
   const [stream, setStream] = useState<MediaStream | null>(null);
   const [failure, setFailure] = useState<CameraFailure | null>(null);
   const [attempt, setAttempt] = useState(0);
@@ -24,7 +27,7 @@ export function useCameraStream(enabled: boolean): { stream: MediaStream | null;
     let opened: MediaStream | null = null;
     setFailure(null);
     devices
-      .getUserMedia({ video: { width: { ideal: 3840 }, height: { ideal: 2160 } }, audio: false })
+      .getUserMedia({ video: { width: { ideal: ideal.width }, height: { ideal: ideal.height } }, audio: false })
       .then((s) => {
         if (!current) {
           s.getTracks().forEach((t) => t.stop());
@@ -51,7 +54,7 @@ export function useCameraStream(enabled: boolean): { stream: MediaStream | null;
       opened?.getTracks().forEach((t) => t.stop());
       setStream(null);
     };
-  }, [enabled, attempt]);
+  }, [enabled, attempt, ideal.width, ideal.height]);
 
   return { stream, failure };
 }

@@ -1,10 +1,11 @@
 import { useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { useCameraStream } from '../capture/useCameraStream';
 import { useQrScanner } from '../scan/useQrScanner';
 
 const STORAGE_KEY = 'campus-capture.cameraScan';
-const KNOWN_FAILURES = ['NotAllowedError', 'NotFoundError', 'NotReadableError', 'OverconstrainedError', 'ended', 'unsupported'] as const;
-type Failure = (typeof KNOWN_FAILURES)[number] | 'other';
+/** A QR code needs no more than 720p; a lighter stream leaves the CPU to the decoder. */
+const SCAN_RESOLUTION = { width: 1280, height: 720 };
 
 function rememberedOn(): boolean {
   try {
@@ -12,11 +13,6 @@ function rememberedOn(): boolean {
   } catch {
     return true;
   }
-}
-
-function failureOf(error: unknown): Failure {
-  const name = error instanceof Error ? error.name : '';
-  return (KNOWN_FAILURES as readonly string[]).includes(name) ? (name as Failure) : 'other';
 }
 
 interface Props {
@@ -30,9 +26,7 @@ export function CameraScanPanel({ onCode }: Props) {
   const { t } = useTranslation();
   const video = useRef<HTMLVideoElement>(null);
   const [on, setOn] = useState(rememberedOn);
-  const [stream, setStream] = useState<MediaStream | null>(null);
-  const [failure, setFailure] = useState<Failure | null>(null);
-  const [attempt, setAttempt] = useState(0);
+  const { stream, failure } = useCameraStream(on, SCAN_RESOLUTION);
 
   useEffect(() => {
     try {
@@ -40,43 +34,7 @@ export function CameraScanPanel({ onCode }: Props) {
     } catch {
       // A kiosk profile without storage just forgets the choice.
     }
-    if (!on) return;
-    const devices = navigator.mediaDevices as MediaDevices | undefined;
-    if (!devices) {
-      setFailure('unsupported');
-      return;
-    }
-    let current = true;
-    let opened: MediaStream | null = null;
-    setFailure(null);
-    devices
-      .getUserMedia({ video: { width: { ideal: 1280 }, height: { ideal: 720 } }, audio: false })
-      .then((s) => {
-        if (!current) {
-          s.getTracks().forEach((track) => track.stop());
-          return;
-        }
-        opened = s;
-        setStream(s);
-        s.getVideoTracks()[0]?.addEventListener('ended', () => {
-          if (!current) return;
-          setStream(null);
-          setFailure('ended');
-        });
-      })
-      .catch((error: unknown) => {
-        if (current) setFailure(failureOf(error));
-      });
-    // A camera plugged (back) in: try again without the operator doing anything.
-    const retry = () => setAttempt((n) => n + 1);
-    devices.addEventListener('devicechange', retry);
-    return () => {
-      current = false;
-      devices.removeEventListener('devicechange', retry);
-      opened?.getTracks().forEach((track) => track.stop());
-      setStream(null);
-    };
-  }, [on, attempt]);
+  }, [on]);
 
   useEffect(() => {
     if (video.current) video.current.srcObject = stream;
