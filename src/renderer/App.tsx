@@ -3,7 +3,9 @@ import type { ScanOutcome, ScanSource } from '../shared/checkin/scanOutcome';
 import type { Operator, StudentCard, TaskSummary } from '../shared/domain/entities';
 import { missingCaseError } from '../shared/errors';
 import { ConnectionBanner } from './components/ConnectionBanner';
+import { Bilingual } from './components/Bilingual';
 import { ScanHintMessage } from './components/ScanHintMessage';
+import { useRpcEvent } from './hooks/useRpcEvent';
 import { TopBar, type NavTarget } from './components/TopBar';
 import { useConnectionState } from './hooks/useConnectionState';
 import { useRpc } from './hooks/useRpc';
@@ -27,9 +29,9 @@ import { WalkinScreen } from './screens/WalkinScreen';
 
 const HOTKEYS: Record<string, NavTarget> = { F2: 'checkin', F3: 'queue', F4: 'tasks' };
 /** Screens where a scan means "the next student": anywhere else it is held off with a hint. */
-const SCAN_SCREENS: readonly string[] = ['checkin', 'student', 'queue', 'capture'];
+const SCAN_SCREENS: readonly string[] = ['checkin', 'student', 'queue'];
 const CAMERA_REPEAT_MS = 8000;
-type ScanHint = 'scan.loginFirst' | 'scan.finishFormFirst' | 'scan.imeOn';
+type ScanHint = 'scan.loginFirst' | 'scan.finishFormFirst' | 'scan.finishCaptureFirst' | 'scan.imeOn';
 
 export function App() {
   const client = useRpc();
@@ -122,6 +124,9 @@ export function App() {
     const timer = setTimeout(() => setScanHint(null), 5000);
     return () => clearTimeout(timer);
   }, [scanHint]);
+  // A shot the camera delivered while nobody was being photographed: said on every screen.
+  const [unfiled, setUnfiled] = useState<string | null>(null);
+  useRpcEvent('capture.unassigned', ({ file }) => setUnfiled(file));
   // The code that just opened a card is still in front of the camera when the operator comes back.
   const lastCameraCode = useRef<{ text: string; at: number } | null>(null);
 
@@ -152,6 +157,7 @@ export function App() {
     {
       onScan: (text) => {
         if (!loggedIn || !currentTask) setScanHint('scan.loginFirst');
+        else if (currentScreen === 'capture') setScanHint('scan.finishCaptureFirst');
         else if (!SCAN_SCREENS.includes(currentScreen) || scanGuard.held()) setScanHint('scan.finishFormFirst');
         else scanText(text, 'scanner');
       },
@@ -269,6 +275,11 @@ export function App() {
       <ConnectionBanner />
       <TopBar info={info} operator={operator} task={task} current={screen.name} onNavigate={goTo} onLogout={() => void onLogout()} />
       {scanHint && <ScanHintMessage i18nKey={scanHint} />}
+      {unfiled && (
+        <p className="message message-warn" role="status" data-testid="unfiled-shot" onClick={() => setUnfiled(null)}>
+          <Bilingual i18nKey="capture.unfiled" values={{ file: unfiled }} />
+        </p>
+      )}
       {renderScreen()}
     </div>
   );

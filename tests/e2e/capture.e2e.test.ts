@@ -56,6 +56,8 @@ describe('E2E: a student from check-in to an accepted finished photo, through th
       await page.locator('[data-testid="verdict-list"] li').evaluateAll((els) => els.map((e) => [e.getAttribute('data-check'), e.getAttribute('data-status')])),
     ) as Record<string, string>;
 
+    // portrait-a smiles with teeth: the override path is always exercised.
+    assert.ok(failed.includes('mouth.closed'), `failed: ${failed.join(', ')}`);
     await page.keyboard.press('a');
     if (failed.length > 0) {
       await page.getByTestId('override-form').waitFor();

@@ -11,15 +11,21 @@ import { DEMO_TASK_CODE } from '../../src/main/demo/seedDemo.js';
 import type { Session } from '../../src/main/services/AppContext.js';
 import { CHECK_IDS, type CheckId } from '../../src/shared/spec/specProfile.js';
 import type { Verdict } from '../../src/shared/vision/verdict.js';
+import { loadSpecProfiles, requireSpecProfile } from '../../src/main/spec/specProfiles.js';
 import { tempApp } from '../helpers/tempApp.js';
 
-/** A verdict as the renderer's engine sends it; here made by hand, since Node has no face model. */
+const xuexin = requireSpecProfile(loadSpecProfiles(), 'xuexin');
+
+/** A verdict as the renderer's engine sends it, consistent with the spec's limits; made by hand,
+ * since Node has no face model. The framing checks are judged again by the station anyway. */
 function verdict(failing: CheckId[] = []): Verdict {
-  return {
-    specId: 'xuexin',
-    status: failing.length ? 'fail' : 'pass',
-    checks: CHECK_IDS.map((id) => ({ id, value: 0, limit: null, status: failing.includes(id) ? 'fail' : 'pass', zh: '检查', en: 'check' })),
-  };
+  const checks = CHECK_IDS.map((id) => {
+    const limit = xuexin.limits[id]!;
+    const bad = failing.includes(id);
+    const value = limit.kind === 'max' ? (bad ? limit.fail + 1 : id === 'face.count' ? 1 : 0) : bad ? limit.fail - 0.01 : limit.warn + 1;
+    return { id, value, limit, status: bad ? ('fail' as const) : ('pass' as const), zh: '检查', en: 'check' };
+  });
+  return { specId: 'xuexin', status: failing.length ? 'fail' : 'pass', checks };
 }
 
 describe('capture: a shot stored durably, finished to the spec, accepted into the order', () => {
@@ -58,6 +64,9 @@ describe('capture: a shot stored durably, finished to the spec, accepted into th
     const meta = await sharp(Buffer.from(finished.finishedJpegBase64, 'base64')).metadata();
     assert.deepEqual([meta.width, meta.height, meta.density, meta.exif], [480, 640, 300, undefined]);
 
+    assert.equal(finished.verdict.checks.find((c) => c.id === 'head.size')!.value! < 1, true, 'framing judged on the original: no upscale needed');
+    const again = await app.raw('capture.finish', { captureId: shot.captureId, face, maskPngBase64: null, verdict: verdict() }, s);
+    assert.ok(!again.ok && again.error.code === 'CONFLICT', 'a finished shot is final');
     const refused = await app.raw('capture.accept', { orderId, captureId: shot.captureId, overrides: [] }, s);
     assert.ok(!refused.ok && refused.error.code === 'OVERRIDE_REQUIRED' && refused.error.details?.includes('mouth.closed'));
     const accepted = await app.call(s, 'capture.accept', { orderId, captureId: shot.captureId, overrides: [{ checkId: 'mouth.closed', reason: '学生天生唇形，已确认' }] });
@@ -72,6 +81,18 @@ describe('capture: a shot stored durably, finished to the spec, accepted into th
     const override = listAudit(app.ctx.db).find((a) => a.action === 'check.override' && a.entity_id === orderId);
     assert.equal(override?.reason, '学生天生唇形，已确认');
     assert.match(override!.detail!, /mouth\.closed/);
+  });
+
+  test('a verdict that does not follow from the spec (a stale or forged renderer) is refused', async () => {
+    const original = readFileSync(join(PORTRAIT_DIR, 'portrait-b.jpg'));
+    const shot = await app.call(s, 'capture.submitStill', { orderId, camera: 'uvc', imageBase64: original.toString('base64') });
+    const forged: Verdict = { specId: 'xuexin', status: 'pass', checks: [] };
+    const empty = await app.raw('capture.finish', { captureId: shot.captureId, face: null, maskPngBase64: null, verdict: forged }, s);
+    assert.ok(!empty.ok && empty.error.code === 'BAD_INPUT');
+    const lying = verdict();
+    lying.checks[8] = { ...lying.checks[8]!, value: 0.9 }; // mouth wide open, still "pass"
+    const r = await app.raw('capture.finish', { captureId: shot.captureId, face: null, maskPngBase64: null, verdict: lying }, s);
+    assert.ok(!r.ok && r.error.code === 'BAD_INPUT' && r.error.details?.[0]?.includes('mouth.closed'));
   });
 
   test('a corrupt still is refused in words and leaves no capture behind', async () => {
@@ -126,6 +147,15 @@ describe('main-side cameras: the hot folder files shots to the student in the ch
     assert.equal(added?.orderId, orderId);
     assert.deepEqual((await app.call(photographer, 'capture.list', { orderId })).captures.map((c) => [c.id, c.camera]), [[added!.captureId, 'hotfolder']]);
     assert.ok(listAudit(app.ctx.db).some((a) => a.action === 'settings.camera'));
+
+    // A late transfer of a shot taken before this student sat down is not filed to them.
+    const { utimesSync } = await import('node:fs');
+    events.length = 0;
+    const late = join(folder, 'IMG_0002B.JPG');
+    writeFileSync(late, jpeg);
+    utimesSync(late, new Date(Date.now() - 60_000), new Date(Date.now() - 60_000));
+    assert.deepEqual((await waitFor('capture.unassigned'))?.payload, { file: 'IMG_0002B.JPG' });
+    assert.equal((await app.call(photographer, 'capture.list', { orderId })).captures.length, 1);
 
     // After the student leaves, shots are not filed to them.
     await app.call(photographer, 'capture.end', { orderId });

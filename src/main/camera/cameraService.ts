@@ -23,6 +23,8 @@ const log = createLogger('camera');
  */
 export class CameraService {
   private activeOrderId: string | null = null;
+  /** When the student now in the chair was taken on: an older file belongs to someone before. */
+  private activeSince = 0;
   private watcher: HotFolderWatcher | null = null;
   private state: State;
   private nextDemo = 0;
@@ -41,7 +43,7 @@ export class CameraService {
     if (this.state.kind !== 'hotfolder' || !this.state.hotFolder) return;
     this.watcher = new HotFolderWatcher(this.state.hotFolder, (e) => {
       if (e.kind === 'status') this.setState(e.present ? 'ready' : 'absent');
-      else void this.onHotFile(e.path, e.bytes);
+      else void this.onHotFile(e.path, e.bytes, e.mtimeMs);
     });
     await this.watcher.start();
   }
@@ -62,6 +64,7 @@ export class CameraService {
   }
 
   activate(orderId: string): void {
+    if (this.activeOrderId !== orderId) this.activeSince = Date.now();
     this.activeOrderId = orderId;
   }
 
@@ -88,9 +91,11 @@ export class CameraService {
     this.ctx.emit('camera.changed', this.getState());
   }
 
-  private async onHotFile(path: string, bytes: Buffer): Promise<void> {
+  private async onHotFile(path: string, bytes: Buffer, mtimeMs: number): Promise<void> {
     const orderId = this.activeOrderId;
-    if (!orderId) {
+    // A shot written before this student's capture began (a late transfer of the previous student's
+    // photo) is never filed to this one. A second of slack covers clocks that round mtimes.
+    if (!orderId || mtimeMs < this.activeSince - 1000) {
       log.warn('shot with no active order left in the hot folder', { file: basename(path) });
       this.ctx.emit('capture.unassigned', { file: basename(path) });
       return;

@@ -2,7 +2,10 @@ import { readdir, readFile, stat } from 'node:fs/promises';
 import { extname, join } from 'node:path';
 
 /** What a hot folder reports: a finished file, or whether the folder is there at all. */
-export type HotFolderEvent = { kind: 'file'; path: string; bytes: Buffer } | { kind: 'status'; present: boolean };
+export type HotFolderEvent = { kind: 'file'; path: string; bytes: Buffer; mtimeMs: number } | { kind: 'status'; present: boolean };
+
+/** Larger files are no camera JPEG (a 61 MP raw-converted JPEG is ~40 MB); they are reported, not read. */
+const MAX_FILE_BYTES = 100 * 1024 * 1024;
 
 const IMAGE_EXTENSIONS = new Set(['.jpg', '.jpeg', '.png', '.tif', '.tiff']);
 
@@ -14,11 +17,29 @@ interface Seen {
   taken: boolean;
 }
 
-/** A JPEG is complete when it ends with the End Of Image marker; tether tools write it last. */
-function looksComplete(path: string, bytes: Buffer): boolean {
+/** A JPEG is complete once its End Of Image marker is written; some tools pad after it (zeros or
+ * 0xFF), so the marker is looked for in the tail, with only padding after it. */
+function looksComplete(path: string, tail: Buffer, size: number): boolean {
   const ext = extname(path).toLowerCase();
-  if (ext === '.jpg' || ext === '.jpeg') return bytes.length > 4 && bytes[bytes.length - 2] === 0xff && bytes[bytes.length - 1] === 0xd9;
-  return bytes.length > 0;
+  if (ext !== '.jpg' && ext !== '.jpeg') return size > 0;
+  let end = tail.length;
+  while (end > 0 && (tail[end - 1] === 0x00 || tail[end - 1] === 0xff)) end--;
+  // `end` now stops after the D9 of FF D9 (whose FF the loop left alone only if D9 followed it).
+  return end >= 2 && tail[end - 1] === 0xd9 && tail[end - 2] === 0xff;
+}
+
+async function readTail(path: string, size: number, length = 4096): Promise<Buffer | null> {
+  const { open } = await import('node:fs/promises');
+  const handle = await open(path, 'r').catch(() => null);
+  if (!handle) return null;
+  try {
+    const n = Math.min(length, size);
+    const buf = Buffer.alloc(n);
+    await handle.read(buf, 0, n, size - n);
+    return buf;
+  } finally {
+    await handle.close();
+  }
 }
 
 /**
@@ -87,10 +108,16 @@ export class HotFolderWatcher {
         if (prev.taken) continue;
         prev.stable++;
         if (prev.stable < 2) continue;
-        const bytes = await readFile(path).catch(() => null);
-        if (!bytes || bytes.length !== info.size || !looksComplete(path, bytes)) continue;
+        // Only the tail is read while waiting: a 24 MB file is not re-read on every poll.
+        const tail = info.size > MAX_FILE_BYTES ? null : await readTail(path, info.size);
+        if (info.size <= MAX_FILE_BYTES && (!tail || !looksComplete(path, tail, info.size))) continue;
         prev.taken = true;
-        this.onEvent({ kind: 'file', path, bytes });
+        const bytes = info.size > MAX_FILE_BYTES ? Buffer.alloc(0) : await readFile(path).catch(() => null);
+        if (!bytes || (bytes.length !== info.size && info.size <= MAX_FILE_BYTES)) {
+          prev.taken = false; // changed under us: look again next poll
+          continue;
+        }
+        this.onEvent({ kind: 'file', path, bytes, mtimeMs: info.mtimeMs });
       }
     } finally {
       this.polling = false;

@@ -6,6 +6,7 @@ import { AppError } from '../../shared/errors.js';
 import type { CheckId } from '../../shared/spec/specProfile.js';
 import type { FaceGeometry } from '../../shared/vision/faceGeometry.js';
 import type { Verdict } from '../../shared/vision/verdict.js';
+import { settleVerdict, VerdictMismatch } from '../../shared/vision/settleVerdict.js';
 import { writeAudit } from '../db/queries/audit.js';
 import { getCapture, insertCapture, listCapturesForOrder, setCaptureResult, type CaptureRow } from '../db/queries/captures.js';
 import { acceptCaptureForOrder, getOrder, markCapturing } from '../db/queries/orders.js';
@@ -86,12 +87,23 @@ export async function finishCapture(
   captureId: string,
   face: FaceGeometry | null,
   maskPng: Buffer | null,
-  verdict: Verdict,
+  claimed: Verdict,
 ): Promise<FinishedCapture> {
   const c = requireCapture(ctx, captureId);
   const order = requireOrder(ctx, c.order_id);
+  // A finished shot is final: finishing it again would change a file an accepted order and its
+  // upload job point at.
+  if (c.finished_path || c.still_checks || order.chosen_capture_id === captureId) {
+    throw new AppError('CONFLICT', { zh: '这张照片已处理过', en: 'This shot has already been finished' });
+  }
   const spec = specForTask(ctx, order.task_code);
-  if (verdict.specId !== spec.id) throw new AppError('BAD_INPUT', { zh: '检查结果与照片规格不符', en: 'The verdict is for another photo spec' });
+  let verdict: Verdict;
+  try {
+    verdict = settleVerdict(claimed, face, { width: c.width ?? face?.imageWidth ?? 1, height: c.height ?? face?.imageHeight ?? 1 }, spec);
+  } catch (err) {
+    if (!(err instanceof VerdictMismatch)) throw err;
+    throw new AppError('BAD_INPUT', { zh: '检查结果与照片规格不符（界面与服务版本不一致？）', en: 'The verdict does not match the photo spec (UI and service out of step?)', details: [err.message] });
+  }
   if (!face) {
     setCaptureResult(ctx.db, captureId, { finished_path: null, finished_sha256: null, verdict_status: verdict.status, still_checks: JSON.stringify(verdict), face: null });
     return { captureId, finishedJpeg: null, verdict, bytes: null, quality: null, withinBounds: false };
@@ -149,7 +161,8 @@ export function acceptCapture(ctx: AppContext, operator: Operator, orderId: stri
       }
       enqueueJob(ctx.db, { id: `order:${orderId}:r${revision}`, kind: 'order.upsert', order_id: orderId, payload: { orderId, revision } }, now);
       for (const [role, sha] of [['finished', c.finished_sha256], ['original', c.sha256]] as const) {
-        enqueueJob(ctx.db, { id: `photo:${sha}`, kind: 'photo.upload', order_id: orderId, payload: { orderId, captureId, role, sha256: sha } }, now);
+        // Per order and role: the server dedupes by sha256, but each order must still say it has the photo.
+        enqueueJob(ctx.db, { id: `photo:${orderId}:${role}:${sha}`, kind: 'photo.upload', order_id: orderId, payload: { orderId, captureId, role, sha256: sha } }, now);
       }
       return { revision, taskCode: order.task_code };
     })

@@ -3,6 +3,7 @@ import { readFile, stat } from 'node:fs/promises';
 import { basename, extname, join } from 'node:path';
 import { AppError } from '../../shared/errors.js';
 import type { SpecProfile } from '../../shared/spec/specProfile.js';
+import { settleVerdict } from '../../shared/vision/settleVerdict.js';
 import type { Verdict } from '../../shared/vision/verdict.js';
 import { HeadlessChecker } from '../check/headlessChecker.js';
 import { finishPhoto } from '../imaging/finishPhoto.js';
@@ -65,7 +66,10 @@ async function checkOne(checker: HeadlessChecker, file: string, opts: CheckOptio
     if (!(await stat(file)).isFile()) throw new AppError('BAD_INPUT', { zh: '不是文件', en: 'Not a file' });
     const original = await readFile(file);
     const analysis = await stillForAnalysis(original, ANALYSIS_MAX_SIDE);
-    const result = await checker.check(analysis.jpeg, opts.spec);
+    const engine = await checker.check(analysis.jpeg, opts.spec);
+    // Judged exactly as the station judges a shot: framing on the original's own pixels.
+    const original_ = { width: Math.round(analysis.width / analysis.scale), height: Math.round(analysis.height / analysis.scale) };
+    const result = { ...engine, verdict: settleVerdict(engine.verdict, engine.face, original_, opts.spec) };
     let finished: string | null = null;
     if (opts.outDir && result.face) {
       const mask = result.maskPngBase64 ? await decodeMaskPng(Buffer.from(result.maskPngBase64, 'base64')) : null;

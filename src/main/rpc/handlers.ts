@@ -62,7 +62,12 @@ export function createHandlers(ctx: AppContext & { camera: CameraService }, tran
       const r = await finishCapture(ctx, captureId, face, maskPngBase64 ? Buffer.from(maskPngBase64, 'base64') : null, verdict);
       return { captureId, finishedJpegBase64: r.finishedJpeg?.toString('base64') ?? null, verdict: r.verdict, bytes: r.bytes, quality: r.quality, withinBounds: r.withinBounds };
     },
-    'capture.accept': ({ orderId, captureId, overrides }, session) => acceptCapture(ctx, requireOperator(session), orderId, captureId, overrides),
+    'capture.accept': ({ orderId, captureId, overrides }, session) => {
+      const accepted = acceptCapture(ctx, requireOperator(session), orderId, captureId, overrides);
+      // Accepted: later shots from the camera are not this student's.
+      ctx.camera.deactivate(orderId);
+      return accepted;
+    },
     'capture.end': ({ orderId }) => {
       ctx.camera.deactivate(orderId);
       return { ok: true as const };

@@ -46,7 +46,10 @@ export function useCameraStream(
         const name = error instanceof Error ? error.name : '';
         setFailure(KNOWN.includes(name) ? (name as CameraFailure) : 'other');
       });
-    const retry = () => setAttempt((n) => n + 1);
+    // A headset plugged in must not tear down a working preview: retry only without a live stream.
+    const retry = () => {
+      if (!opened || opened.getVideoTracks().every((t) => t.readyState === 'ended')) setAttempt((n) => n + 1);
+    };
     devices.addEventListener('devicechange', retry);
     return () => {
       current = false;

@@ -21,6 +21,10 @@ function undoCapsLock(text: string): string {
   return text.replace(/[A-Za-z]/g, (c) => (c === c.toUpperCase() ? c.toLowerCase() : c.toUpperCase()));
 }
 
+/** Fired on window when a burst turned out to be a scan, so screens can drop shortcuts its
+ * characters set off (the burst's Enter never reaches them). */
+export const SCAN_BURST_EVENT = 'campus-capture:scan-burst';
+
 export interface WedgeHandlers {
   onScan: (text: string) => void;
   /** A scan that cannot be used: a Chinese input method ate it. */
@@ -57,6 +61,7 @@ export function useScannerWedge(handlers: WedgeHandlers, enabled: boolean): void
       const keep = result.kind === 'burst' ? valueBefore + result.typedBefore : valueBefore;
       if (field && field.value !== keep) restoreValue(field, keep);
       field = null;
+      window.dispatchEvent(new Event(SCAN_BURST_EVENT));
       if (result.kind === 'ime') latest.current.onUnreadable();
       else latest.current.onScan(capsLock ? undoCapsLock(result.text) : result.text);
     };

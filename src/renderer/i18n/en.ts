@@ -131,6 +131,7 @@ export const en: Messages = {
       unsupported: 'this browser has no camera support',
       other: 'camera error',
     },
+    finishCaptureFirst: 'Finish this student first (accept or go back), then scan the next',
   },
   featureCode: {
     button: 'Feature code',
@@ -252,6 +253,8 @@ export const en: Messages = {
     hotFolderAbsent: 'The hot folder is missing ({{folder}}): check the tether software or the drive; capture resumes by itself',
     simulated: 'Simulated camera: each shot takes the next demo photo',
     autoCapture: 'Auto-capture (when every live check stays green)',
+    liveFailed: 'Live guidance is unavailable (shooting still works; every shot is fully checked)',
+    unfiled: 'The photo {{file}} from the camera was not filed to any student (nobody was being photographed); it is still in the hot folder',
   },
   queue: {
     title: "Today's queue",

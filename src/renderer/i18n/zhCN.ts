@@ -129,6 +129,7 @@ export const zhCN = {
       unsupported: '此浏览器不支持摄像头',
       other: '摄像头出错',
     },
+    finishCaptureFirst: '请先完成当前学生的拍摄（采用或返回），再扫下一位',
   },
   featureCode: {
     button: '特征码查找',
@@ -250,6 +251,8 @@ export const zhCN = {
     hotFolderAbsent: '找不到热文件夹（{{folder}}）：请检查相机联机软件或存储设备，恢复后会自动继续',
     simulated: '模拟相机：按拍照键依次使用演示照片',
     autoCapture: '自动拍照（各项检查持续通过时）',
+    liveFailed: '实时指导暂不可用（仍可正常拍照，拍后会完整检查）',
+    unfiled: '相机传来的照片 {{file}} 没有归入任何学生（当时没有学生在拍摄），已留在热文件夹中',
   },
   queue: {
     title: '今日队列',

@@ -6,14 +6,15 @@ import { blobToBase64, grabStill } from '../capture/grabStill';
 import { useCameraStream } from '../capture/useCameraStream';
 import { ErrorMessage } from '../components/ErrorMessage';
 import { LocalError } from '../format/describeError';
+import { DeferredKey } from '../input/deferredKey';
 import { GuideOverlay } from '../components/GuideOverlay';
 import { LiveFeedbackPanel } from '../components/LiveFeedbackPanel';
 import { OverrideForm } from '../components/OverrideForm';
 import { VerdictList } from '../components/VerdictList';
-import { isInteractiveTarget } from '../dom/rovingFocus';
 import { useLoader } from '../hooks/useLoader';
 import { useRpc } from '../hooks/useRpc';
 import { useRpcEvent } from '../hooks/useRpcEvent';
+import { SCAN_BURST_EVENT } from '../hooks/useScannerWedge';
 import { useWindowKeydown } from '../hooks/useWindowKeydown';
 import type { CheckinOutcome } from '../navigation/screens';
 import { useLiveVision } from '../vision/useLiveVision';
@@ -26,7 +27,11 @@ interface Props {
 
 /** Keys a photographer's shutter may send: Space and Enter on the keyboard, and what USB foot
  * pedals usually emit (PageDown, F9, B) when set up as a keyboard. */
-const SHUTTER_KEYS = new Set([' ', 'Enter', 'PageDown', 'F9']);
+const SHUTTER_KEYS = new Set([' ', 'Enter', 'PageDown', 'F9', 'b', 'B']);
+
+function isTextField(target: EventTarget | null): boolean {
+  return target instanceof HTMLElement && target.closest('input:not([type="checkbox"]), textarea, select') !== null;
+}
 
 const AUTO_KEY = 'campus-capture.autoCapture';
 function rememberedAutoCapture(): boolean {
@@ -79,7 +84,14 @@ export function CaptureScreen({ studentName, outcome, onBack }: Props) {
     return () => v.removeEventListener('loadedmetadata', onSize);
   }, [stream]);
 
-  useEffect(() => () => shots.forEach((s) => s.finishedUrl && URL.revokeObjectURL(s.finishedUrl)), []);
+  // Finished photos are object URLs; they are released when the student's screen goes.
+  const objectUrls = useRef<string[]>([]);
+  useEffect(() => () => objectUrls.current.forEach((u) => URL.revokeObjectURL(u)), []);
+  // The deferred shortcuts run after a pause; they must see the phase of that moment.
+  const phaseRef = useRef<Phase['kind']>('live');
+  useEffect(() => {
+    phaseRef.current = phase.kind;
+  }, [phase.kind]);
 
   const addShot = useCallback(
     async (captureId: string) => {
@@ -88,6 +100,7 @@ export function CaptureScreen({ studentName, outcome, onBack }: Props) {
       setError(null);
       try {
         const shot = await processShot(client, spec, captureId);
+        if (shot.finishedUrl) objectUrls.current.push(shot.finishedUrl);
         setShots((prev) => {
           const next = [...prev, shot];
           setSelected(bestShot(next));
@@ -154,14 +167,25 @@ export function CaptureScreen({ studentName, outcome, onBack }: Props) {
   };
 
   const startAccept = () => {
-    if (!current || !current.finishedUrl) return;
+    // Never while a retake is still being processed: the photographer would accept the old shot.
+    if (!current || !current.finishedUrl || phaseRef.current !== 'live') return;
     const failed = current.verdict.checks.filter((c) => c.status === 'fail').map((c) => c.id);
     if (failed.length === 0) void accept([]);
     else setPhase({ kind: 'accepting', failed });
   };
 
+  // A scanner's burst must not shoot or accept: shortcuts wait for a moment of quiet.
+  const deferred = useRef(new DeferredKey());
+  useEffect(() => {
+    const cancel = () => deferred.current.cancel();
+    window.addEventListener(SCAN_BURST_EVENT, cancel);
+    return () => {
+      window.removeEventListener(SCAN_BURST_EVENT, cancel);
+      cancel();
+    };
+  }, []);
   useWindowKeydown((event) => {
-    if (event.defaultPrevented) return;
+    if (event.defaultPrevented || event.ctrlKey || event.altKey || event.metaKey) return;
     if (phase.kind === 'accepted') {
       if (event.key === 'Enter' || event.key === 'Escape') {
         event.preventDefault();
@@ -170,15 +194,19 @@ export function CaptureScreen({ studentName, outcome, onBack }: Props) {
       return;
     }
     if (phase.kind === 'accepting') return;
+    const typing = isTextField(event.target);
     if (event.key === 'Escape') {
       event.preventDefault();
       onBack();
-    } else if (SHUTTER_KEYS.has(event.key) && !(isInteractiveTarget(event.target) && event.key !== 'PageDown' && event.key !== 'F9')) {
+    } else if (SHUTTER_KEYS.has(event.key) && !typing) {
+      // Whatever button has focus, a pedal press is the shutter, never "back" or "accept".
       event.preventDefault();
-      void shoot();
-    } else if (event.key === 'a' || event.key === 'A') {
+      if (!event.repeat) deferred.current.press(() => void shoot());
+    } else if ((event.key === 'a' || event.key === 'A') && !typing) {
       event.preventDefault();
-      startAccept();
+      if (!event.repeat) deferred.current.press(startAccept);
+    } else if (event.key.length === 1) {
+      deferred.current.press(null);
     } else if (event.key === 'ArrowLeft' && shots.length > 0) {
       setSelected((s) => Math.max(0, s - 1));
     } else if (event.key === 'ArrowRight' && shots.length > 0) {
@@ -217,6 +245,11 @@ export function CaptureScreen({ studentName, outcome, onBack }: Props) {
             </p>
           )}
           {spec && stream && phase.kind === 'live' && <LiveFeedbackPanel feedback={live.feedback} />}
+          {live.error && (
+            <p className="message message-warn" data-testid="live-error">
+              {t('capture.liveFailed')}
+            </p>
+          )}
           <div className="action-row">
             {kind === 'uvc' && (
               <label className="auto-capture">
