@@ -1,5 +1,5 @@
-import { randomUUID } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
+import { createHash, randomUUID } from 'node:crypto';
+import { readFile, rm } from 'node:fs/promises';
 import sharp from 'sharp';
 import type { Operator } from '../../shared/domain/entities.js';
 import { AppError } from '../../shared/errors.js';
@@ -51,7 +51,7 @@ export async function addStill(ctx: AppContext, orderId: string, bytes: Buffer, 
   const info = await readStill(bytes);
   const captureId = randomUUID();
   const paths = capturePaths(ctx.dataDir, order.task_code, orderId, captureId);
-  const { sha256 } = writeDurably(paths.original, bytes);
+  const { sha256 } = await writeDurably(paths.original, bytes);
   const now = ctx.now().toISOString();
   ctx.db
     .transaction(() => {
@@ -105,21 +105,28 @@ export async function finishCapture(
     throw new AppError('BAD_INPUT', { zh: '检查结果与照片规格不符（界面与服务版本不一致？）', en: 'The verdict does not match the photo spec (UI and service out of step?)', details: [err.message] });
   }
   if (!face) {
-    setCaptureResult(ctx.db, captureId, { finished_path: null, finished_sha256: null, verdict_status: verdict.status, still_checks: JSON.stringify(verdict), face: null });
+    if (!setCaptureResult(ctx.db, captureId, { finished_path: null, finished_sha256: null, verdict_status: verdict.status, still_checks: JSON.stringify(verdict), face: null })) {
+      throw new AppError('CONFLICT', { zh: '这张照片已处理过', en: 'This shot has already been finished' });
+    }
     return { captureId, finishedJpeg: null, verdict, bytes: null, quality: null, withinBounds: false };
   }
   const original = await readFile(c.original_path);
   const mask = maskPng ? await decodeMaskPng(maskPng) : null;
   const finished = await finishPhoto({ original, face, mask, spec });
-  const path = capturePaths(ctx.dataDir, order.task_code, order.id, captureId).finished;
-  const { sha256 } = writeDurably(path, finished.jpeg);
-  setCaptureResult(ctx.db, captureId, {
+  const path = capturePaths(ctx.dataDir, order.task_code, order.id, captureId).finished(createHash('sha256').update(finished.jpeg).digest('hex'));
+  const { sha256 } = await writeDurably(path, finished.jpeg);
+  const recorded = setCaptureResult(ctx.db, captureId, {
     finished_path: path,
     finished_sha256: sha256,
     verdict_status: verdict.status,
     still_checks: JSON.stringify(verdict),
     face: JSON.stringify(face),
   });
+  if (!recorded) {
+    // Another finish of the same shot got there first: keep its file, drop ours if it differs.
+    if (getCapture(ctx.db, captureId)?.finished_path !== path) await rm(path, { force: true });
+    throw new AppError('CONFLICT', { zh: '这张照片已处理过', en: 'This shot has already been finished' });
+  }
   return { captureId, finishedJpeg: finished.jpeg, verdict, bytes: finished.bytes, quality: finished.quality, withinBounds: finished.withinBounds };
 }
 

@@ -36,14 +36,17 @@ export function listCapturesForOrder(db: Db, orderId: string): CaptureRow[] {
   return stmt<[string], CaptureRow>(db, 'SELECT * FROM captures WHERE order_id = ? ORDER BY taken_at, id').all(orderId);
 }
 
+/** Records a shot's result once; false when it already had one (a finish is final). */
 export function setCaptureResult(
   db: Db,
   id: string,
   r: Pick<CaptureRow, 'finished_path' | 'finished_sha256' | 'verdict_status' | 'still_checks' | 'face'>,
-): void {
-  stmt(
-    db,
-    `UPDATE captures SET finished_path = @finished_path, finished_sha256 = @finished_sha256, verdict_status = @verdict_status,
-       still_checks = @still_checks, face = @face WHERE id = @id`,
-  ).run({ ...r, id });
+): boolean {
+  return (
+    stmt(
+      db,
+      `UPDATE captures SET finished_path = @finished_path, finished_sha256 = @finished_sha256, verdict_status = @verdict_status,
+         still_checks = @still_checks, face = @face WHERE id = @id AND still_checks IS NULL`,
+    ).run({ ...r, id }).changes === 1
+  );
 }
