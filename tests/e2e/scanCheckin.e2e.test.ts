@@ -186,7 +186,8 @@ describe('E2E: checking students in by code — scanner, image file, live camera
     await page.getByTestId('correction-reason').fill('学生口述班级有误');
     await page.getByTestId('correction-submit').click();
     await page.getByTestId('correction-saved').waitFor();
-    assert.match(await page.getByTestId('student-card').innerText(), /更正班级 1 班/);
+    // The card reloads after the save; wait for the new value rather than racing the reload.
+    await page.getByTestId('student-card').getByText('更正班级 1 班').waitFor();
     await page.close();
   });
 });
