@@ -15,7 +15,7 @@ export interface BurstOptions {
   maxLeadingGapMs: number;
 }
 
-export const DEFAULT_BURST: BurstOptions = { maxPauseMs: 200, maxMedianGapMs: 30, minLength: 8, maxLeadingGapMs: 60 };
+export const DEFAULT_BURST: BurstOptions = { maxPauseMs: 200, maxMedianGapMs: 35, minLength: 8, maxLeadingGapMs: 60 };
 
 /** 'started': this key may be the first of a scan, so the caller notes the focused field's text now.
  * 'ime': a scan arrived while a Chinese input method was on, which swallows the characters. */
