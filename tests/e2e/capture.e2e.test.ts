@@ -110,6 +110,14 @@ describe('E2E: a student from check-in to an accepted finished photo, through th
     await page.keyboard.press('Space');
     await page.getByTestId('shot-strip').waitFor({ timeout: 60_000 });
     assert.equal(await page.locator('[data-testid="shot-strip"] li').count(), 2);
+    // Leave and come back to the same student: the two shots are there, as they were judged.
+    await page.keyboard.press('Escape');
+    await page.getByTestId('search-input').fill('2023');
+    await page.getByTestId('search-result').first().click();
+    await page.getByTestId('checkin-confirm').click();
+    await page.getByTestId('shot-strip').waitFor({ timeout: 30_000 });
+    assert.equal(await page.locator('[data-testid="shot-strip"] li').count(), 2);
+    await page.getByTestId('finished-photo').waitFor();
     await page.close();
 
     const photographer = await browser.newPage();

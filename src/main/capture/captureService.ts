@@ -184,11 +184,19 @@ export interface CaptureSummary {
   camera: string;
   verdictStatus: 'pass' | 'warn' | 'fail' | null;
   finished: boolean;
+  verdict: Verdict | null;
 }
 
 export function listCaptures(ctx: AppContext, orderId: string): CaptureSummary[] {
   requireOrder(ctx, orderId);
-  return listCapturesForOrder(ctx.db, orderId).map((c) => ({ id: c.id, takenAt: c.taken_at, camera: c.camera, verdictStatus: c.verdict_status, finished: c.finished_path !== null }));
+  return listCapturesForOrder(ctx.db, orderId).map((c) => ({
+    id: c.id,
+    takenAt: c.taken_at,
+    camera: c.camera,
+    verdictStatus: c.verdict_status,
+    finished: c.finished_path !== null,
+    verdict: c.still_checks ? (JSON.parse(c.still_checks) as Verdict) : null,
+  }));
 }
 
 /** A small JPEG of a shot for the strip of thumbnails: the finished photo when there is one. */

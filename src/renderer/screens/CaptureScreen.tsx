@@ -2,7 +2,7 @@ import { useCallback, useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { CheckId } from '../../shared/spec/specProfile';
 import { bestShot, processShot, type ShotResult } from '../capture/processShot';
-import { blobToBase64, grabStill } from '../capture/grabStill';
+import { base64ToBlob, blobToBase64, grabStill } from '../capture/grabStill';
 import { useCameraStream } from '../capture/useCameraStream';
 import { ErrorMessage } from '../components/ErrorMessage';
 import { LocalError } from '../format/describeError';
@@ -114,6 +114,44 @@ export function CaptureScreen({ studentName, outcome, onBack }: Props) {
     },
     [client, spec],
   );
+
+  // Coming back to a student (Esc, a reload, a crash) shows the shots already taken as they were
+  // judged; a shot whose finishing never completed is finished now.
+  const restoredFor = useRef<string | null>(null);
+  useEffect(() => {
+    const stored = begin.data?.captures;
+    if (!stored || !spec || restoredFor.current === outcome.orderId) return;
+    restoredFor.current = outcome.orderId;
+    let current = true;
+    const restore = async () => {
+      const restored: ShotResult[] = [];
+      for (const c of stored) {
+        if (c.verdict) {
+          let finishedUrl: string | null = null;
+          if (c.finished) {
+            const { jpegBase64 } = await client.call('capture.thumbnail', { captureId: c.id, which: 'finished' });
+            finishedUrl = URL.createObjectURL(base64ToBlob(jpegBase64, 'image/jpeg'));
+            objectUrls.current.push(finishedUrl);
+          }
+          restored.push({ captureId: c.id, finishedUrl, verdict: c.verdict, bytes: null });
+        } else {
+          const shot = await processShot(client, spec, c.id).catch(() => null);
+          if (shot?.finishedUrl) objectUrls.current.push(shot.finishedUrl);
+          if (shot) restored.push(shot);
+        }
+      }
+      if (!current || restored.length === 0) return;
+      setShots((prev) => {
+        const next = [...restored, ...prev.filter((p) => !restored.some((r) => r.captureId === p.captureId))];
+        setSelected(bestShot(next));
+        return next;
+      });
+    };
+    restore().catch((caught: unknown) => current && setError(caught));
+    return () => {
+      current = false;
+    };
+  }, [begin.data, spec, client, outcome.orderId]);
 
   useRpcEvent('camera.changed', () => camera.reload());
   // The hot folder and the simulated camera store shots on the main side and say so.

@@ -43,6 +43,8 @@ export const CaptureSummary = z.object({
   camera: z.string(),
   verdictStatus: CheckStatus.nullable(),
   finished: z.boolean(),
+  /** The stored verdict, so a screen opened again shows earlier shots as they were judged. */
+  verdict: Verdict.nullable(),
 });
 export const CAMERA_KINDS = ['uvc', 'hotfolder', 'simulated'] as const;
 export const CameraState = z.object({
