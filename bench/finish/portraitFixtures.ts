@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { FaceGeometry, Point } from '../../src/shared/vision/faceGeometry.js';
+import { mapFaceGeometry, type FaceGeometry } from '../../src/shared/vision/faceGeometry.js';
 
 /**
  * Test fixtures, not model output: face geometry for the shared test portraits, measured once by
@@ -56,19 +56,7 @@ export type PortraitId = keyof typeof PORTRAIT_FACES;
 
 /** The same face in a copy of the picture scaled by k (e.g. an upscaled benchmark still). */
 export function scaleFace(face: FaceGeometry, k: number, dx = 0, dy = 0, width = face.imageWidth * k, height = face.imageHeight * k): FaceGeometry {
-  const p = (q: Point): Point => ({ x: q.x * k + dx, y: q.y * k + dy });
-  return {
-    imageWidth: width,
-    imageHeight: height,
-    leftEye: p(face.leftEye),
-    rightEye: p(face.rightEye),
-    noseTip: p(face.noseTip),
-    mouthLeft: p(face.mouthLeft),
-    mouthRight: p(face.mouthRight),
-    chin: p(face.chin),
-    crown: p(face.crown),
-    faceWidth: face.faceWidth * k,
-  };
+  return mapFaceGeometry(face, { width, height, sx: k, sy: k, dx, dy });
 }
 
 /**

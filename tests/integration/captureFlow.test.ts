@@ -4,7 +4,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import sharp from 'sharp';
-import { PORTRAIT_DIR, PORTRAIT_FACES } from '../../bench/finish/portraitFixtures.js';
+import { PORTRAIT_DIR, PORTRAIT_FACES, scaleFace } from '../../bench/finish/portraitFixtures.js';
 import { listAudit } from '../../src/main/db/queries/audit.js';
 import { listJobsForOrder } from '../../src/main/db/queries/outbox.js';
 import { DEMO_TASK_CODE } from '../../src/main/demo/seedDemo.js';
@@ -55,10 +55,7 @@ describe('capture: a shot stored durably, finished to the spec, accepted into th
     assert.ok(analysis.width <= 1600 && analysis.height <= 1600);
 
     // Face geometry in the analysis copy's pixels, as the renderer would send it.
-    const k = analysis.scale;
-    const f = PORTRAIT_FACES.a;
-    const p = (q: { x: number; y: number }) => ({ x: q.x * k, y: q.y * k });
-    const face = { imageWidth: analysis.width, imageHeight: analysis.height, leftEye: p(f.leftEye), rightEye: p(f.rightEye), noseTip: p(f.noseTip), mouthLeft: p(f.mouthLeft), mouthRight: p(f.mouthRight), chin: p(f.chin), crown: p(f.crown), faceWidth: f.faceWidth * k };
+    const face = scaleFace(PORTRAIT_FACES.a, analysis.scale, 0, 0, analysis.width, analysis.height);
     const finished = await app.call(s, 'capture.finish', { captureId: shot.captureId, face, maskPngBase64: null, verdict: verdict(['mouth.closed']) });
     assert.ok(finished.finishedJpegBase64);
     const meta = await sharp(Buffer.from(finished.finishedJpegBase64, 'base64')).metadata();

@@ -7,7 +7,6 @@ import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { crc32, deflateSync } from 'node:zlib';
 import { before, describe, test } from 'node:test';
 import sharp, { type Sharp } from 'sharp';
 import { PORTRAIT_DIR, PORTRAIT_FACES, personShapeMask, scaleFace, type PortraitId } from '../../bench/finish/portraitFixtures.js';
@@ -18,6 +17,7 @@ import { stillForAnalysis, stillToRgba } from '../../src/main/imaging/stillToRgb
 import { AppError } from '../../src/shared/errors.js';
 import { SpecProfile } from '../../src/shared/spec/specProfile.js';
 import type { FaceGeometry, Point } from '../../src/shared/vision/faceGeometry.js';
+import { pngClaiming } from '../helpers/pngClaiming.js';
 
 const spec = SpecProfile.parse(JSON.parse(readFileSync(new URL('../../resources/specs/xuexin.json', import.meta.url), 'utf8')));
 const BG = spec.output.background;
@@ -360,25 +360,6 @@ describe('background, correction and size bounds', () => {
 });
 
 describe('unusual and hostile stills', () => {
-  /** A valid PNG signature and header claiming width × height, then a few rows: a decompression
-   * bomb before any pixel is decoded. */
-  function pngClaiming(width: number, height: number): Buffer {
-    const chunk = (type: string, data: Buffer) => {
-      const body = Buffer.concat([Buffer.from(type, 'latin1'), data]);
-      const len = Buffer.alloc(4);
-      len.writeUInt32BE(data.length);
-      const crc = Buffer.alloc(4);
-      crc.writeUInt32BE(crc32(body) >>> 0);
-      return Buffer.concat([len, body, crc]);
-    };
-    const ihdr = Buffer.alloc(13);
-    ihdr.writeUInt32BE(width, 0);
-    ihdr.writeUInt32BE(height, 4);
-    ihdr[8] = 8;
-    ihdr[9] = 2; // truecolour
-    return Buffer.concat([Buffer.from([137, 80, 78, 71, 13, 10, 26, 10]), chunk('IHDR', ihdr), chunk('IDAT', deflateSync(Buffer.alloc((width * 3 + 1) * 4))), chunk('IEND', Buffer.alloc(0))]);
-  }
-
   test('CMYK, 16-bit, alpha and greyscale stills are converted to an 8-bit sRGB photo, and say so', async () => {
     const face = PORTRAIT_FACES.b;
     // Top-left quarter transparent: it must come out white, not black or spec blue.
@@ -427,7 +408,7 @@ describe('unusual and hostile stills', () => {
       ['SVG', Buffer.from('<svg xmlns="http://www.w3.org/2000/svg" width="4000" height="4000"><rect width="100%" height="100%"/></svg>'), 'BAD_INPUT'],
       ['AVIF/HEIF', avif, 'BAD_INPUT'],
       ['108 MP PNG (12000×9000)', huge, 'FILE_TOO_LARGE'],
-      ['PNG header claiming 100000×100000', pngClaiming(100_000, 100_000), 'FILE_TOO_LARGE'],
+      ['PNG header claiming 100000×100000', pngClaiming(100_000, 100_000, 'rgb'), 'FILE_TOO_LARGE'],
     ];
     const reference = await finishPhoto({ original: portrait('c'), face: PORTRAIT_FACES.c, mask: personShapeMask(PORTRAIT_FACES.c, 256), spec });
 

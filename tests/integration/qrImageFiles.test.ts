@@ -2,7 +2,6 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { crc32, deflateSync } from 'node:zlib';
 import { after, describe, test } from 'node:test';
 import sharp from 'sharp';
 import { renderSavedCode, renderScreenshot } from '../../bench/qr/cleanSet.js';
@@ -10,6 +9,7 @@ import { qrModules } from '../../src/main/qr/qrWriter.js';
 import { decodeImageBytes, decodeImageFile } from '../../src/main/qr/decodeImageFile.js';
 import { zxingReaderWasmPath } from '../../src/main/qr/zxingNode.js';
 import { AppError } from '../../src/shared/errors.js';
+import { pngClaiming } from '../helpers/pngClaiming.js';
 
 const TOKEN = 'CC1.eyJyaWQiOiJyLTAwMDEyMyIsInNpZCI6InMtMDA0NTYiLCJ0YXNrIjoiVDIwMjYiLCJzbG90IjoiMjAyNi0wNi0wMVQwOTowMCIsImV4cCI6MTc4MDAwMDAwMH0.' + 'q'.repeat(86);
 const XUEXIN = 'Zm9vYmFyYmF6cXV4'.repeat(6);
@@ -32,26 +32,6 @@ async function assertAppError(promise: Promise<unknown>, code: 'BAD_INPUT' | 'FI
     return err;
   }
   assert.fail(`expected ${code}, but it resolved`);
-}
-
-/** A valid PNG signature and header claiming width × height, then a few rows of data: what a
- * hostile or broken file looks like before any pixel is decoded. */
-function pngClaiming(width: number, height: number): Buffer {
-  const chunk = (type: string, data: Buffer) => {
-    const body = Buffer.concat([Buffer.from(type, 'latin1'), data]);
-    const len = Buffer.alloc(4);
-    len.writeUInt32BE(data.length);
-    const crc = Buffer.alloc(4);
-    crc.writeUInt32BE(crc32(body) >>> 0);
-    return Buffer.concat([len, body, crc]);
-  };
-  const ihdr = Buffer.alloc(13);
-  ihdr.writeUInt32BE(width, 0);
-  ihdr.writeUInt32BE(height, 4);
-  ihdr[8] = 8; // bit depth
-  ihdr[9] = 0; // greyscale
-  const rows = deflateSync(Buffer.alloc((width + 1) * 4));
-  return Buffer.concat([Buffer.from([137, 80, 78, 71, 13, 10, 26, 10]), chunk('IHDR', ihdr), chunk('IDAT', rows), chunk('IEND', Buffer.alloc(0))]);
 }
 
 describe('decodeImageBytes: saved codes, screenshots and bad files', () => {

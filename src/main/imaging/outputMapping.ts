@@ -1,6 +1,6 @@
 import { AppError } from '../../shared/errors.js';
 import type { CropPlan } from '../../shared/spec/cropPlan.js';
-import { eyeMidpoint, type FaceGeometry, type Point } from '../../shared/vision/faceGeometry.js';
+import { eyeMidpoint, mapFaceGeometry, type FaceGeometry, type Point } from '../../shared/vision/faceGeometry.js';
 
 /**
  * x' = a·x + b·y + c, y' = d·x + e·y + f. Coordinates are continuous: pixel i covers [i, i+1), so
@@ -82,17 +82,5 @@ export function faceInImage(face: FaceGeometry, width: number, height: number): 
       details: [`face measured on ${face.imageWidth}×${face.imageHeight}, photo is ${width}×${height}`],
     });
   }
-  const p = (q: Point): Point => ({ x: q.x * sx, y: q.y * sy });
-  return {
-    imageWidth: width,
-    imageHeight: height,
-    leftEye: p(face.leftEye),
-    rightEye: p(face.rightEye),
-    noseTip: p(face.noseTip),
-    mouthLeft: p(face.mouthLeft),
-    mouthRight: p(face.mouthRight),
-    chin: p(face.chin),
-    crown: p(face.crown),
-    faceWidth: face.faceWidth * sx,
-  };
+  return mapFaceGeometry(face, { width, height, sx, sy });
 }

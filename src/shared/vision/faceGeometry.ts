@@ -33,3 +33,22 @@ export function eyeLineDeg(f: FaceGeometry): number {
   // rightEye is on the picture's left.
   return (Math.atan2(f.leftEye.y - f.rightEye.y, f.leftEye.x - f.rightEye.x) * 180) / Math.PI;
 }
+
+/** The same face in another copy of the picture: every point scaled (and shifted), the face width
+ * scaled with x. Used wherever a face measured on one copy is needed on another. */
+export function mapFaceGeometry(face: FaceGeometry, to: { width: number; height: number; sx: number; sy: number; dx?: number; dy?: number }): FaceGeometry {
+  const { sx, sy, dx = 0, dy = 0 } = to;
+  const p = (q: Point): Point => ({ x: q.x * sx + dx, y: q.y * sy + dy });
+  return {
+    imageWidth: to.width,
+    imageHeight: to.height,
+    leftEye: p(face.leftEye),
+    rightEye: p(face.rightEye),
+    noseTip: p(face.noseTip),
+    mouthLeft: p(face.mouthLeft),
+    mouthRight: p(face.mouthRight),
+    chin: p(face.chin),
+    crown: p(face.crown),
+    faceWidth: face.faceWidth * sx,
+  };
+}

@@ -2,7 +2,7 @@ import { planCrop } from '../spec/cropPlan.js';
 import { CHECK_IDS, type CheckId, type SpecProfile } from '../spec/specProfile.js';
 import { CHECK_MESSAGES } from './checkMessages.js';
 import { judge } from './evaluate.js';
-import { eyeMidpoint, type FaceGeometry } from './faceGeometry.js';
+import { eyeMidpoint, mapFaceGeometry, type FaceGeometry } from './faceGeometry.js';
 import { worstStatus, type CheckResult, type Verdict } from './verdict.js';
 
 /** The checks that depend on the original's resolution and framing, re-judged where it is known. */
@@ -33,19 +33,7 @@ export function settleVerdict(v: Verdict, face: FaceGeometry | null, original: {
     if (c.value === null && c.status === 'pass') throw new VerdictMismatch(`${c.id}: unmeasured but passed`);
     if (!face || !GEOMETRY.includes(c.id) || !limit) return c;
     const k = original.width / face.imageWidth;
-    const scaled: FaceGeometry = {
-      ...face,
-      imageWidth: original.width,
-      imageHeight: original.height,
-      leftEye: { x: face.leftEye.x * k, y: face.leftEye.y * k },
-      rightEye: { x: face.rightEye.x * k, y: face.rightEye.y * k },
-      noseTip: { x: face.noseTip.x * k, y: face.noseTip.y * k },
-      mouthLeft: { x: face.mouthLeft.x * k, y: face.mouthLeft.y * k },
-      mouthRight: { x: face.mouthRight.x * k, y: face.mouthRight.y * k },
-      chin: { x: face.chin.x * k, y: face.chin.y * k },
-      crown: { x: face.crown.x * k, y: face.crown.y * k },
-      faceWidth: face.faceWidth * k,
-    };
+    const scaled = mapFaceGeometry(face, { width: original.width, height: original.height, sx: k, sy: k });
     const plan = planCrop(scaled, spec);
     const value = round(
       c.id === 'face.in_frame'
