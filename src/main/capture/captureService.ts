@@ -1,7 +1,9 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { readFile, rm } from 'node:fs/promises';
 import sharp from 'sharp';
+import type { z } from 'zod';
 import type { Operator } from '../../shared/domain/entities.js';
+import type { CaptureSummary as CaptureSummarySchema } from '../../shared/rpc/contract.js';
 import { AppError } from '../../shared/errors.js';
 import type { CheckId } from '../../shared/spec/specProfile.js';
 import type { FaceGeometry } from '../../shared/vision/faceGeometry.js';
@@ -178,14 +180,8 @@ export function acceptCapture(ctx: AppContext, operator: Operator, orderId: stri
   return { revision: result.revision };
 }
 
-export interface CaptureSummary {
-  id: string;
-  takenAt: string;
-  camera: string;
-  verdictStatus: 'pass' | 'warn' | 'fail' | null;
-  finished: boolean;
-  verdict: Verdict | null;
-}
+/** The contract's own shape: the list crosses to the renderer as is. */
+export type CaptureSummary = z.infer<typeof CaptureSummarySchema>;
 
 export function listCaptures(ctx: AppContext, orderId: string): CaptureSummary[] {
   requireOrder(ctx, orderId);

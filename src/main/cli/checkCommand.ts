@@ -2,6 +2,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
 import { basename, extname, join } from 'node:path';
 import { AppError } from '../../shared/errors.js';
+import { fileError } from './fileError.js';
 import type { SpecProfile } from '../../shared/spec/specProfile.js';
 import { settleVerdict } from '../../shared/vision/settleVerdict.js';
 import type { Verdict } from '../../shared/vision/verdict.js';
@@ -79,10 +80,7 @@ async function checkOne(checker: HeadlessChecker, file: string, opts: CheckOptio
     }
     return { ...base, verdict: result.verdict, finished };
   } catch (err) {
-    if (err instanceof AppError) return { ...base, error: { code: err.code, zh: err.zh, en: err.en } };
-    const code = (err as { code?: string }).code;
-    if (code === 'ENOENT') return { ...base, error: { code: 'NOT_FOUND', zh: '文件不存在', en: 'No such file' } };
-    throw err;
+    return { ...base, error: fileError(err) };
   }
 }
 

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { classifyCode, type CodeKind } from '../../shared/checkin/codeKind.js';
 import type { ScanOutcome } from '../../shared/checkin/scanOutcome.js';
 import { AppError } from '../../shared/errors.js';
+import { fileError } from './fileError.js';
 import { resolveScan } from '../checkin/resolveScan.js';
 import { openDatabaseReadOnly, type Db } from '../db/openDatabase.js';
 import { getTask } from '../db/queries/tasks.js';
@@ -67,11 +68,7 @@ async function decodeOne(file: string, db: Db | undefined, taskCode: string | un
       verification: db && taskCode ? resolveScan({ db, now: () => new Date() }, taskCode, text) : null,
     };
   } catch (err) {
-    if (err instanceof AppError) return { ...base, error: { code: err.code, zh: err.zh, en: err.en } };
-    const code = (err as { code?: string }).code;
-    if (code === 'ENOENT') return { ...base, error: { code: 'NOT_FOUND', zh: '文件不存在', en: 'No such file' } };
-    if (code === 'EACCES') return { ...base, error: { code: 'FORBIDDEN', zh: '没有读取权限', en: 'Permission denied' } };
-    throw err;
+    return { ...base, error: fileError(err) };
   }
 }
 
