@@ -37,6 +37,15 @@ function ensureChromium() {
   return path;
 }
 
+/** The shared test data (faces, QR images) lives next to the checkout in ../shared/testdata, or where
+ * CC_TESTDATA says; without it the image tests cannot run, so say so at once rather than fail in 20 places. */
+function ensureTestdata() {
+  const dir = process.env.CC_TESTDATA ?? resolve(root, '..', 'shared', 'testdata');
+  if (existsSync(join(dir, 'faces', 'portraits')) && existsSync(join(dir, 'qr'))) return;
+  console.error(`Test data not found at ${dir}: check out the shared folder next to this one (../shared/testdata) or set CC_TESTDATA.`);
+  process.exit(1);
+}
+
 function* testFiles(dir) {
   if (!existsSync(dir)) return;
   for (const name of readdirSync(dir).sort()) {
@@ -47,6 +56,7 @@ function* testFiles(dir) {
 }
 
 const only = process.argv.slice(2);
+ensureTestdata();
 process.env.CHROMIUM_PATH = ensureChromium();
 run('npm', ['run', '--silent', 'build']);
 run('npx', ['tsc', '-p', 'tsconfig.renderer.json', '--noEmit']);

@@ -21,7 +21,8 @@ const require = createRequire(import.meta.url);
 export const DEFAULTS = {
   chromiumPath: '/usr/bin/chromium',
   modelsDir: join(REPO, 'resources/models'),
-  portraitsDir: resolve(REPO, '../shared/testdata/faces/portraits'),
+  // ../shared/testdata next to the checkout; CC_TESTDATA overrides for other layouts (as the tests do).
+  portraitsDir: process.env.CC_TESTDATA ? resolve(process.env.CC_TESTDATA, 'faces/portraits') : resolve(REPO, '../shared/testdata/faces/portraits'),
   portraits: ['portrait-a.jpg', 'portrait-b.jpg', 'portrait-c.jpg'],
   runs: 5,
   timeoutMs: 180_000,
