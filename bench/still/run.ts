@@ -8,13 +8,14 @@
  */
 import { readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import sharp from 'sharp';
 import { loadSpecProfiles, requireSpecProfile } from '../../src/main/spec/specProfiles.js';
 import { startCheckInChromium } from '../../tests/helpers/checkInChromium.js';
+import { PORTRAIT_DIR } from '../finish/portraitFixtures.js';
 
 const runs = Number(process.argv[2] ?? 5);
-const portraits = resolve(process.cwd(), '../shared/testdata/faces/portraits');
+const portraits = PORTRAIT_DIR;
 const spec = requireSpecProfile(loadSpecProfiles(), 'xuexin');
 const STAGES = ['decode', 'detect', 'landmarks', 'segment', 'measure', 'maskPng'] as const;
 

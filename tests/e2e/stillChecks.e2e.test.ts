@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
+import { PORTRAIT_DIR } from '../../bench/finish/portraitFixtures.js';
 import { readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import sharp, { type Sharp } from 'sharp';
 import { loadSpecProfiles, requireSpecProfile } from '../../src/main/spec/specProfiles.js';
@@ -16,7 +17,7 @@ import { startCheckInChromium, type CheckInChromium, type CheckResult } from '..
  * fail on the defect, and where the original already failed it, the value must have moved further
  * past the limit.
  */
-const PORTRAITS = resolve(process.cwd(), '../shared/testdata/faces/portraits');
+const PORTRAITS = PORTRAIT_DIR;
 const NAMES = ['portrait-a', 'portrait-b', 'portrait-c'] as const;
 const spec = requireSpecProfile(loadSpecProfiles(), 'xuexin');
 
