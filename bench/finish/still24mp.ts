@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import sharp from 'sharp';
-import { seededRandom } from '../../src/main/demo/seededRandom.js';
+import { seededRandom } from '../../src/shared/demo/seededRandom.js';
 import type { FaceGeometry } from '../../src/shared/vision/faceGeometry.js';
 import { PORTRAIT_DIR, PORTRAIT_FACES, scaleFace } from './portraitFixtures.js';
 

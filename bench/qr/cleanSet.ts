@@ -1,4 +1,4 @@
-import { seededRandom } from '../../src/main/demo/seededRandom.js';
+import { seededRandom } from '../../src/shared/demo/seededRandom.js';
 import type { RgbaImage } from '../../src/shared/qr/qrTypes.js';
 import { fakeReservationToken, fakeXuexinCode, rgbToRgba } from './phoneScreenSet.js';
 import { qrModules, type QrModules } from '../../src/main/qr/qrWriter.js';

@@ -1,5 +1,5 @@
 import sharp from 'sharp';
-import { seededRandom } from '../../src/main/demo/seededRandom.js';
+import { seededRandom } from '../../src/shared/demo/seededRandom.js';
 import type { RgbaImage } from '../../src/shared/qr/qrTypes.js';
 import { qrModules } from '../../src/main/qr/qrWriter.js';
 

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import { describe, test } from 'node:test';
-import { generateDemoStudents } from '../../src/main/demo/demoRoster.js';
+import { generateDemoStudents } from '../../src/shared/demo/demoRoster.js';
 import { DEMO_TASK_CODE } from '../../src/main/demo/seedDemo.js';
 import { maskIdNumber } from '../../src/shared/idNumber.js';
 import { KioskPage } from './support/KioskPage.js';

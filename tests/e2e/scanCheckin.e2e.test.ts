@@ -4,7 +4,7 @@ import { after, before, describe, test } from 'node:test';
 import Database from 'better-sqlite3';
 import sharp from 'sharp';
 import type { Browser, Page } from 'playwright-core';
-import { generateDemoStudents } from '../../src/main/demo/demoRoster.js';
+import { generateDemoStudents } from '../../src/shared/demo/demoRoster.js';
 import { DEMO_TASK_CODE } from '../../src/main/demo/seedDemo.js';
 import { qrPhoneFrame, writeY4m } from '../helpers/fakeCameraVideo.js';
 import { launchChromium, startKiosk, type RunningKiosk } from './support/launchKiosk.js';

@@ -2,7 +2,7 @@ import { writeFileSync } from 'node:fs';
 import { MessageChannel, receiveMessageOnPort, Worker, isMainThread, workerData, type MessagePort } from 'node:worker_threads';
 import sharp from 'sharp';
 import { renderPhoneShot, type PhoneShot } from '../../bench/qr/phoneScreenSet.js';
-import { seededRandom } from '../../src/main/demo/seededRandom.js';
+import { seededRandom } from '../../src/shared/demo/seededRandom.js';
 
 /**
  * Chromium's fake camera (`--use-file-for-fake-video-capture=FILE.y4m`) and the phone-screen

@@ -5,8 +5,8 @@ import { newSigningKey, signReservationToken } from '../../src/shared/checkin/re
 import type { ScanOutcome } from '../../src/shared/checkin/scanOutcome.js';
 import { listAudit } from '../../src/main/db/queries/audit.js';
 import { listJobsForOrder } from '../../src/main/db/queries/outbox.js';
-import { signDemoToken } from '../../src/main/demo/demoIssuer.js';
-import { generateDemoStudents } from '../../src/main/demo/demoRoster.js';
+import { signDemoToken } from '../../src/shared/demo/demoIssuer.js';
+import { generateDemoStudents } from '../../src/shared/demo/demoRoster.js';
 import { DEMO_TASK_CODE } from '../../src/main/demo/seedDemo.js';
 import type { Session } from '../../src/main/services/AppContext.js';
 import { tempApp } from '../helpers/tempApp.js';

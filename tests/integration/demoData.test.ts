@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { demoRosterCsv, generateDemoStudents } from '../../src/main/demo/demoRoster.js';
+import { demoRosterCsv, generateDemoStudents } from '../../src/shared/demo/demoRoster.js';
 import { DEMO_TASK_CODE } from '../../src/main/demo/seedDemo.js';
 import { importRosterFile } from '../../src/main/roster/importRoster.js';
 import { validateIdNumber } from '../../src/shared/idNumber.js';

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { createAppContext } from '../../src/main/app/createAppContext.js';
 import { upsertTask } from '../../src/main/db/queries/tasks.js';
-import { demoRosterCsv, generateDemoStudents } from '../../src/main/demo/demoRoster.js';
+import { demoRosterCsv, generateDemoStudents } from '../../src/shared/demo/demoRoster.js';
 import { createHandlers } from '../../src/main/rpc/handlers.js';
 import { createRouter } from '../../src/main/rpc/router.js';
 

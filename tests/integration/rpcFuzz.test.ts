@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { seededRandom } from '../../src/main/demo/seededRandom.js';
+import { seededRandom } from '../../src/shared/demo/seededRandom.js';
 import type { Session } from '../../src/main/services/AppContext.js';
 import { contract } from '../../src/shared/rpc/contract.js';
 import { RpcResult } from '../../src/shared/rpc/wire.js';

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { DEMO_TASK_CODE } from '../../src/main/demo/seedDemo.js';
-import { seededRandom } from '../../src/main/demo/seededRandom.js';
+import { seededRandom } from '../../src/shared/demo/seededRandom.js';
 import { ScanOutcome } from '../../src/shared/checkin/scanOutcome.js';
 import { tempApp } from '../helpers/tempApp.js';
 

@@ -3,7 +3,7 @@ import { mkdir, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { qrPng } from '../qr/qrWriter.js';
 import type { AppContext } from '../services/AppContext.js';
-import { generateDemoStudents } from './demoRoster.js';
+import { generateDemoStudents } from '../../shared/demo/demoRoster.js';
 import { DEMO_TASK_CODE } from './seedDemo.js';
 
 interface Row {

@@ -74,7 +74,7 @@ export function storeRosterRecords(ctx: AppContext, taskCode: string, records: R
           }
         }
         const row: StudentInsert = {
-          id: existingId ?? randomUUID(),
+          id: existingId ?? r.id ?? randomUUID(),
           task_code: taskCode,
           name: r.name,
           name_initials: nameInitials(r.name),

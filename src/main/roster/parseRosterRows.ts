@@ -5,23 +5,8 @@ import { validateIdNumber } from '../../shared/idNumber.js';
 import { FIELD_LABELS, matchHeader, REQUIRED_FIELDS, type RosterField } from './rosterColumns.js';
 import type { RosterTable } from './readRosterTable.js';
 
-export interface RosterRecord {
-  rowNumber: number;
-  name: string;
-  gender: '男' | '女';
-  idNumber: string;
-  studentNo: string | null;
-  examNo: string | null;
-  schoolName: string | null;
-  schoolCode: string | null;
-  department: string | null;
-  major: string | null;
-  eduLevel: EduLevel | null;
-  eduCategory: string | null;
-  className: string | null;
-  xuexinCode: string | null;
-  featureCode: string | null;
-}
+import type { RosterRecord } from '../../shared/domain/rosterRecord.js';
+export type { RosterRecord };
 
 const EDU_LEVEL_ALIASES: Record<string, EduLevel> = {
   专科: '专科', 高职: '专科', 高职专科: '专科', 大专: '专科',

@@ -29,6 +29,7 @@ export type PaymentState = z.infer<typeof PaymentState>;
 
 export const RESERVATION_STATES = ['active', 'used', 'cancelled'] as const;
 export const ReservationState = z.enum(RESERVATION_STATES);
+export type ReservationState = z.infer<typeof ReservationState>;
 
 export const ROLES = ['photographer', 'manager'] as const;
 export const Role = z.enum(ROLES);

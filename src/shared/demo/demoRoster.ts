@@ -1,6 +1,6 @@
 import type { EduLevel } from '../../shared/domain/status.js';
 import { idCheckChar } from '../../shared/idNumber.js';
-import type { RosterRecord } from '../roster/parseRosterRows.js';
+import type { RosterRecord } from '../domain/rosterRecord.js';
 import { pick, seededRandom } from './seededRandom.js';
 
 // Invented people: common surnames and given-name characters combined at random, ID numbers with
