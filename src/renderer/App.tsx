@@ -23,11 +23,12 @@ import { CaptureScreen } from './screens/CaptureScreen';
 import { CheckinScreen } from './screens/CheckinScreen';
 import { LoginScreen } from './screens/LoginScreen';
 import { QueueScreen } from './screens/QueueScreen';
+import { SyncScreen } from './screens/SyncScreen';
 import { StudentCardScreen } from './screens/StudentCardScreen';
 import { TaskSelectScreen } from './screens/TaskSelectScreen';
 import { WalkinScreen } from './screens/WalkinScreen';
 
-const HOTKEYS: Record<string, NavTarget> = { F2: 'checkin', F3: 'queue', F4: 'tasks' };
+const HOTKEYS: Record<string, NavTarget> = { F2: 'checkin', F3: 'queue', F4: 'tasks', F6: 'sync' };
 /** Screens where a scan means "the next student": anywhere else it is held off with a hint. */
 const SCAN_SCREENS: readonly string[] = ['checkin', 'student', 'queue'];
 const CAMERA_REPEAT_MS = 8000;
@@ -102,6 +103,7 @@ export function App() {
     (target: NavTarget) => {
       if (target === 'checkin') navigate({ name: 'checkin', query: '' });
       else if (target === 'queue') navigate({ name: 'queue' });
+      else if (target === 'sync') navigate({ name: 'sync' });
       else navigate({ name: 'tasks' });
     },
     [navigate],
@@ -209,6 +211,7 @@ export function App() {
   }
 
   const renderScreen = () => {
+    if (screen.name === 'sync') return <SyncScreen operator={operator} onBack={() => navigate(task ? { name: 'checkin', query: '' } : { name: 'tasks' })} />;
     if (screen.name === 'tasks' || !task) {
       return (
         <TaskSelectScreen
@@ -232,6 +235,7 @@ export function App() {
             onNoCode={() => navigate({ name: 'checkin', query: '', notice: { kind: 'noCode' } })}
             onDismissNotice={() => navigate({ name: 'checkin', query: '' })}
             onWalkin={(pendingCode) => navigate({ name: 'walkin', pendingCode })}
+            onOpenRetake={(studentId) => navigate({ name: 'student', studentId, returnTo: { name: 'checkin', query: '' } })}
           />
         );
       case 'walkin':

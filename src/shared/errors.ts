@@ -18,6 +18,8 @@ export const ERROR_MESSAGES = {
   PORT_IN_USE: { zh: '端口已被占用', en: 'The port is in use' },
   OVERRIDE_REQUIRED: { zh: '需要填写原因才能继续', en: 'A reason is required to continue' },
   STATION_IN_USE: { zh: '该数据目录已被另一个采集站使用', en: 'Another kiosk is using this data folder' },
+  OFFLINE: { zh: '无法连接中心服务器', en: 'Cannot reach the central server' },
+  ENROL_REFUSED: { zh: '中心服务器拒绝登记', en: 'The central server refused the enrolment' },
   INTERNAL: { zh: '内部错误，已记录日志', en: 'Internal error; it has been logged' },
 } as const;
 

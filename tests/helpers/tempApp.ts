@@ -5,6 +5,7 @@ import { createAppContext } from '../../src/main/app/createAppContext.js';
 import { createHandlers } from '../../src/main/rpc/handlers.js';
 import { createRouter } from '../../src/main/rpc/router.js';
 import type { Session } from '../../src/main/services/AppContext.js';
+import type { EngineTuning } from '../../src/main/sync/stationSync.js';
 import type { InputOf, OutputOf, ProcedureName } from '../../src/shared/rpc/contract.js';
 import type { RpcResult } from '../../src/shared/rpc/wire.js';
 
@@ -14,9 +15,14 @@ export function tempDir(prefix = 'cc-test-'): { dir: string; cleanup(): void } {
 }
 
 /** A real station in a temp folder: real SQLite file, real key file, the real router. */
-export async function tempApp(opts: { demo?: boolean; now?: () => Date } = {}) {
-  const tmp = tempDir();
-  const ctx = await createAppContext({ dataDir: tmp.dir, demo: opts.demo ?? true, ...(opts.now ? { now: opts.now } : {}) });
+export async function tempApp(opts: { demo?: boolean; now?: () => Date; dataDir?: string; syncTuning?: EngineTuning } = {}) {
+  const tmp = opts.dataDir ? { dir: opts.dataDir, cleanup: () => undefined } : tempDir();
+  const ctx = await createAppContext({
+    dataDir: tmp.dir,
+    demo: opts.demo ?? true,
+    ...(opts.now ? { now: opts.now } : {}),
+    ...(opts.syncTuning ? { syncTuning: opts.syncTuning } : {}),
+  });
   const dispatch = createRouter(createHandlers(ctx, 'websocket'));
   const newSession = (): Session => ({ operator: null, transport: 'websocket' });
   async function call<N extends ProcedureName>(session: Session, name: N, input: InputOf<N>): Promise<OutputOf<N>> {
@@ -37,8 +43,8 @@ export async function tempApp(opts: { demo?: boolean; now?: () => Date } = {}) {
     call,
     loggedIn,
     raw: (name: string, input: unknown, session: Session): Promise<RpcResult> => dispatch(name, input, session),
-    close() {
-      ctx.close();
+    async close() {
+      await ctx.close();
       tmp.cleanup();
     },
   };

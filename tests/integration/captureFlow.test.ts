@@ -9,24 +9,11 @@ import { listAudit } from '../../src/main/db/queries/audit.js';
 import { listJobsForOrder } from '../../src/main/db/queries/outbox.js';
 import { DEMO_TASK_CODE } from '../../src/main/demo/seedDemo.js';
 import type { Session } from '../../src/main/services/AppContext.js';
-import { CHECK_IDS, type CheckId } from '../../src/shared/spec/specProfile.js';
 import type { Verdict } from '../../src/shared/vision/verdict.js';
-import { loadSpecProfiles, requireSpecProfile } from '../../src/main/spec/specProfiles.js';
 import { tempApp } from '../helpers/tempApp.js';
+import { handVerdict } from '../helpers/stationCapture.js';
 
-const xuexin = requireSpecProfile(loadSpecProfiles(), 'xuexin');
-
-/** A verdict as the renderer's engine sends it, consistent with the spec's limits; made by hand,
- * since Node has no face model. The framing checks are judged again by the station anyway. */
-function verdict(failing: CheckId[] = []): Verdict {
-  const checks = CHECK_IDS.map((id) => {
-    const limit = xuexin.limits[id]!;
-    const bad = failing.includes(id);
-    const value = limit.kind === 'max' ? (bad ? limit.fail + 1 : id === 'face.count' ? 1 : 0) : bad ? limit.fail - 0.01 : limit.warn + 1;
-    return { id, value, limit, status: bad ? ('fail' as const) : ('pass' as const), zh: '检查', en: 'check' };
-  });
-  return { specId: 'xuexin', status: failing.length ? 'fail' : 'pass', checks };
-}
+const verdict = handVerdict;
 
 describe('capture: a shot stored durably, finished to the spec, accepted into the order', () => {
   let app: Awaited<ReturnType<typeof tempApp>>;

@@ -8,6 +8,7 @@ import { configureLogging } from '../log/logger.js';
 import { PiiCipher } from '../security/piiCipher.js';
 import { loadSpecProfiles } from '../spec/specProfiles.js';
 import { CameraService } from '../camera/cameraService.js';
+import { StationSync, type EngineTuning } from '../sync/stationSync.js';
 import type { AppContext, EventSink } from '../services/AppContext.js';
 import { packageVersion } from './packageRoot.js';
 import { ensurePrivateDir } from './privateDir.js';
@@ -18,10 +19,12 @@ export interface AppOptions {
   demo: boolean;
   now?: () => Date;
   logToStderr?: boolean;
+  /** Sync engine timings (tests shorten them). */
+  syncTuning?: EngineTuning;
 }
 
 /** Everything the main side needs, built once: database, PII key, station identity, event fan-out. */
-export type StationContext = AppContext & { camera: CameraService; subscribe(sink: EventSink): () => void; close(): void };
+export type StationContext = AppContext & { camera: CameraService; sync: StationSync; subscribe(sink: EventSink): () => void; close(): Promise<void> };
 
 export async function createAppContext(opts: AppOptions): Promise<StationContext> {
   ensurePrivateDir(opts.dataDir);
@@ -56,15 +59,23 @@ export async function createAppContext(opts: AppOptions): Promise<StationContext
   }
   const camera = new CameraService(ctx);
   await camera.start();
+  const sync = new StationSync(ctx, opts.syncTuning);
+  // Whatever changed an order queued its sync job in the same transaction: send it now.
+  sinks.add((name) => {
+    if (name === 'orders.changed') sync.kick();
+  });
+  sync.start();
   return {
     ...ctx,
     camera,
+    sync,
     subscribe(sink) {
       sinks.add(sink);
       return () => sinks.delete(sink);
     },
-    close() {
+    async close() {
       camera.stop();
+      await sync.stop();
       db.close();
     },
   };

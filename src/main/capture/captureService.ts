@@ -1,3 +1,4 @@
+import { statSync } from 'node:fs';
 import { createHash, randomUUID } from 'node:crypto';
 import { readFile, rm } from 'node:fs/promises';
 import sharp from 'sharp';
@@ -169,9 +170,9 @@ export function acceptCapture(ctx: AppContext, operator: Operator, orderId: stri
         writeAudit(ctx.db, { at: now, operatorId: operator.id, action: 'check.override', entity: 'order', entityId: orderId, detail: { captureId, checkId: id }, reason: reasons.get(id)! });
       }
       enqueueJob(ctx.db, { id: `order:${orderId}:r${revision}`, kind: 'order.upsert', order_id: orderId, payload: { orderId, revision } }, now);
-      for (const [role, sha] of [['finished', c.finished_sha256], ['original', c.sha256]] as const) {
+      for (const [role, sha, path] of [['finished', c.finished_sha256, c.finished_path], ['original', c.sha256, c.original_path]] as const) {
         // Per order and role: the server dedupes by sha256, but each order must still say it has the photo.
-        enqueueJob(ctx.db, { id: `photo:${orderId}:${role}:${sha}`, kind: 'photo.upload', order_id: orderId, payload: { orderId, captureId, role, sha256: sha } }, now);
+        enqueueJob(ctx.db, { id: `photo:${orderId}:${role}:${sha}`, kind: 'photo.upload', order_id: orderId, payload: { orderId, captureId, role, sha256: sha }, bytes: statSync(path).size }, now);
       }
       return { revision, taskCode: order.task_code };
     })

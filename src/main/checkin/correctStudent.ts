@@ -81,7 +81,7 @@ export function correctStudent(ctx: AppContext, operator: Operator, input: z.out
         reason,
       });
       const order = getOrderForStudent(ctx.db, taskCode, s.id);
-      enqueueJob(ctx.db, { id: `student-correction:${randomUUID()}`, kind: 'student.correction', order_id: order?.id ?? null, payload: { studentId: s.id, fields: changed } }, now);
+      enqueueJob(ctx.db, { id: `student-correction:${randomUUID()}`, kind: 'student.correction', order_id: order?.id ?? null, payload: { studentId: s.id, taskCode, fields: changed, reason, operatorId: operator.id, operatorName: operator.name, at: now } }, now);
       return { changed };
     })
     .immediate();

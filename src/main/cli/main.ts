@@ -15,6 +15,10 @@ const USAGE = `用法 / usage: campus-capture <command> [options]
              --no-demo     不生成演示任务 / no demo task and operators
              --no-open     不打开窗口 / do not open a window
              --no-electron 即使有 Electron 也使用网页外壳 / use the web shell even where Electron exists
+             --server-port N  内置中心服务器端口 / embedded central server port (default 4790)
+             --no-server   不启动内置中心服务器 / do not start the embedded central server
+
+  server     启动中心服务器 / start the central server (see: campus-capture server --help)
 
   check <photo...>   照片合规检查并生成成品照 / check photos and make the finished spec photo
              --spec ID     照片规格 / spec profile (default xuexin; also xuexin-white, print-1cun, print-2cun)
@@ -40,6 +44,8 @@ export async function main(argv: string[]): Promise<number> {
           'no-demo': { type: 'boolean', default: false },
           'no-open': { type: 'boolean', default: false },
           'no-electron': { type: 'boolean', default: false },
+          'server-port': { type: 'string', default: '4790' },
+          'no-server': { type: 'boolean', default: false },
         },
         strict: true,
       });
@@ -48,7 +54,19 @@ export async function main(argv: string[]): Promise<number> {
         process.stderr.write(`端口无效 / invalid port: ${values.port}\n`);
         return 2;
       }
-      await startCommand({ dataDir: values.data, port, demo: !values['no-demo'], open: !values['no-open'], electron: !values['no-electron'] });
+      const serverPort = Number(values['server-port']);
+      if (!Number.isInteger(serverPort) || serverPort < 0 || serverPort > 65535) {
+        process.stderr.write(`端口无效 / invalid port: ${values['server-port']}\n`);
+        return 2;
+      }
+      await startCommand({
+        dataDir: values.data,
+        port,
+        demo: !values['no-demo'],
+        open: !values['no-open'],
+        electron: !values['no-electron'],
+        serverPort: values['no-server'] ? null : serverPort,
+      });
       return -1; // keeps running
     }
     case 'check': {

@@ -1,13 +1,14 @@
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { createAppContext } from '../app/createAppContext.js';
+import { createAppContext, type StationContext } from '../app/createAppContext.js';
 import { writeDemoCodes } from '../demo/demoCodes.js';
 import { defaultDataDir } from '../app/dataDir.js';
 import { electronBinary } from '../app/electronBinary.js';
 import { openKioskWindow } from '../app/openKioskWindow.js';
 import { packageRoot } from '../app/packageRoot.js';
 import { acquireStationLock } from '../app/stationLock.js';
+import { startEmbeddedServer, type EmbeddedServer } from '../app/embeddedServer.js';
 import { createHandlers } from '../rpc/handlers.js';
 import { createRouter } from '../rpc/router.js';
 import { startWebShell, type WebShell } from '../web/webShell.js';
@@ -19,6 +20,8 @@ export interface StartOptions {
   demo: boolean;
   open: boolean;
   electron: boolean;
+  /** Start the central server beside the kiosk (embedded default) on this port; null = don't. */
+  serverPort: number | null;
 }
 
 /** `campus-capture start`: the Electron window where Electron's binary exists, else the same
@@ -53,7 +56,7 @@ export async function startCommand(opts: StartOptions): Promise<void> {
       subscribe: ctx.subscribe,
     });
   } catch (err) {
-    ctx.close();
+    await ctx.close();
     releaseLock();
     if ((err as NodeJS.ErrnoException).code === 'EADDRINUSE') {
       throw new AppError('PORT_IN_USE', {
@@ -64,6 +67,7 @@ export async function startCommand(opts: StartOptions): Promise<void> {
     throw err;
   }
   const demoCodes = ctx.demo ? await writeDemoCodes(ctx).catch(() => null) : null;
+  const server = opts.serverPort === null ? null : await startCentral(ctx, dataDir, opts.serverPort, opts.demo);
   process.stdout.write(
     [
       'Campus Capture 采集站已启动 / kiosk started (web shell; Electron not available here)',
@@ -71,6 +75,8 @@ export async function startCommand(opts: StartOptions): Promise<void> {
       `  数据目录 / data: ${dataDir}`,
       ctx.demo ? '  演示 PIN / demo PINs: 摄影师 photographer 1234 · 站点负责人 site manager 9999' : '',
       demoCodes ? `  演示二维码 / demo QR codes: ${demoCodes}` : '',
+      server ? `  中心服务器 / central server: ${server.url}  审核页面 / review page: ${new URL('/review', server.url).toString()}` : '',
+      server ? `  审核登录令牌 / reviewer token: ${join(dataDir, 'server', 'admin-token')}` : '',
       '  Ctrl+C 退出 / to stop',
       '',
     ]
@@ -81,10 +87,27 @@ export async function startCommand(opts: StartOptions): Promise<void> {
   const stop = async () => {
     window?.kill();
     await shell.close();
-    ctx.close();
+    await server?.stop();
+    await ctx.close();
     releaseLock();
     process.exit(0);
   };
   process.once('SIGINT', () => void stop());
   process.once('SIGTERM', () => void stop());
+}
+
+/**
+ * The embedded central server: started beside the kiosk, and the station enrolled with it on first
+ * start. A kiosk whose server cannot start still works (offline-first) and says why.
+ */
+async function startCentral(ctx: StationContext, dataDir: string, port: number, demo: boolean): Promise<EmbeddedServer | null> {
+  try {
+    const server = await startEmbeddedServer({ dataDir: join(dataDir, 'server'), port, demo });
+    if (!ctx.sync.isEnrolled() && server.enrolCode) await ctx.sync.enrol(server.url, server.enrolCode, null);
+    else ctx.sync.kick({ pull: true });
+    return server;
+  } catch (err) {
+    process.stderr.write(`中心服务器未启动，采集站离线工作 / central server not started; the kiosk works offline: ${(err as Error).message}\n`);
+    return null;
+  }
 }

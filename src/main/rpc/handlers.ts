@@ -4,6 +4,8 @@ import { acceptCapture, addStill, analysisImage, captureThumbnail, finishCapture
 import { correctStudent } from '../checkin/correctStudent.js';
 import { getOrder } from '../db/queries/orders.js';
 import type { CameraService } from '../camera/cameraService.js';
+import type { StationSync } from '../sync/stationSync.js';
+import { listRetakes } from '../db/queries/syncMirror.js';
 import { findByFeatureCode } from '../checkin/featureCodeLookup.js';
 import { registerWalkin } from '../checkin/registerWalkin.js';
 import { resolveScan } from '../checkin/resolveScan.js';
@@ -25,7 +27,7 @@ function requireOperator(session: Session): Operator {
 }
 
 /** Maps every contract procedure onto the services; the router has already checked access and input. */
-export function createHandlers(ctx: AppContext & { camera: CameraService }, transport: 'electron' | 'websocket'): Handlers {
+export function createHandlers(ctx: AppContext & { camera: CameraService; sync: StationSync }, transport: 'electron' | 'websocket'): Handlers {
   return {
     'app.info': () => ({ version: ctx.version, stationId: ctx.stationId, stationName: ctx.stationName, transport, demo: ctx.demo }),
     'auth.login': async ({ pin }, session) => ({ operator: await login(ctx, session, pin) }),
@@ -82,6 +84,25 @@ export function createHandlers(ctx: AppContext & { camera: CameraService }, tran
     'capture.list': ({ orderId }) => ({ captures: listCaptures(ctx, orderId) }),
     'capture.thumbnail': async ({ captureId, which }) => ({ jpegBase64: (await captureThumbnail(ctx, captureId, which)).toString('base64') }),
     'orders.list': ({ taskCode, date }) => ({ orders: listOrders(ctx, taskCode, date) }),
+    'sync.status': () => ctx.sync.status(),
+    'sync.enrol': ({ serverUrl, code }, session) => ctx.sync.enrol(serverUrl, code, session.operator),
+    'sync.now': () => {
+      ctx.sync.kick({ pull: true });
+      return { ok: true as const };
+    },
+    'sync.retryParked': (_input, session) => ({ requeued: ctx.sync.retryParked(requireOperator(session)) }),
+    'retakes.list': ({ taskCode }) => ({
+      retakes: listRetakes(ctx.db, taskCode).map((r) => ({
+        orderId: r.order_id,
+        studentId: r.student_id,
+        name: r.student_name,
+        studentNo: r.student_no,
+        idMasked: r.id_masked,
+        department: r.department,
+        reason: r.reason,
+        decidedAt: r.decided_at,
+      })),
+    }),
     'roster.import': async ({ taskCode, fileName, contentBase64 }, session) => ({
       report: await importRosterFile(ctx, session.operator, taskCode, fileName, Buffer.from(contentBase64, 'base64')),
     }),

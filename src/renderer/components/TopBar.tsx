@@ -4,8 +4,10 @@ import type { AppInfo } from '../navigation/sessionState';
 import type { ScreenName } from '../navigation/screens';
 import { LanguageSwitch } from './LanguageSwitch';
 import { NavButton } from './NavButton';
+import { SyncIndicator } from './SyncIndicator';
+import { useSyncStatus } from '../hooks/useSyncStatus';
 
-export type NavTarget = 'checkin' | 'queue' | 'tasks';
+export type NavTarget = 'checkin' | 'queue' | 'tasks' | 'sync';
 
 interface Props {
   info: AppInfo;
@@ -27,6 +29,7 @@ function activeTab(current: ScreenName): NavTarget | null {
 export function TopBar({ info, operator, task, current, onNavigate, onLogout }: Props) {
   const { t } = useTranslation();
   const active = activeTab(current);
+  const sync = useSyncStatus();
   return (
     <header className="top-bar">
       <div className="top-bar-context">
@@ -53,6 +56,7 @@ export function TopBar({ info, operator, task, current, onNavigate, onLogout }: 
         <NavButton label={t('nav.tasks')} active={active === 'tasks'} disabled={false} testId="nav-tasks" onClick={() => onNavigate('tasks')} />
       </nav>
       <div className="top-bar-tools">
+        <SyncIndicator status={sync} onOpen={() => onNavigate('sync')} />
         <LanguageSwitch />
         <button type="button" className="button button-quiet" onClick={onLogout} data-testid="logout">
           {t('nav.logout')}

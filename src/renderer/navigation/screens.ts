@@ -23,7 +23,8 @@ export type Screen =
   | { name: 'walkin'; pendingCode: string | null }
   | { name: 'student'; studentId: string; returnTo: StudentReturn }
   | { name: 'capture'; studentId: string; studentName: string; outcome: CheckinOutcome }
-  | { name: 'queue' };
+  | { name: 'queue' }
+  | { name: 'sync' };
 
 export type ScreenName = Screen['name'];
 

@@ -9,6 +9,7 @@ import { ImageScanButton } from '../components/ImageScanButton';
 import { ScanNoticePanel } from '../components/ScanNoticePanel';
 import { SearchResultRow } from '../components/SearchResultRow';
 import { useDebouncedValue } from '../hooks/useDebouncedValue';
+import { RetakeList } from '../components/RetakeList';
 import { useRpc } from '../hooks/useRpc';
 import { SEARCH_QUERY_MAX } from '../../shared/rpc/contract';
 import type { ScanNotice } from '../navigation/screens';
@@ -26,6 +27,7 @@ interface Props {
   onNoCode: () => void;
   onDismissNotice: () => void;
   onWalkin: (pendingCode: string | null) => void;
+  onOpenRetake: (studentId: string) => void;
 }
 
 interface SearchResult {
@@ -34,7 +36,7 @@ interface SearchResult {
   truncated: boolean;
 }
 
-export function CheckinScreen({ task, initialQuery, notice, onOpenStudent, onScanText, onScanOutcome, onNoCode, onDismissNotice, onWalkin }: Props) {
+export function CheckinScreen({ task, initialQuery, notice, onOpenStudent, onScanText, onScanOutcome, onNoCode, onDismissNotice, onWalkin, onOpenRetake }: Props) {
   const { t } = useTranslation();
   const searchField = useRef<HTMLInputElement>(null);
   const [featureOpen, setFeatureOpen] = useState(false);
@@ -150,6 +152,7 @@ export function CheckinScreen({ task, initialQuery, notice, onOpenStudent, onSca
           </button>
         </div>
       </div>
+      {trimmed === '' && <RetakeList task={task} onOpenStudent={onOpenRetake} />}
       {featureOpen && <FeatureCodePanel task={task} onOpenStudent={(id) => onOpenStudent(id, query)} />}
       <label htmlFor="student-search" className="visually-hidden">
         {t('checkin.searchLabel')}

@@ -6,6 +6,7 @@ import { ScanOutcome, ScanSource } from '../checkin/scanOutcome.js';
 import { CorrectionInput, Reason, WalkinInput } from '../checkin/studentEdits.js';
 import { CheckId, SpecProfile } from '../spec/specProfile.js';
 import { CheckStatus, FaceGeometrySchema, Verdict } from '../vision/verdict.js';
+import { SyncStatus } from '../sync/syncStatus.js';
 
 /** Who may call a procedure: anyone on the transport, any logged-in operator, or a site manager only. */
 export type Access = 'public' | 'operator' | 'manager';
@@ -196,6 +197,31 @@ export const contract = {
       .strict(),
     z.object({ report: RosterImportReport }),
   ),
+  // ---- sync with the central server ----
+  'sync.status': proc('operator', Empty, SyncStatus),
+  /** Enrol this station with a one-time code from the server admin. */
+  'sync.enrol': proc('manager', z.object({ serverUrl: z.string().trim().min(1).max(300), code: z.string().trim().min(6).max(64) }).strict(), SyncStatus),
+  'sync.now': proc('operator', Empty, Ok),
+  'sync.retryParked': proc('manager', Empty, z.object({ requeued: z.number().int() })),
+  /** Students the central review rejected (被驳回), with the reason: to photograph again. */
+  'retakes.list': proc(
+    'operator',
+    z.object({ taskCode: TaskCode }).strict(),
+    z.object({
+      retakes: z.array(
+        z.object({
+          orderId: z.string(),
+          studentId: z.string(),
+          name: z.string(),
+          studentNo: z.string().nullable(),
+          idMasked: z.string().nullable(),
+          department: z.string().nullable(),
+          reason: z.string().nullable(),
+          decidedAt: z.string().nullable(),
+        }),
+      ),
+    }),
+  ),
 } as const;
 
 export type Contract = typeof contract;
@@ -212,6 +238,7 @@ export const events = {
   /** A shot arrived with no student in front of the camera: kept in the hot folder, not filed. */
   'capture.unassigned': z.object({ file: z.string() }),
   'camera.changed': CameraState,
+  'sync.changed': SyncStatus,
 } as const;
 
 export type Events = typeof events;

@@ -14,6 +14,7 @@ export const PATHS = {
   feed: (feed: FeedName) => `${API}/feeds/${feed}`,
   order: (orderId: string) => `${API}/orders/${encodeURIComponent(orderId)}`,
   uploads: `${API}/uploads`,
+  correction: (id: string) => `${API}/corrections/${encodeURIComponent(id)}`,
 } as const;
 
 /** Header a station sends on every request: `Authorization: Bearer <deviceId>.<secret>`. */
@@ -216,6 +217,41 @@ export const OrderUploadResult = z.object({
   missingPhotos: z.array(Sha256),
 });
 export type OrderUploadResult = z.infer<typeof OrderUploadResult>;
+
+// ---- roster corrections ------------------------------------------------------------------
+
+/**
+ * A photographer corrected roster data on the card (audited at the station). The values are the
+ * student's as they stand when sent; the server keeps every correction (idempotent by id) for the
+ * school's records and applies it to its roster.
+ */
+export const StudentCorrectionUpload = z
+  .object({
+    id: Id,
+    taskCode: TaskCode,
+    studentId: Id,
+    stationId: Id,
+    operator: z.object({ id: Id, name: z.string().max(64) }).nullable(),
+    at: Iso,
+    reason: z.string().max(500).nullable(),
+    fields: z
+      .object({
+        name: z.string().min(1).max(64),
+        gender: z.enum(['男', '女']).nullable(),
+        idNumber: z.string().regex(/^\d{17}[\dX]$/).nullable(),
+        studentNo: z.string().max(32).nullable(),
+        examNo: z.string().max(32).nullable(),
+        department: z.string().max(64).nullable(),
+        major: z.string().max(64).nullable(),
+        eduLevel: EduLevel.nullable(),
+        eduCategory: z.string().max(32).nullable(),
+        className: z.string().max(64).nullable(),
+      })
+      .partial(),
+  })
+  .strict();
+export type StudentCorrectionUpload = z.infer<typeof StudentCorrectionUpload>;
+export const StudentCorrectionResult = z.object({ outcome: z.enum(['stored', 'duplicate']) });
 
 // ---- uploads (tus) ---------------------------------------------------------------------------
 

@@ -17,10 +17,12 @@ export interface RunningKiosk {
   stop(): Promise<void>;
 }
 
-/** Starts the kiosk exactly as a user does (the package's bin), on a free port, in a temp folder. */
-export async function startKiosk(): Promise<RunningKiosk> {
+/** Starts the kiosk exactly as a user does (the package's bin), on a free port, in a temp folder.
+ * Without `withServer` the embedded central server is left out: most tests are about the station. */
+export async function startKiosk(opts: { withServer?: boolean } = {}): Promise<RunningKiosk> {
   const tmp = tempDir('cc-e2e-');
-  const child = spawn(process.execPath, ['bin/campus-capture.js', 'start', '--data', tmp.dir, '--port', '0', '--no-open', '--no-electron'], {
+  const serverArgs = opts.withServer ? ['--server-port', '0'] : ['--no-server'];
+  const child = spawn(process.execPath, ['bin/campus-capture.js', 'start', '--data', tmp.dir, '--port', '0', '--no-open', '--no-electron', ...serverArgs], {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';

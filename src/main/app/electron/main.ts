@@ -80,9 +80,10 @@ async function boot(): Promise<void> {
   });
   await win.loadURL(rendererUrl);
   app.on('window-all-closed', () => {
-    ctx.close();
-    releaseLock();
-    app.quit();
+    void ctx.close().finally(() => {
+      releaseLock();
+      app.quit();
+    });
   });
 }
 

@@ -27,6 +27,8 @@ export interface StudentRow {
   /** A 学信网 code that matched nobody, sealed, for the server to resolve. */
   pending_code_enc: string | null;
   walkin_request_id: string | null;
+  /** The central server's id for this student, once a roster pull has met it (null before). */
+  server_id?: string | null;
 }
 
 export type StudentInsert = StudentRow;
@@ -58,6 +60,10 @@ export function updateStudentFromRoster(db: Db, id: string, s: StudentInsert, no
 
 export function findStudentIdByIdHmac(db: Db, taskCode: string, idHmac: string): string | undefined {
   return stmt<[string, string], { id: string }>(db, 'SELECT id FROM students WHERE task_code = ? AND id_hmac = ?').get(taskCode, idHmac)?.id;
+}
+
+export function getStudentAnyTask(db: Db, id: string): StudentRow | undefined {
+  return stmt<[string], StudentRow>(db, 'SELECT * FROM students WHERE id = ?').get(id);
 }
 
 export function getStudent(db: Db, taskCode: string, id: string): StudentRow | undefined {

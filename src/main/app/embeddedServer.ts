@@ -1,0 +1,62 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { z } from 'zod';
+import { packageRoot } from './packageRoot.js';
+
+const Listening = z.object({ event: z.literal('listening'), url: z.string().url(), enrolCode: z.string().optional() });
+
+export interface EmbeddedServer {
+  url: string;
+  enrolCode: string | null;
+  stop(): Promise<void>;
+}
+
+/**
+ * The central server as a child process of `npm start`, so one command gives a whole working system
+ * (a kiosk that syncs, a review page). A separate process rather than a module: the server is its
+ * own program (server/), and a crash or restart of one must not take the other down.
+ */
+export function startEmbeddedServer(opts: { dataDir: string; port: number; demo: boolean; timeoutMs?: number }): Promise<EmbeddedServer> {
+  const bin = join(packageRoot(), 'bin', 'campus-capture.js');
+  const args = [bin, 'server', '--data', opts.dataDir, '--port', String(opts.port), ...(opts.demo ? ['--demo'] : [])];
+  const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  let stderr = '';
+  child.stderr!.on('data', (chunk: Buffer) => {
+    stderr = (stderr + chunk.toString('utf8')).slice(-4000);
+  });
+  return new Promise<EmbeddedServer>((resolve, reject) => {
+    const timer = setTimeout(() => fail(new Error(`中心服务器未能启动 / the central server did not start in time\n${stderr}`)), opts.timeoutMs ?? 30_000);
+    const lines = createInterface({ input: child.stdout! });
+    function fail(err: Error) {
+      clearTimeout(timer);
+      lines.close();
+      child.kill('SIGTERM');
+      reject(err);
+    }
+    child.once('exit', (code) => fail(new Error(`中心服务器已退出（${code}）/ the central server exited (${code})\n${stderr.trim()}`)));
+    lines.on('line', (line) => {
+      let parsed: z.infer<typeof Listening>;
+      try {
+        parsed = Listening.parse(JSON.parse(line));
+      } catch {
+        return; // not the line we wait for
+      }
+      clearTimeout(timer);
+      child.removeAllListeners('exit');
+      resolve({ url: parsed.url, enrolCode: parsed.enrolCode ?? null, stop: () => stopChild(child) });
+    });
+  });
+}
+
+function stopChild(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  return new Promise((resolve) => {
+    const force = setTimeout(() => child.kill('SIGKILL'), 5000);
+    child.once('exit', () => {
+      clearTimeout(force);
+      resolve();
+    });
+    child.kill('SIGTERM');
+  });
+}

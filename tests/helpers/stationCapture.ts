@@ -1,0 +1,51 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { PORTRAIT_DIR, PORTRAIT_FACES, scaleFace } from '../../bench/finish/portraitFixtures.js';
+import type { Session } from '../../src/main/services/AppContext.js';
+import { CHECK_IDS, type CheckId } from '../../src/shared/spec/specProfile.js';
+import type { Verdict } from '../../src/shared/vision/verdict.js';
+import { loadSpecProfiles, requireSpecProfile } from '../../src/main/spec/specProfiles.js';
+import type { tempApp } from './tempApp.js';
+
+type App = Awaited<ReturnType<typeof tempApp>>;
+const xuexin = requireSpecProfile(loadSpecProfiles(), 'xuexin');
+
+/** A verdict as the renderer's engine sends it, consistent with the spec's limits; made by hand,
+ * since Node has no face model. The framing checks are judged again by the station anyway. */
+export function handVerdict(failing: CheckId[] = []): Verdict {
+  const checks = CHECK_IDS.map((id) => {
+    const limit = xuexin.limits[id]!;
+    const bad = failing.includes(id);
+    const value = limit.kind === 'max' ? (bad ? limit.fail + 1 : id === 'face.count' ? 1 : 0) : bad ? limit.fail - 0.01 : limit.warn + 1;
+    return { id, value, limit, status: bad ? ('fail' as const) : ('pass' as const), zh: '检查', en: 'check' };
+  });
+  return { specId: 'xuexin', status: failing.length ? 'fail' : 'pass', checks };
+}
+
+export type PortraitKey = keyof typeof PORTRAIT_FACES;
+
+/**
+ * The photographer's whole path for one student through the station's real services: check-in,
+ * a shot (a real portrait; `variant` makes its bytes unique), finishing, acceptance.
+ */
+export async function captureAndAccept(app: App, s: Session, taskCode: string, studentId: string, portrait: PortraitKey = 'a', variant = 0): Promise<{ orderId: string; captureId: string; revision: number }> {
+  const { orderId } = await app.call(s, 'checkin.confirm', { taskCode, studentId });
+  await app.call(s, 'capture.begin', { orderId });
+  let bytes = readFileSync(join(PORTRAIT_DIR, `portrait-${portrait}.jpg`));
+  // A JPEG comment segment after SOI: the same picture, different bytes, so each shot has its own hash.
+  if (variant) {
+    const text = Buffer.from(`cc-variant-${variant}`);
+    const seg = Buffer.alloc(4);
+    seg.writeUInt16BE(0xfffe, 0);
+    seg.writeUInt16BE(text.length + 2, 2);
+    bytes = Buffer.concat([bytes.subarray(0, 2), seg, text, bytes.subarray(2)]);
+  }
+  const shot = await app.call(s, 'capture.submitStill', { orderId, camera: 'uvc', imageBase64: bytes.toString('base64') });
+  const analysis = await app.call(s, 'capture.analysisImage', { captureId: shot.captureId });
+  const face = scaleFace(PORTRAIT_FACES[portrait], analysis.scale, 0, 0, analysis.width, analysis.height);
+  const finished = await app.call(s, 'capture.finish', { captureId: shot.captureId, face, maskPngBase64: null, verdict: handVerdict() });
+  // The station re-judges framing on the original; whatever it fails is accepted with a reason, as a photographer would.
+  const overrides = finished.verdict.checks.filter((c) => c.status === 'fail').map((c) => ({ checkId: c.id, reason: '测试：摄影师确认' }));
+  const accepted = await app.call(s, 'capture.accept', { orderId, captureId: shot.captureId, overrides });
+  return { orderId, captureId: shot.captureId, revision: accepted.revision };
+}
