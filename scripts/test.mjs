@@ -6,6 +6,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { ensurePostgres } from './ensurePostgres.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 process.chdir(root);
@@ -58,6 +59,13 @@ function* testFiles(dir) {
 const only = process.argv.slice(2);
 ensureTestdata();
 process.env.CHROMIUM_PATH = ensureChromium();
+// The central server's suites run against SQLite and PostgreSQL alike (issue 6).
+try {
+  process.env.CC_PG_URL = await ensurePostgres();
+} catch (err) {
+  console.error(err.message);
+  process.exit(1);
+}
 run('npm', ['run', '--silent', 'build']);
 run('npx', ['tsc', '-p', 'tsconfig.renderer.json', '--noEmit']);
 run('npx', ['tsc', '-p', 'tsconfig.tests.json']);

@@ -1,0 +1,67 @@
+import type { Selectable } from 'kysely';
+import type { DecisionsTable, OrdersTable } from './schema.js';
+import { lockRows, type Tx } from './tx.js';
+
+export type OrderRow = Selectable<OrdersTable>;
+export type DecisionRow = Selectable<DecisionsTable>;
+
+export async function getOrder(tx: Tx, id: string, opts: { lock?: boolean } = {}): Promise<OrderRow | undefined> {
+  const q = tx.db.selectFrom('orders').selectAll().where('id', '=', id);
+  return (opts.lock ? lockRows(tx, q) : q).executeTakeFirst();
+}
+
+export async function ordersByIds(tx: Tx, ids: readonly string[]): Promise<OrderRow[]> {
+  if (ids.length === 0) return [];
+  return tx.db.selectFrom('orders').selectAll().where('id', 'in', ids).execute();
+}
+
+/** Every order of one student in one task (the caller holds the student's lock). */
+export async function ordersOfStudent(tx: Tx, taskCode: string, studentId: string): Promise<OrderRow[]> {
+  return tx.db.selectFrom('orders').selectAll().where('task_code', '=', taskCode).where('student_id', '=', studentId).orderBy('id').execute();
+}
+
+export async function insertOrder(tx: Tx, row: OrderRow): Promise<void> {
+  await tx.db.insertInto('orders').values(row).execute();
+}
+
+export async function updateOrder(tx: Tx, id: string, row: Partial<Omit<OrderRow, 'id' | 'received_at'>>): Promise<void> {
+  await tx.db.updateTable('orders').set(row).where('id', '=', id).execute();
+}
+
+export async function listOrders(tx: Tx, filter: { status?: string; taskCode?: string; limit: number }): Promise<OrderRow[]> {
+  let q = tx.db.selectFrom('orders').selectAll();
+  if (filter.status) q = q.where('status', '=', filter.status);
+  if (filter.taskCode) q = q.where('task_code', '=', filter.taskCode);
+  return q.orderBy('captured_at').orderBy('id').limit(filter.limit).execute();
+}
+
+export async function replaceOrderPhotos(tx: Tx, orderId: string, photos: readonly { role: string; sha256: string }[]): Promise<void> {
+  await tx.db.deleteFrom('order_photos').where('order_id', '=', orderId).execute();
+  const unique = new Map(photos.map((p) => [`${p.role}:${p.sha256}`, p]));
+  if (unique.size === 0) return;
+  await tx.db
+    .insertInto('order_photos')
+    .values([...unique.values()].map((p) => ({ order_id: orderId, role: p.role, sha256: p.sha256 })))
+    .execute();
+}
+
+/** Orders still in `status` that name this photo: the ones a newly arrived photo may complete. */
+export async function orderIdsWaitingFor(tx: Tx, sha256: string, status: string): Promise<string[]> {
+  const rows = await tx.db
+    .selectFrom('order_photos as p')
+    .innerJoin('orders as o', 'o.id', 'p.order_id')
+    .select('o.id')
+    .distinct()
+    .where('p.sha256', '=', sha256)
+    .where('o.status', '=', status)
+    .execute();
+  return rows.map((r) => r.id);
+}
+
+export async function insertDecision(tx: Tx, row: DecisionRow): Promise<void> {
+  await tx.db.insertInto('decisions').values(row).execute();
+}
+
+export async function decisionsOf(tx: Tx, orderId: string): Promise<DecisionRow[]> {
+  return tx.db.selectFrom('decisions').selectAll().where('order_id', '=', orderId).orderBy('decided_at').orderBy('id').execute();
+}

@@ -1,0 +1,101 @@
+import { randomBytes } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { DECISIONS, type Decision } from '../domain/orderStatus.js';
+import { sendPhoto } from '../http/adminRoutes.js';
+import { Sha256Param } from '../http/adminSchemas.js';
+import { readForm } from '../http/readBody.js';
+import { redirect, sendHtml } from '../http/respond.js';
+import type { Router } from '../http/router.js';
+import { isServerFailure, ServerFailure } from '../http/ServerFailure.js';
+import { secretsEqual } from '../security/secrets.js';
+import type { ServerContext } from '../ServerContext.js';
+import { decide, orderViews } from '../services/review.js';
+import { listPage, loginPage, reviewCsp, TABS, type Tab } from './reviewPage.js';
+import { CLEAR_COOKIE, csrfOk, csrfToken, newSessionCookie, sessionOf } from './reviewSession.js';
+
+/** Fixed notices after a redirect (never text from the query string). */
+const NOTICES = {
+  reason: '驳回必须选择或填写原因 / a rejection needs a reason',
+  changed: '订单已变化（新版本或状态已改），请重新审核 / the order changed; review it again',
+  failed: '操作失败 / the action failed',
+} as const;
+type Notice = keyof typeof NOTICES;
+
+function html(res: ServerResponse, status: number, render: (nonce: string) => string, headers: Record<string, string> = {}): void {
+  const nonce = randomBytes(16).toString('base64');
+  sendHtml(res, status, render(nonce), { 'Content-Security-Policy': reviewCsp(nonce), 'X-Frame-Options': 'DENY', 'Referrer-Policy': 'no-referrer', ...headers });
+}
+
+/** A cross-site form post is refused outright (the SameSite cookie should already stop it). */
+function sameOrigin(req: IncomingMessage): boolean {
+  const origin = req.headers.origin;
+  if (!origin || origin === 'null') return origin === undefined;
+  try {
+    return new URL(origin).host === req.headers.host;
+  } catch {
+    return false;
+  }
+}
+
+function tabOf(value: string | null): Tab {
+  return (TABS as readonly string[]).includes(value ?? '') ? (value as Tab) : '待审核';
+}
+
+/** The reviewer's web page at /review: log in with the admin token, then review. */
+export function addReviewRoutes(router: Router, ctx: ServerContext): void {
+  router.add('GET', '/review', async ({ req, res, url }) => {
+    const session = sessionOf(req, ctx.adminToken, ctx.now());
+    if (!session) return html(res, 200, (n) => loginPage(n, null));
+    const tab = tabOf(url.searchParams.get('status'));
+    const notice = url.searchParams.get('notice') as Notice | null;
+    const orders = await orderViews(ctx, { status: tab, limit: 200 });
+    html(res, 200, (n) => listPage(n, tab, orders, csrfToken(ctx.adminToken, session), notice && notice in NOTICES ? NOTICES[notice] : null));
+  });
+
+  router.add('POST', '/review/login', async ({ req, res }) => {
+    if (!sameOrigin(req)) return html(res, 403, (n) => loginPage(n, '跨站请求被拒绝 / cross-site request refused'));
+    const form = await readForm(req);
+    if (!secretsEqual(form.get('token')?.trim() ?? '', ctx.adminToken)) {
+      ctx.log('warn', 'review login failed');
+      return html(res, 401, (n) => loginPage(n, '令牌不正确 / wrong token'));
+    }
+    redirect(res, '/review', { 'Set-Cookie': newSessionCookie(ctx.adminToken, ctx.now()).header });
+  });
+
+  router.add('POST', '/review/logout', async ({ req, res }) => {
+    const session = sessionOf(req, ctx.adminToken, ctx.now());
+    const form = await readForm(req);
+    if (session && !csrfOk(ctx.adminToken, session, form.get('csrf'))) return html(res, 403, (n) => loginPage(n, '请求无效 / invalid request'));
+    redirect(res, '/review', { 'Set-Cookie': CLEAR_COOKIE });
+  });
+
+  router.add('POST', '/review/orders/:id/decision', async ({ req, res, params }) => {
+    const session = sessionOf(req, ctx.adminToken, ctx.now());
+    if (!session) return redirect(res, '/review');
+    const form = await readForm(req);
+    if (!sameOrigin(req) || !csrfOk(ctx.adminToken, session, form.get('csrf'))) {
+      return html(res, 403, (n) => loginPage(n, '请求无效（请刷新页面）/ invalid request (reload the page)'));
+    }
+    const decision = form.get('decision') ?? '';
+    if (!(DECISIONS as readonly string[]).includes(decision)) return redirect(res, '/review?notice=failed');
+    // Free text wins over the list; both are bounded like the JSON API's reason.
+    const reason = (form.get('reasonText')?.trim() || form.get('reason')?.trim() || '').slice(0, 500) || null;
+    const revision = Number(form.get('revision'));
+    const back = decision === 'complete' ? '待制作' : '待审核';
+    try {
+      await decide(ctx, params.id!, { decision: decision as Decision, reason, ...(Number.isInteger(revision) && revision > 0 ? { revision } : {}), reviewer: 'review-page' });
+    } catch (err) {
+      if (!isServerFailure(err)) throw err;
+      const notice: Notice = err.code === 'BAD_REQUEST' ? 'reason' : err.code === 'CONFLICT' ? 'changed' : 'failed';
+      return redirect(res, `/review?status=${encodeURIComponent(back)}&notice=${notice}`);
+    }
+    redirect(res, `/review?status=${encodeURIComponent(back)}`);
+  });
+
+  router.add('GET', '/review/photos/:sha', async ({ req, res, params }) => {
+    if (!sessionOf(req, ctx.adminToken, ctx.now())) throw new ServerFailure('UNAUTHENTICATED');
+    const sha = Sha256Param.safeParse(params.sha);
+    if (!sha.success) throw new ServerFailure('NOT_FOUND');
+    await sendPhoto(ctx, res, sha.data);
+  });
+}

@@ -1,0 +1,202 @@
+import type { OrderUpload, OrderUploadResult } from '../../src/shared/sync/protocol.js';
+import { recordChanges, type FeedChange } from '../db/feedLog.js';
+import { getOrder, insertOrder, ordersOfStudent, replaceOrderPhotos, updateOrder, type OrderRow } from '../db/orders.js';
+import { heldPhotos } from '../db/photos.js';
+import type { StationRow } from '../db/stations.js';
+import { getStudent, insertStudentIfAbsent, type StudentRow } from '../db/students.js';
+import { getTask, type TaskRow } from '../db/tasks.js';
+import { inTransaction, type Tx } from '../db/tx.js';
+import { isAccepted, isReviewStatus, resolveGroup, statusAfterUpload, type ServerStatus } from '../domain/orderStatus.js';
+import { ServerFailure } from '../http/ServerFailure.js';
+import { nowIso, type ServerContext } from '../ServerContext.js';
+import { markReservationCaptured } from './settlement.js';
+
+type PhotoRefs = OrderUpload['photos'];
+
+function samePhotos(a: PhotoRefs, b: PhotoRefs): boolean {
+  const key = (p: PhotoRefs) => p.map((x) => `${x.role}:${x.sha256}`).sort().join(',');
+  return key(a) === key(b);
+}
+
+/** A student the server has not seen: a walk-in registered on site, or one a station knows from a
+ * roster of its own. Kept so the order can be reviewed; a person matches it to the roster later. */
+function newStudentFor(ctx: ServerContext, upload: OrderUpload, task: TaskRow, now: string): StudentRow {
+  const w = upload.walkin;
+  return {
+    id: upload.studentId,
+    task_code: upload.taskCode,
+    source: w ? 'walkin' : 'station',
+    name: w?.name ?? '（未知学生 / unknown student）',
+    gender: w?.gender ?? null,
+    id_number_sealed: w?.idNumber ? ctx.keys.sealText(w.idNumber) : null,
+    id_number_hmac: null,
+    id_last4: w?.idNumber ? w.idNumber.slice(-4) : null,
+    student_no: w?.studentNo ?? null,
+    exam_no: null,
+    school_name: task.school_name,
+    school_code: task.school_code,
+    department: w?.department ?? null,
+    major: null,
+    edu_level: null,
+    edu_category: null,
+    class_name: null,
+    xuexin_digest: null,
+    feature_code_digest: null,
+    replaces_student_id: null,
+    walkin_sealed: w ? ctx.keys.sealText(JSON.stringify(w)) : null,
+    corrected_at: null,
+    created_at: now,
+    updated_at: now,
+  };
+}
+
+/**
+ * Recomputes current/conflict for every order of one student (two stations, one student) and
+ * returns the reviews-feed changes for orders whose flags moved. The caller holds the student lock.
+ */
+export async function regroupStudent(t: Tx, taskCode: string, studentId: string, now: string): Promise<FeedChange[]> {
+  const members = await ordersOfStudent(t, taskCode, studentId);
+  const resolved = resolveGroup(members);
+  const changes: FeedChange[] = [];
+  for (const m of members) {
+    const r = resolved.get(m.id)!;
+    const current = r.current ? 1 : 0;
+    const conflict = r.conflict ? 1 : 0;
+    if (current !== m.current || conflict !== m.conflict) {
+      await updateOrder(t, m.id, { current, conflict, updated_at: now });
+      if (isReviewStatus(m.status)) changes.push({ feed: 'reviews', key: m.id });
+    }
+  }
+  return changes;
+}
+
+type Stored = { outcome: OrderUploadResult['outcome']; serverRevision: number };
+
+async function storeInTransaction(ctx: ServerContext, t: Tx, station: StationRow, upload: OrderUpload): Promise<Stored> {
+  const now = nowIso(ctx);
+  const task = await getTask(t, upload.taskCode);
+  if (!task) throw new ServerFailure('UNKNOWN_TASK', { zh: `服务器上没有采集任务 ${upload.taskCode}`, en: `The server has no task ${upload.taskCode}` });
+
+  // The student's row is the lock that serialises every write about this student's orders, so two
+  // stations uploading for one student at once still see each other (PostgreSQL READ COMMITTED).
+  let student = await getStudent(t, upload.studentId, { lock: true });
+  if (!student) {
+    await insertStudentIfAbsent(t, newStudentFor(ctx, upload, task, now));
+    student = await getStudent(t, upload.studentId, { lock: true });
+  }
+  if (!student || student.task_code !== upload.taskCode) {
+    throw new ServerFailure('CONFLICT', { zh: '该学生属于另一个采集任务', en: 'This student belongs to another task' });
+  }
+
+  const existing = await getOrder(t, upload.id, { lock: true });
+  if (existing && (existing.task_code !== upload.taskCode || existing.student_id !== upload.studentId)) {
+    throw new ServerFailure('CONFLICT', {
+      zh: '订单的采集任务或学生与服务器上的不同，不能更改',
+      en: "An order's task and student cannot change",
+      details: [`server: ${existing.task_code}/${existing.student_id}`, `upload: ${upload.taskCode}/${upload.studentId}`],
+    });
+  }
+  if (existing && existing.revision > upload.revision) return { outcome: 'stale', serverRevision: existing.revision };
+  if (existing && existing.revision === upload.revision) return { outcome: 'duplicate', serverRevision: existing.revision };
+
+  const prevPhotos = existing ? (JSON.parse(existing.photos_json) as PhotoRefs) : [];
+  const photosChanged = !existing || !samePhotos(prevPhotos, upload.photos);
+  const held = await heldPhotos(
+    t,
+    upload.photos.map((p) => p.sha256),
+  );
+  const allHeld = upload.photos.every((p) => held.has(p.sha256));
+  const prevStatus = (existing?.status ?? null) as ServerStatus | null;
+  const status = statusAfterUpload(upload.status, prevStatus, photosChanged, allHeld);
+  const keepDecision = existing !== undefined && status === prevStatus;
+
+  const row: OrderRow = {
+    id: upload.id,
+    revision: upload.revision,
+    task_code: upload.taskCode,
+    student_id: upload.studentId,
+    reservation_id: upload.reservationId,
+    station_id: upload.stationId,
+    station_name: upload.stationName,
+    device_id: station.device_id,
+    operator_json: upload.operator ? JSON.stringify(upload.operator) : null,
+    station_status: upload.status,
+    status,
+    checked_in_at: upload.checkedInAt,
+    captured_at: upload.capturedAt,
+    photos_json: JSON.stringify(upload.photos),
+    checks_json: upload.checks ? JSON.stringify(upload.checks) : null,
+    face_match_json: upload.faceMatch ? JSON.stringify(upload.faceMatch) : null,
+    current: existing?.current ?? 1,
+    conflict: existing?.conflict ?? 0,
+    reason: keepDecision ? existing.reason : null,
+    decided_at: keepDecision ? existing.decided_at : null,
+    decided_revision: keepDecision ? existing.decided_revision : null,
+    received_at: existing?.received_at ?? now,
+    updated_at: now,
+  };
+  if (existing) {
+    const { id: _id, received_at: _r, ...rest } = row;
+    await updateOrder(t, upload.id, rest);
+  } else {
+    await insertOrder(t, row);
+  }
+  await replaceOrderPhotos(t, upload.id, upload.photos);
+
+  const changes: FeedChange[] = await regroupStudent(t, upload.taskCode, upload.studentId, now);
+  if (isReviewStatus(status)) changes.push({ feed: 'reviews', key: upload.id });
+  if (isAccepted({ status, captured_at: upload.capturedAt })) {
+    changes.push(...(await markReservationCaptured(t, upload.taskCode, upload.studentId, upload.reservationId, now)));
+  }
+  await recordChanges(t, changes);
+  return { outcome: 'stored', serverRevision: upload.revision };
+}
+
+/** Photos an order names that the server does not hold, read after the order's commit. */
+async function missingPhotosOf(ctx: ServerContext, orderId: string): Promise<{ order: OrderRow; missing: string[] }> {
+  const order = (await getOrder(ctx.tx, orderId))!;
+  const shas = [...new Set((JSON.parse(order.photos_json) as PhotoRefs).map((p) => p.sha256))];
+  const held = await heldPhotos(ctx.tx, shas);
+  return { order, missing: shas.filter((s) => !held.has(s)) };
+}
+
+/**
+ * PUT /v1/orders/:id. Upsert by order id and revision: an older revision never overwrites a newer
+ * one (stale), the same revision twice is a no-op (duplicate), everything in one transaction.
+ */
+export async function uploadOrder(ctx: ServerContext, station: StationRow, upload: OrderUpload): Promise<OrderUploadResult> {
+  if (upload.stationId !== station.station_id) {
+    throw new ServerFailure('CONFLICT', {
+      zh: '订单的采集站编号与本设备登记的不符',
+      en: "The order's stationId is not the one this device enrolled as",
+      details: [`enrolled: ${station.station_id}`, `order: ${upload.stationId}`],
+    });
+  }
+  const stored = await inTransaction(ctx.tx, (t) => storeInTransaction(ctx, t, station, upload));
+  const { order, missing } = await missingPhotosOf(ctx, upload.id);
+  // A photo whose upload finished while this transaction ran may have looked for waiting orders
+  // before this one committed; looking again after commit closes that gap (photoIngest does the
+  // mirror image), so an order never sits at 已采集 with every photo here.
+  if (order.status === '已采集' && missing.length === 0) await reevaluateOrder(ctx, order.id);
+  return { outcome: stored.outcome, serverRevision: stored.serverRevision, missingPhotos: missing };
+}
+
+/** An order at 已采集 whose photos have all arrived goes to review (待审核). Idempotent. */
+export async function reevaluateOrder(ctx: ServerContext, orderId: string): Promise<boolean> {
+  return inTransaction(ctx.tx, async (t) => {
+    const peek = await getOrder(t, orderId);
+    if (!peek || peek.status !== '已采集') return false;
+    await getStudent(t, peek.student_id, { lock: true });
+    const order = await getOrder(t, orderId, { lock: true });
+    if (!order || order.status !== '已采集') return false;
+    const photos = JSON.parse(order.photos_json) as PhotoRefs;
+    const held = await heldPhotos(
+      t,
+      photos.map((p) => p.sha256),
+    );
+    if (!photos.every((p) => held.has(p.sha256))) return false;
+    await updateOrder(t, orderId, { status: '待审核', updated_at: nowIso(ctx) });
+    await recordChanges(t, [{ feed: 'reviews', key: orderId }]);
+    return true;
+  });
+}
