@@ -10,6 +10,8 @@ export interface UploadOptions {
   auth: string;
   /** Where an earlier attempt's upload lives on the server, if it got that far. */
   resumeUrl: string | null;
+  /** Earlier attempts of this upload; see below for why the first one differs. */
+  attempts: number;
   /** No byte moved and no answer for this long: the connection is dead even if no error says so. */
   idleTimeoutMs: number;
   onUrl: (url: string) => void;
@@ -17,9 +19,11 @@ export interface UploadOptions {
 }
 
 /**
- * One photo to the server by tus. The first attempt sends the bytes with the creation request
- * (one request per photo on a good network); a retry resumes at the offset the server reports, so
- * a 5 MB original cut at 4 MB sends 1 MB more, not 5. The file is read and hashed here: a photo that
+ * One photo to the server by tus. The first attempt sends the bytes with the creation request: one
+ * request per photo on a good network. Its URL only arrives with the answer, so a first attempt cut
+ * mid-body starts again from zero; every later attempt therefore creates the upload first, stores
+ * its URL, then sends, and from then on resumes at the offset the server reports (a 5 MB original
+ * cut at 4 MB sends 1 MB more, not 5). The file is read and hashed here: a photo that
  * changed on disk since it was queued is refused before a byte leaves.
  */
 export async function uploadPhoto(photo: PhotoToUpload, opts: UploadOptions): Promise<void> {
@@ -56,7 +60,7 @@ export async function uploadPhoto(photo: PhotoToUpload, opts: UploadOptions): Pr
       uploadSize: data.length,
       metadata: { sha256: photo.sha256, orderId: photo.orderId, role: photo.role, filename: `${photo.role}.jpg` },
       headers: { authorization: opts.auth },
-      uploadDataDuringCreation: true,
+      uploadDataDuringCreation: opts.attempts === 0 && !opts.resumeUrl,
       // The outbox owns retries (with backoff that survives a restart); tus must not loop on its own.
       retryDelays: null,
       storeFingerprintForResuming: false,

@@ -183,7 +183,12 @@ export class SyncEngine {
       if (e.kind === 'throttled') this.paused = { zh: e.zh, en: e.en, until: new Date(this.now().getTime() + (e.retryAfterMs ?? 30_000)) };
       if (e.kind === 'halt') this.paused = { zh: e.zh, en: e.en, until: null };
       if (job) {
-        if (e.kind === 'permanent') {
+        // The server threw that upload away: start a new one, and stop after a few (a bad disk here?).
+        if (e.code === 'PHOTO_HASH_MISMATCH') this.store.setUploadUrl(job.id, null);
+        if (e.code === 'PHOTO_HASH_MISMATCH' && job.attempts >= 4) {
+          this.store.parkJob(job.id, e.text);
+          if (job.orderId) this.store.refreshOrderSyncState(job.orderId);
+        } else if (e.kind === 'permanent') {
           this.store.parkJob(job.id, e.text);
           if (job.orderId) this.store.refreshOrderSyncState(job.orderId);
         } else {
@@ -249,6 +254,7 @@ export class SyncEngine {
       endpoint,
       auth: this.auth,
       resumeUrl: job.uploadUrl,
+      attempts: job.attempts,
       idleTimeoutMs: this.uploadIdleTimeoutMs,
       onUrl: (url) => this.store.setUploadUrl(job.id, url),
       onProgress: (sent, total) => {

@@ -6,6 +6,7 @@ import { CHECK_IDS, type CheckId } from '../../src/shared/spec/specProfile.js';
 import type { Verdict } from '../../src/shared/vision/verdict.js';
 import { loadSpecProfiles, requireSpecProfile } from '../../src/main/spec/specProfiles.js';
 import type { tempApp } from './tempApp.js';
+import { demoTaskPlan } from '../../src/shared/demo/demoTask.js';
 
 type App = Awaited<ReturnType<typeof tempApp>>;
 const xuexin = requireSpecProfile(loadSpecProfiles(), 'xuexin');
@@ -48,4 +49,11 @@ export async function captureAndAccept(app: App, s: Session, taskCode: string, s
   const overrides = finished.verdict.checks.filter((c) => c.status === 'fail').map((c) => ({ checkId: c.id, reason: '测试：摄影师确认' }));
   const accepted = await app.call(s, 'capture.accept', { orderId, captureId: shot.captureId, overrides });
   return { orderId, captureId: shot.captureId, revision: accepted.revision };
+}
+
+/** Demo students who can be checked in without a reason (a cancelled reservation asks for one). */
+export function capturableDemoStudents(): ReturnType<typeof demoTaskPlan>['students'] {
+  const plan = demoTaskPlan(new Date());
+  const cancelled = new Set(plan.reservations.filter((r) => r.state === 'cancelled').map((r) => r.studentId));
+  return plan.students.filter((s) => !cancelled.has(s.id));
 }

@@ -6,9 +6,9 @@
 //   drained                       every job is done (only with --until-drained)
 // Usage: node --import tsx tests/helpers/stationWorker.ts --data DIR --server URL --code CODE --students N [--until-drained]
 import { parseArgs } from 'node:util';
-import { DEMO_TASK_CODE, demoTaskPlan } from '../../src/shared/demo/demoTask.js';
+import { DEMO_TASK_CODE } from '../../src/shared/demo/demoTask.js';
 import { isCaptured, type OrderStatus } from '../../src/shared/domain/status.js';
-import { captureAndAccept } from './stationCapture.js';
+import { capturableDemoStudents, captureAndAccept } from './stationCapture.js';
 import { tempApp } from './tempApp.js';
 
 const { values } = parseArgs({
@@ -34,7 +34,7 @@ say('ready');
 
 const s = await app.loggedIn();
 // The plan's students in a fixed order; the ones already photographed (before a kill) are skipped.
-const plan = demoTaskPlan(new Date()).students.slice(0, count);
+const plan = capturableDemoStudents().slice(0, count);
 for (const [i, student] of plan.entries()) {
   const status = app.ctx.db.prepare('SELECT status FROM orders WHERE task_code = ? AND student_id = ?').pluck().get(DEMO_TASK_CODE, student.id) as OrderStatus | undefined;
   if (status && isCaptured(status)) continue;

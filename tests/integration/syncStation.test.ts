@@ -2,12 +2,12 @@ import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { after, before, describe, test } from 'node:test';
-import { DEMO_TASK_CODE, demoTaskPlan } from '../../src/shared/demo/demoTask.js';
+import { DEMO_TASK_CODE } from '../../src/shared/demo/demoTask.js';
 import type { Session } from '../../src/main/services/AppContext.js';
-import { captureAndAccept } from '../helpers/stationCapture.js';
+import { capturableDemoStudents, captureAndAccept } from '../helpers/stationCapture.js';
 import { adminApi, demoServer, eventually, syncedStation } from '../helpers/syncRig.js';
 
-const students = demoTaskPlan(new Date()).students;
+const students = capturableDemoStudents();
 
 describe('sync: a station and the real central server on 127.0.0.1', () => {
   let server: Awaited<ReturnType<typeof demoServer>>;

@@ -9,6 +9,9 @@ const Listening = z.object({ event: z.literal('listening'), url: z.string().url(
 export interface EmbeddedServer {
   url: string;
   enrolCode: string | null;
+  pid: number;
+  /** Resolves when the process has gone, however it went (stop(), a crash, a kill). */
+  exited: Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -44,7 +47,11 @@ export function startEmbeddedServer(opts: { dataDir: string; port: number; demo:
       }
       clearTimeout(timer);
       child.removeAllListeners('exit');
-      resolve({ url: parsed.url, enrolCode: parsed.enrolCode ?? null, stop: () => stopChild(child) });
+      const exited = new Promise<void>((done) => {
+        if (child.exitCode !== null || child.signalCode !== null) done();
+        else child.once('exit', () => done());
+      });
+      resolve({ url: parsed.url, enrolCode: parsed.enrolCode ?? null, pid: child.pid!, exited, stop: () => stopChild(child) });
     });
   });
 }
