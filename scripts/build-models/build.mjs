@@ -6,6 +6,7 @@ import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { addFaceMatchModels } from './face-match.mjs';
 import { mergeAttentionOutputs } from './merge-landmarks.mjs';
 import { PACKAGES, faceMeshPackedAssets, readPackageFile } from './sources.mjs';
 import { flatcVersion, imageModelMetadata, metadataToBuffer, modelToObject, objectToFlatbuffer, objectToModel, setTfliteMetadata } from './tflite.mjs';
@@ -192,6 +193,8 @@ function main() {
     join(OUT, 'MODELS.json'),
     JSON.stringify({ generatedBy: 'scripts/build-models/build.mjs', flatc: flatcVersion(), models: entries }, null, 2) + '\n',
   );
+  // The face-comparison models (copied from @vladmandic/face-api) are merged into MODELS.json and NOTICE.
+  addFaceMatchModels(OUT);
 }
 
 function notice(entries) {

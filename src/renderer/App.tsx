@@ -24,11 +24,12 @@ import { CheckinScreen } from './screens/CheckinScreen';
 import { LoginScreen } from './screens/LoginScreen';
 import { QueueScreen } from './screens/QueueScreen';
 import { SyncScreen } from './screens/SyncScreen';
+import { PrintScreen } from './screens/PrintScreen';
 import { StudentCardScreen } from './screens/StudentCardScreen';
 import { TaskSelectScreen } from './screens/TaskSelectScreen';
 import { WalkinScreen } from './screens/WalkinScreen';
 
-const HOTKEYS: Record<string, NavTarget> = { F2: 'checkin', F3: 'queue', F4: 'tasks', F6: 'sync' };
+const HOTKEYS: Record<string, NavTarget> = { F2: 'checkin', F3: 'queue', F4: 'tasks', F6: 'sync', F7: 'print' };
 /** Screens where a scan means "the next student": anywhere else it is held off with a hint. */
 const SCAN_SCREENS: readonly string[] = ['checkin', 'student', 'queue'];
 const CAMERA_REPEAT_MS = 8000;
@@ -104,6 +105,7 @@ export function App() {
       if (target === 'checkin') navigate({ name: 'checkin', query: '' });
       else if (target === 'queue') navigate({ name: 'queue' });
       else if (target === 'sync') navigate({ name: 'sync' });
+      else if (target === 'print') navigate({ name: 'print' });
       else navigate({ name: 'tasks' });
     },
     [navigate],
@@ -269,6 +271,8 @@ export function App() {
             onBack={() => navigate({ name: 'checkin', query: '' })}
           />
         );
+      case 'print':
+        return <PrintScreen task={task} onBack={() => navigate({ name: 'checkin', query: '' })} />;
       default:
         throw missingCaseError(screen);
     }

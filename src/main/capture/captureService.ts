@@ -11,6 +11,9 @@ import type { FaceGeometry } from '../../shared/vision/faceGeometry.js';
 import type { Verdict } from '../../shared/vision/verdict.js';
 import { settleVerdict, VerdictMismatch } from '../../shared/vision/settleVerdict.js';
 import { writeAudit } from '../db/queries/audit.js';
+import { setOrderFaceMatch } from '../db/queries/admissionPhotos.js';
+import { faceMatchForAcceptance } from '../faceMatch/captureMatch.js';
+import { needsIdentityConfirmation } from '../../shared/faceMatch/decision.js';
 import { getCapture, insertCapture, listCapturesForOrder, setCaptureResult, type CaptureRow } from '../db/queries/captures.js';
 import { acceptCaptureForOrder, getOrder, markCapturing } from '../db/queries/orders.js';
 import { enqueueJob } from '../db/queries/outbox.js';
@@ -141,9 +144,19 @@ export interface CheckOverride {
 /**
  * The photographer picks a shot: the order becomes 已采集 with its finished photo and checks, at a new
  * revision with its sync jobs, in one transaction. A failed check is accepted only with a reason,
- * each one audited.
+ * each one audited. So is a face comparison that did not pass (比对不通过 / 需人工确认): the
+ * photographer confirms the student's identity with `faceMatchReason` (audited as face_match.override)
+ * or retakes. The shot's comparison must have been computed first (faceMatch/captureMatch
+ * ensureCaptureMatch; the RPC handler does it); without an admission photo the order carries 未比对.
  */
-export function acceptCapture(ctx: AppContext, operator: Operator, orderId: string, captureId: string, overrides: CheckOverride[]): { revision: number } {
+export function acceptCapture(
+  ctx: AppContext,
+  operator: Operator,
+  orderId: string,
+  captureId: string,
+  overrides: CheckOverride[],
+  faceMatchReason: string | null = null,
+): { revision: number } {
   const result = ctx.db
     .transaction(() => {
       const order = requireOrder(ctx, orderId);
@@ -163,9 +176,36 @@ export function acceptCapture(ctx: AppContext, operator: Operator, orderId: stri
           details: missing,
         });
       }
+      const faceMatch = faceMatchForAcceptance(ctx.db, order.student_id, captureId);
+      const identityReason = faceMatchReason?.trim() ?? '';
+      const confirmIdentity = needsIdentityConfirmation(faceMatch.decision);
+      if (confirmIdentity && identityReason.length < 2) {
+        throw new AppError('OVERRIDE_REQUIRED', {
+          zh: `与录取照片比对结果为「${faceMatch.decision}」：请核对学生身份后填写原因，或重新拍摄`,
+          en: `The comparison with the admission photo says "${faceMatch.decision}": confirm the student's identity with a reason, or retake`,
+          details: ['face.match'],
+        });
+      }
       const now = ctx.now().toISOString();
       const revision = acceptCaptureForOrder(ctx.db, { id: orderId, captureId, finishedPath: c.finished_path, checks: c.still_checks, operatorId: operator.id, now });
-      writeAudit(ctx.db, { at: now, operatorId: operator.id, action: 'capture.accept', entity: 'order', entityId: orderId, detail: { captureId, verdict: verdict.status } });
+      writeAudit(ctx.db, { at: now, operatorId: operator.id, action: 'capture.accept', entity: 'order', entityId: orderId, detail: { captureId, verdict: verdict.status, faceMatch: faceMatch.decision } });
+      setOrderFaceMatch(ctx.db, orderId, {
+        score: faceMatch.score,
+        decision: faceMatch.decision,
+        overrideReason: confirmIdentity ? identityReason : null,
+        issues: faceMatch.issues.length > 0 ? JSON.stringify(faceMatch.issues) : null,
+      });
+      if (confirmIdentity) {
+        writeAudit(ctx.db, {
+          at: now,
+          operatorId: operator.id,
+          action: 'face_match.override',
+          entity: 'order',
+          entityId: orderId,
+          detail: { captureId, decision: faceMatch.decision, score: faceMatch.score, issues: faceMatch.issues.map((i) => `${i.side}:${i.code}`) },
+          reason: identityReason,
+        });
+      }
       for (const id of failed) {
         writeAudit(ctx.db, { at: now, operatorId: operator.id, action: 'check.override', entity: 'order', entityId: orderId, detail: { captureId, checkId: id }, reason: reasons.get(id)! });
       }

@@ -30,6 +30,9 @@ const USAGE = `用法 / usage: campus-capture <command> [options]
              --json        输出 JSON / print JSON
              --task CODE   按本站数据核验（预约码签名、名单）/ verify against this station's store
              --data DIR    采集站数据目录 / the station's data folder (with --task)
+
+  match <photoA> <photoB>  录取照片比对 / compare a face photo (A: admission photo) with another (B: captured)
+             --json        输出 JSON / print JSON (score, threshold, decision, each photo's issues)
 `;
 
 export async function main(argv: string[]): Promise<number> {
@@ -87,6 +90,15 @@ export async function main(argv: string[]): Promise<number> {
         return 2;
       }
       return checkCommand({ files: positionals, spec, outDir: values.out ?? null, json: values.json });
+    }
+    case 'match': {
+      const { values, positionals } = parseArgs({ args: rest, options: { json: { type: 'boolean', default: false } }, allowPositionals: true, strict: true });
+      if (positionals.length !== 2) {
+        process.stderr.write(`请给出两张照片 / give exactly two photos\n\n${USAGE}`);
+        return 2;
+      }
+      const { matchCommand } = await import('./matchCommand.js');
+      return matchCommand({ admission: positionals[0]!, capture: positionals[1]!, json: values.json });
     }
     case 'decode': {
       const { values, positionals } = parseArgs({

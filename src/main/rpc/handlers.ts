@@ -2,7 +2,10 @@ import { AppError } from '../../shared/errors.js';
 import { writeAudit } from '../db/queries/audit.js';
 import { acceptCapture, addStill, analysisImage, captureThumbnail, finishCapture, listCaptures, specForTask } from '../capture/captureService.js';
 import { correctStudent } from '../checkin/correctStudent.js';
+import { admissionView, importAdmissionFolder } from '../faceMatch/admissionPhotos.js';
+import { ensureCaptureMatch } from '../faceMatch/captureMatch.js';
 import { getOrder } from '../db/queries/orders.js';
+import { getCapture } from '../db/queries/captures.js';
 import type { CameraService } from '../camera/cameraService.js';
 import type { StationSync } from '../sync/stationSync.js';
 import { listRetakes } from '../db/queries/syncMirror.js';
@@ -11,6 +14,7 @@ import { registerWalkin } from '../checkin/registerWalkin.js';
 import { resolveScan } from '../checkin/resolveScan.js';
 import { scanImage } from '../checkin/scanImage.js';
 import { importRosterFile } from '../roster/importRoster.js';
+import { printServiceFor } from '../printing/printService.js';
 import type { Operator } from '../../shared/domain/entities.js';
 import type { AppContext, Session } from '../services/AppContext.js';
 import { login, logout } from '../services/auth.js';
@@ -28,6 +32,8 @@ function requireOperator(session: Session): Operator {
 
 /** Maps every contract procedure onto the services; the router has already checked access and input. */
 export function createHandlers(ctx: AppContext & { camera: CameraService; sync: StationSync }, transport: 'electron' | 'websocket'): Handlers {
+  // Printing: one queue per station, started here so a crash's leftover jobs are picked up at start.
+  const printing = printServiceFor(ctx, { serverUrl: () => ctx.sync.status().serverUrl });
   return {
     'app.info': () => ({ version: ctx.version, stationId: ctx.stationId, stationName: ctx.stationName, transport, demo: ctx.demo }),
     'auth.login': async ({ pin }, session) => ({ operator: await login(ctx, session, pin) }),
@@ -64,8 +70,13 @@ export function createHandlers(ctx: AppContext & { camera: CameraService; sync: 
       const r = await finishCapture(ctx, captureId, face, maskPngBase64 ? Buffer.from(maskPngBase64, 'base64') : null, verdict);
       return { captureId, finishedJpegBase64: r.finishedJpeg?.toString('base64') ?? null, verdict: r.verdict, bytes: r.bytes, quality: r.quality, withinBounds: r.withinBounds };
     },
-    'capture.accept': ({ orderId, captureId, overrides }, session) => {
-      const accepted = acceptCapture(ctx, requireOperator(session), orderId, captureId, overrides);
+    'capture.accept': async ({ orderId, captureId, overrides, faceMatchReason }, session) => {
+      const operator = requireOperator(session);
+      // The comparison with the admission photo is made (or read from its cache) before the
+      // acceptance's transaction, which then records it on the order.
+      const c = getCapture(ctx.db, captureId);
+      if (c?.order_id === orderId && c.still_checks) await ensureCaptureMatch(ctx, captureId);
+      const accepted = acceptCapture(ctx, operator, orderId, captureId, overrides, faceMatchReason ?? null);
       // Accepted: later shots from the camera are not this student's.
       ctx.camera.deactivate(orderId);
       return accepted;
@@ -103,6 +114,26 @@ export function createHandlers(ctx: AppContext & { camera: CameraService; sync: 
         decidedAt: r.decided_at,
       })),
     }),
+    // ---- face match (录取照片比对) ----
+    'faceMatch.admission': ({ studentId }) => admissionView(ctx, studentId),
+    'faceMatch.capture': async ({ captureId }) => ({ match: await ensureCaptureMatch(ctx, captureId) }),
+    'faceMatch.importFolder': async ({ taskCode, folder }, session) => {
+      const { folder: _folder, ...report } = await importAdmissionFolder(ctx, requireOperator(session), taskCode, folder);
+      return report;
+    },
+    // ---- end face match ----
+    // ---- printing (issue 9) ----
+    'print.options': () => printing.options(),
+    'print.printers': () => printing.printers(),
+    'print.previewSheet': (input) => printing.previewSheet(input),
+    'print.previewReceipt': ({ orderId, paperId }) => printing.previewReceipt(orderId, paperId),
+    'print.submit': async (input, session) => ({ job: await printing.submit(requireOperator(session), input) }),
+    'print.jobs': ({ orderId }) => ({ jobs: printing.jobs(orderId) }),
+    'print.retry': async ({ jobId, printer, tray }, session) => ({ job: await printing.retry(requireOperator(session), jobId, printer, tray) }),
+    'print.cancel': async ({ jobId }, session) => ({ job: await printing.cancel(requireOperator(session), jobId) }),
+    'print.orderPrints': ({ orderId }) => ({ prints: printing.orderPrints(orderId) }),
+    'print.setOrderPrints': ({ orderId, prints }, session) => ({ prints: printing.setOrderPrints(requireOperator(session), orderId, prints) }),
+    // ---- end printing ----
     'roster.import': async ({ taskCode, fileName, contentBase64 }, session) => ({
       report: await importRosterFile(ctx, session.operator, taskCode, fileName, Buffer.from(contentBase64, 'base64')),
     }),

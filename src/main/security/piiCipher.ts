@@ -8,6 +8,8 @@ import { dirname } from 'node:path';
  * it with safeStorage. Two subkeys: one for AES-256-GCM, one for the keyed hash used to find
  * duplicates without decrypting.
  */
+const SEALED_MAGIC = Buffer.from('CCS1', 'latin1');
+
 export class PiiCipher {
   private readonly encKey: Buffer;
   private readonly macKey: Buffer;
@@ -41,6 +43,26 @@ export class PiiCipher {
     const decipher = createDecipheriv('aes-256-gcm', this.encKey, Buffer.from(iv, 'base64url'));
     decipher.setAuthTag(Buffer.from(tag, 'base64url'));
     return Buffer.concat([decipher.update(Buffer.from(ct, 'base64url')), decipher.final()]).toString('utf8');
+  }
+
+  /** Files (admission photos): magic 'CCS1', 12-byte IV, 16-byte tag, ciphertext. */
+  sealBytes(plain: Uint8Array): Buffer {
+    const iv = randomBytes(12);
+    const cipher = createCipheriv('aes-256-gcm', this.encKey, iv);
+    const ct = Buffer.concat([cipher.update(plain), cipher.final()]);
+    return Buffer.concat([SEALED_MAGIC, iv, cipher.getAuthTag(), ct]);
+  }
+
+  openBytes(sealed: Uint8Array): Buffer {
+    const buf = Buffer.from(sealed.buffer, sealed.byteOffset, sealed.byteLength);
+    if (buf.length < 32 || !buf.subarray(0, 4).equals(SEALED_MAGIC)) throw new Error('Unrecognised sealed file');
+    const decipher = createDecipheriv('aes-256-gcm', this.encKey, buf.subarray(4, 16));
+    decipher.setAuthTag(buf.subarray(16, 32));
+    return Buffer.concat([decipher.update(buf.subarray(32)), decipher.final()]);
+  }
+
+  hmacBytes(value: Uint8Array): string {
+    return createHmac('sha256', this.macKey).update(value).digest('base64url');
   }
 
   hmac(value: string): string {

@@ -4,6 +4,7 @@ import type { OutboxJob, ParkedJob, PhotoToUpload, SyncStore } from '../../sync/
 import { upsertReservation } from '../db/queries/reservations.js';
 import { findStudentIdByIdHmac, getStudentAnyTask, insertStudent, updateStudentFromRoster, type StudentInsert } from '../db/queries/students.js';
 import * as mirror from '../db/queries/syncMirror.js';
+import { getOrderFaceMatch } from '../db/queries/admissionPhotos.js';
 import * as queue from '../db/queries/syncQueue.js';
 import { getTask, upsertTask } from '../db/queries/tasks.js';
 import { nameInitials } from '../roster/nameInitials.js';
@@ -112,7 +113,7 @@ export class StationSyncStore implements SyncStore {
       capturedAt: o.captured_at,
       photos,
       checks,
-      faceMatch: null,
+      faceMatch: faceMatchOf(this.ctx, o.id, o.captured_at !== null),
       walkin,
     };
   }
@@ -312,6 +313,13 @@ function setIdentity(ctx: AppContext, id: string, identity: ReturnType<typeof id
   if (identity.id_enc && identity.id_hmac && identity.id_masked && identity.id_last4) {
     mirror.setStudentIdentityIfMissing(ctx.db, id, { id_enc: identity.id_enc, id_hmac: identity.id_hmac, id_masked: identity.id_masked, id_last4: identity.id_last4 }, now);
   }
+}
+
+/** What the station's comparison with the admission photo said; an accepted order with none is 未比对. */
+function faceMatchOf(ctx: AppContext, orderId: string, captured: boolean): OrderUpload['faceMatch'] {
+  const fm = getOrderFaceMatch(ctx.db, orderId);
+  if (!fm?.face_match_decision) return captured ? { score: null, decision: '未比对', overrideReason: null } : null;
+  return { score: fm.face_match_score, decision: fm.face_match_decision, overrideReason: fm.face_match_override_reason };
 }
 
 /** A photo that vanished from disk still gets a job the server refuses clearly, not a crash here. */

@@ -7,7 +7,7 @@ import { NavButton } from './NavButton';
 import { SyncIndicator } from './SyncIndicator';
 import { useSyncStatus } from '../hooks/useSyncStatus';
 
-export type NavTarget = 'checkin' | 'queue' | 'tasks' | 'sync';
+export type NavTarget = 'checkin' | 'queue' | 'tasks' | 'sync' | 'print';
 
 interface Props {
   info: AppInfo;
@@ -23,6 +23,7 @@ function activeTab(current: ScreenName): NavTarget | null {
   if (current === 'checkin' || current === 'student' || current === 'capture') return 'checkin';
   if (current === 'queue') return 'queue';
   if (current === 'tasks') return 'tasks';
+  if (current === 'print') return 'print';
   return null;
 }
 
@@ -54,6 +55,7 @@ export function TopBar({ info, operator, task, current, onNavigate, onLogout }: 
         <NavButton label={t('nav.checkin')} active={active === 'checkin'} disabled={!task} testId="nav-checkin" onClick={() => onNavigate('checkin')} />
         <NavButton label={t('nav.queue')} active={active === 'queue'} disabled={!task} testId="nav-queue" onClick={() => onNavigate('queue')} />
         <NavButton label={t('nav.tasks')} active={active === 'tasks'} disabled={false} testId="nav-tasks" onClick={() => onNavigate('tasks')} />
+        <NavButton label={t('nav.print')} active={active === 'print'} disabled={!task} testId="nav-print" onClick={() => onNavigate('print')} />
       </nav>
       <div className="top-bar-tools">
         <SyncIndicator status={sync} onOpen={() => onNavigate('sync')} />

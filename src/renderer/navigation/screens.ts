@@ -24,10 +24,11 @@ export type Screen =
   | { name: 'student'; studentId: string; returnTo: StudentReturn }
   | { name: 'capture'; studentId: string; studentName: string; outcome: CheckinOutcome }
   | { name: 'queue' }
-  | { name: 'sync' };
+  | { name: 'sync' }
+  | { name: 'print' };
 
 export type ScreenName = Screen['name'];
 
 export function screenNeedsTask(screen: Screen): boolean {
-  return screen.name === 'checkin' || screen.name === 'walkin' || screen.name === 'student' || screen.name === 'capture' || screen.name === 'queue';
+  return screen.name === 'checkin' || screen.name === 'walkin' || screen.name === 'student' || screen.name === 'capture' || screen.name === 'queue' || screen.name === 'print';
 }

@@ -5,6 +5,9 @@ import { bestShot, processShot, type ShotResult } from '../capture/processShot';
 import { base64ToBlob, blobToBase64, grabStill } from '../capture/grabStill';
 import { useCameraStream } from '../capture/useCameraStream';
 import { ErrorMessage } from '../components/ErrorMessage';
+import { FaceMatchPanel } from '../components/FaceMatchPanel';
+import { useAdmissionPhoto } from '../capture/useAdmissionPhoto';
+import { needsIdentityConfirmation, type FaceMatchView } from '../../shared/faceMatch/decision';
 import { LocalError } from '../format/describeError';
 import { DeferredKey } from '../input/deferredKey';
 import { GuideOverlay } from '../components/GuideOverlay';
@@ -193,11 +196,37 @@ export function CaptureScreen({ studentName, outcome, onBack }: Props) {
 
   const current = selected >= 0 ? shots[selected] : undefined;
 
+  // 录取照片比对: each finished shot is compared with the admission photo (on the main side, once).
+  const { admission } = useAdmissionPhoto(begin.data?.studentId ?? null);
+  const [matches, setMatches] = useState<Record<string, FaceMatchView | null>>({});
+  const [faceReason, setFaceReason] = useState('');
+  const currentId = current?.finishedUrl ? current.captureId : null;
+  useEffect(() => {
+    if (!currentId || !admission || currentId in matches) return;
+    if (!admission.present) {
+      setMatches((m) => ({ ...m, [currentId]: null }));
+      return;
+    }
+    let live = true;
+    client.call('faceMatch.capture', { captureId: currentId }).then(
+      (r) => live && setMatches((m) => ({ ...m, [currentId]: r.match })),
+      (caught: unknown) => live && setError(caught),
+    );
+    return () => {
+      live = false;
+    };
+  }, [client, currentId, admission, matches]);
+  const currentMatch = currentId ? matches[currentId] : undefined;
+  const identityBlocked =
+    currentId !== null && (currentMatch === undefined || (currentMatch !== null && needsIdentityConfirmation(currentMatch.decision) && faceReason.trim().length < 2));
+
   const accept = async (overrides: { checkId: CheckId; reason: string }[]) => {
     if (!current) return;
     setError(null);
     try {
-      await client.call('capture.accept', { orderId: outcome.orderId, captureId: current.captureId, overrides });
+      const match = matches[current.captureId];
+      const faceMatchReason = match && needsIdentityConfirmation(match.decision) ? { faceMatchReason: faceReason.trim() } : {};
+      await client.call('capture.accept', { orderId: outcome.orderId, captureId: current.captureId, overrides, ...faceMatchReason });
       setPhase({ kind: 'accepted' });
     } catch (caught) {
       setError(caught);
@@ -207,6 +236,11 @@ export function CaptureScreen({ studentName, outcome, onBack }: Props) {
   const startAccept = () => {
     // Never while a retake is still being processed: the photographer would accept the old shot.
     if (!current || !current.finishedUrl || phaseRef.current !== 'live') return;
+    // A comparison still running, or one that did not pass without the photographer's reason, blocks.
+    if (identityBlocked) {
+      document.querySelector<HTMLInputElement>('[data-testid="face-match-reason"]')?.focus();
+      return;
+    }
     const failed = current.verdict.checks.filter((c) => c.status === 'fail').map((c) => c.id);
     if (failed.length === 0) void accept([]);
     else setPhase({ kind: 'accepting', failed });
@@ -324,6 +358,7 @@ export function CaptureScreen({ studentName, outcome, onBack }: Props) {
                   {t('capture.noFace')}
                 </p>
               )}
+              {current.finishedUrl && <FaceMatchPanel admission={admission} capturedUrl={current.finishedUrl} match={currentMatch} reason={faceReason} onReason={setFaceReason} />}
               <VerdictList verdict={current.verdict} />
             </>
           ) : (
@@ -353,7 +388,7 @@ export function CaptureScreen({ studentName, outcome, onBack }: Props) {
             </div>
           ) : (
             <div className="action-row">
-              <button type="button" className="button button-primary button-large" onClick={startAccept} disabled={!current?.finishedUrl || phase.kind !== 'live'} data-testid="capture-accept">
+              <button type="button" className="button button-primary button-large" onClick={startAccept} disabled={!current?.finishedUrl || phase.kind !== 'live' || identityBlocked} data-testid="capture-accept">
                 {t('capture.accept')}
               </button>
               <button type="button" className="button button-secondary button-large" onClick={onBack} data-testid="capture-back">

@@ -1,6 +1,7 @@
 import { useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { StudentCard, TaskSummary } from '../../shared/domain/entities';
+import { useAdmissionPhoto } from '../capture/useAdmissionPhoto';
 import { CorrectionForm } from '../components/CorrectionForm';
 import { ErrorMessage } from '../components/ErrorMessage';
 import { Fact } from '../components/Fact';
@@ -35,6 +36,7 @@ export function StudentCardScreen({ task, studentId, onBack, onCheckedIn }: Prop
   const [overrideReason, setOverrideReason] = useState('');
   const [corrected, setCorrected] = useState<string[] | null>(null);
   const student = card.data;
+  const { admission } = useAdmissionPhoto(studentId);
   // A cancelled (perhaps refunded) reservation: the service refuses check-in without a reason.
   const needsOverride = student !== null && student.order === null && student.reservation?.state === 'cancelled';
   // The operator may leave (Esc, F2, F3) while the check-in is on its way; its answer must not
@@ -95,9 +97,12 @@ export function StudentCardScreen({ task, studentId, onBack, onCheckedIn }: Prop
             </p>
           )}
           <div className="student-identity">
-            <div className="admission-photo" data-testid="admission-photo">
-              {/* The roster's admission photo arrives with the face-comparison work; until then say plainly there is none. */}
-              <span className="muted">{student.hasAdmissionPhoto ? t('student.admissionPhoto') : t('student.noAdmissionPhoto')}</span>
+            <div className="admission-photo" data-testid="admission-photo" data-present={admission === undefined ? 'loading' : String(admission.present)}>
+              {admission?.photoUrl ? (
+                <img src={admission.photoUrl} alt={t('student.admissionPhoto')} style={{ width: '100%', height: '100%', objectFit: 'contain' }} />
+              ) : (
+                <span className="muted">{student.hasAdmissionPhoto ? t('student.admissionPhoto') : `${t('student.noAdmissionPhoto')}（${t('faceMatch.decision.未比对')}）`}</span>
+              )}
             </div>
             <h1 className="student-name">
               <span data-testid="student-name">{student.name}</span>

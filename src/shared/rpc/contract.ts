@@ -7,6 +7,9 @@ import { CorrectionInput, Reason, WalkinInput } from '../checkin/studentEdits.js
 import { CheckId, SpecProfile } from '../spec/specProfile.js';
 import { CheckStatus, FaceGeometrySchema, Verdict } from '../vision/verdict.js';
 import { SyncStatus } from '../sync/syncStatus.js';
+import { FaceIssue, FaceMatchView } from '../faceMatch/decision.js';
+import { OrderPrintRequest, OrderPrints, PrintBackground } from '../print/printSchema.js';
+import { Bilingual as PrintBilingual, PrinterInfo, PrintJob, PrintJobKind, PrintOptions } from '../print/printTypes.js';
 
 /** Who may call a procedure: anyone on the transport, any logged-in operator, or a site manager only. */
 export type Access = 'public' | 'operator' | 'manager';
@@ -58,6 +61,11 @@ export const CameraState = z.object({
 
 /** 20 MB of base64 is far above any real roster (300 students ≈ 40 KB) and keeps a stray upload bounded. */
 export const MAX_UPLOAD_BASE64 = 28_000_000;
+
+/** Printing ids: papers, layouts (see src/shared/print/printSchema.ts), jobs and CUPS queue names. */
+const PrintRef = z.string().regex(/^[a-z0-9-]{2,40}$/);
+const PrintJobId = z.string().regex(/^pj-[0-9a-f]{24}$/);
+const PrinterName = z.string().regex(/^[^\s/#\\"'@]{1,127}$/);
 
 /**
  * Every call from the renderer to the main side, declared once. The router in src/main implements
@@ -162,6 +170,8 @@ export const contract = {
         orderId: OrderId,
         captureId: CaptureId,
         overrides: z.array(z.object({ checkId: CheckId, reason: Reason }).strict()).max(16),
+        /** The photographer confirmed the student's identity although the face comparison did not pass. */
+        faceMatchReason: Reason.optional(),
       })
       .strict(),
     z.object({ revision: z.number().int() }),
@@ -197,6 +207,38 @@ export const contract = {
       .strict(),
     z.object({ report: RosterImportReport }),
   ),
+  // ---- face match (录取照片比对): admission photos and the comparison of a shot with them ----
+  /** The student's admission photo for the card (a small JPEG), or present: false. */
+  'faceMatch.admission': proc(
+    'operator',
+    z.object({ studentId: z.string().min(1).max(64) }).strict(),
+    z.object({
+      present: z.boolean(),
+      photoJpegBase64: z.string().nullable(),
+      issues: z.array(FaceIssue),
+      faceFound: z.boolean(),
+      source: z.enum(['folder', 'sync']).nullable(),
+      importedAt: z.string().nullable(),
+    }),
+  ),
+  /** A finished shot compared with the admission photo (computed once, then cached); null match: no admission photo (未比对). */
+  'faceMatch.capture': proc('operator', z.object({ captureId: CaptureId }).strict(), z.object({ match: FaceMatchView.nullable() })),
+  /** Imports a folder on this station of photos named by ID number or 学号. */
+  'faceMatch.importFolder': proc(
+    'manager',
+    z.object({ taskCode: TaskCode, folder: z.string().trim().min(1).max(1024) }).strict(),
+    z.object({
+      files: z.number().int(),
+      imported: z.array(
+        z.object({ file: z.string(), studentId: z.string(), studentName: z.string(), matchedBy: z.enum(['idNumber', 'studentNo']), faceFound: z.boolean(), issues: z.array(FaceIssue), replaced: z.boolean() }),
+      ),
+      unchanged: z.array(z.object({ file: z.string(), studentName: z.string() })),
+      unknown: z.array(z.string()),
+      ambiguous: z.array(z.string()),
+      failed: z.array(z.object({ file: z.string(), code: z.string(), zh: z.string(), en: z.string() })),
+    }),
+  ),
+  // ---- end face match ----
   // ---- sync with the central server ----
   'sync.status': proc('operator', Empty, SyncStatus),
   /** Enrol this station with a one-time code from the server admin. */
@@ -222,6 +264,62 @@ export const contract = {
       ),
     }),
   ),
+  // ---- printing (issue 9): photo sheets and receipts through CUPS ----
+  /** Papers, photo sizes, layouts, and how each layout does on each paper (fits / why not). */
+  'print.options': proc('operator', Empty, PrintOptions),
+  /** CUPS queues with their state, the papers they take and their trays; error when CUPS is unreachable. */
+  'print.printers': proc('operator', Empty, z.object({ printers: z.array(PrinterInfo), error: PrintBilingual.nullable() })),
+  'print.previewSheet': proc(
+    'operator',
+    z.object({ orderId: OrderId, layoutId: PrintRef, paperId: PrintRef, background: PrintBackground }).strict(),
+    z.object({
+      jpegBase64: z.string(),
+      widthPx: z.number().int(),
+      heightPx: z.number().int(),
+      orientation: z.enum(['portrait', 'landscape']),
+      photos: z.number().int(),
+      nearBorderless: z.boolean(),
+      /** False when the accepted photo kept its own background (it was finished without a mask). */
+      backgroundReplaced: z.boolean(),
+      fit: PrintBilingual,
+    }),
+  ),
+  'print.previewReceipt': proc(
+    'operator',
+    z.object({ orderId: OrderId, paperId: PrintRef }).strict(),
+    z.object({ pngBase64: z.string(), widthPx: z.number().int(), heightPx: z.number().int(), url: z.string() }),
+  ),
+  /** requestId is made per press of "print": sending the same request again never prints twice. */
+  'print.submit': proc(
+    'operator',
+    z
+      .object({
+        requestId: z.uuid(),
+        orderId: OrderId,
+        kind: PrintJobKind,
+        layoutId: PrintRef.nullable(),
+        paperId: PrintRef,
+        background: PrintBackground.nullable(),
+        printer: PrinterName,
+        tray: z.string().min(1).max(64).nullable(),
+        copies: z.number().int().min(1).max(20),
+      })
+      .strict(),
+    z.object({ job: PrintJob }),
+  ),
+  /** An order's jobs, or (null) the last day's jobs and every job still under way. */
+  'print.jobs': proc('operator', z.object({ orderId: OrderId.nullable() }).strict(), z.object({ jobs: z.array(PrintJob) })),
+  /** A failed, cancelled or stuck job again, to the same printer (null) or another. */
+  'print.retry': proc(
+    'operator',
+    z.object({ jobId: PrintJobId, printer: PrinterName.nullable(), tray: z.string().min(1).max(64).nullable() }).strict(),
+    z.object({ job: PrintJob }),
+  ),
+  'print.cancel': proc('operator', z.object({ jobId: PrintJobId }).strict(), z.object({ job: PrintJob })),
+  /** Prints the student asked for at the station (加洗, added on site); reservations carry none yet. */
+  'print.orderPrints': proc('operator', z.object({ orderId: OrderId }).strict(), z.object({ prints: z.array(OrderPrintRequest) })),
+  'print.setOrderPrints': proc('operator', z.object({ orderId: OrderId, prints: OrderPrints }).strict(), z.object({ prints: z.array(OrderPrintRequest) })),
+  // ---- end printing ----
 } as const;
 
 export type Contract = typeof contract;
@@ -239,6 +337,8 @@ export const events = {
   'capture.unassigned': z.object({ file: z.string() }),
   'camera.changed': CameraState,
   'sync.changed': SyncStatus,
+  /** A print job changed state (queued, submitted, done, failed, cancelled) or its printer reported a problem. */
+  'print.changed': PrintJob,
 } as const;
 
 export type Events = typeof events;

@@ -1,7 +1,10 @@
 import { m0001Initial } from './0001-initial.js';
 import { m0002CheckinIdentification } from './0002-checkin-identification.js';
 import { m0003CaptureResults } from './0003-capture-results.js';
+import { m0004Sync } from './0004-sync.js';
+import { m0005FaceMatch } from './0005-face-match.js';
+import { m0006Printing } from './0006-printing.js';
 import type { Migration } from './types.js';
 
 /** In order; a new step is appended here with the next number. Never edit a shipped step. */
-export const MIGRATIONS: readonly Migration[] = [m0001Initial, m0002CheckinIdentification, m0003CaptureResults];
+export const MIGRATIONS: readonly Migration[] = [m0001Initial, m0002CheckinIdentification, m0003CaptureResults, m0004Sync, m0005FaceMatch, m0006Printing];
