@@ -10,6 +10,10 @@ export async function getOrder(tx: Tx, id: string, opts: { lock?: boolean } = {}
   return (opts.lock ? lockRows(tx, q) : q).executeTakeFirst();
 }
 
+export async function getOrderByReceiptToken(tx: Tx, token: string): Promise<OrderRow | undefined> {
+  return tx.db.selectFrom('orders').selectAll().where('receipt_token', '=', token).executeTakeFirst();
+}
+
 export async function ordersByIds(tx: Tx, ids: readonly string[]): Promise<OrderRow[]> {
   if (ids.length === 0) return [];
   return tx.db.selectFrom('orders').selectAll().where('id', 'in', ids).execute();

@@ -126,6 +126,8 @@ export interface OrdersTable {
   photos_json: string;
   checks_json: string | null;
   face_match_json: string | null;
+  /** The random token of the student's receipt QR: the key of the public status page /r/<token>. */
+  receipt_token: string | null;
   current: number;
   conflict: number;
   reason: string | null;

@@ -3,6 +3,7 @@ import { PATHS } from '../../src/shared/sync/protocol.js';
 import { authenticateStation } from '../services/enrolment.js';
 import type { ServerContext } from '../ServerContext.js';
 import { addReviewRoutes } from '../review/reviewRoutes.js';
+import { addReceiptRoutes } from '../receipt/receiptRoutes.js';
 import { addAdminRoutes } from './adminRoutes.js';
 import { bodyDeadlines } from './readBody.js';
 import { sendFailure, sendJson } from './respond.js';
@@ -38,6 +39,7 @@ export function createHttpServer(ctx: ServerContext, uploads: Uploads, timeouts:
   addStationRoutes(router, ctx);
   addAdminRoutes(router, ctx);
   addReviewRoutes(router, ctx);
+  addReceiptRoutes(router, ctx);
   router.add('GET', '/', async ({ res }) => sendJson(res, 200, { name: ctx.serverName, api: 'v1', review: '/review' }));
 
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {

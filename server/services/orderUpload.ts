@@ -96,6 +96,10 @@ async function storeInTransaction(ctx: ServerContext, t: Tx, station: StationRow
       details: [`server: ${existing.task_code}/${existing.student_id}`, `upload: ${upload.taskCode}/${upload.studentId}`],
     });
   }
+  // A receipt printed after the order went up arrives on the same revision: keep its token all the same.
+  if (existing && existing.revision >= upload.revision && upload.receiptToken && !existing.receipt_token) {
+    await updateOrder(t, upload.id, { receipt_token: upload.receiptToken });
+  }
   if (existing && existing.revision > upload.revision) return { outcome: 'stale', serverRevision: existing.revision };
   if (existing && existing.revision === upload.revision) return { outcome: 'duplicate', serverRevision: existing.revision };
 
@@ -127,6 +131,7 @@ async function storeInTransaction(ctx: ServerContext, t: Tx, station: StationRow
     photos_json: JSON.stringify(upload.photos),
     checks_json: upload.checks ? JSON.stringify(upload.checks) : null,
     face_match_json: upload.faceMatch ? JSON.stringify(upload.faceMatch) : null,
+    receipt_token: upload.receiptToken ?? existing?.receipt_token ?? null,
     current: existing?.current ?? 1,
     conflict: existing?.conflict ?? 0,
     reason: keepDecision ? existing.reason : null,

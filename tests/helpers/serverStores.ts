@@ -247,6 +247,7 @@ export function orderUpload(station: StationClient, o: { id: string; taskCode: s
     checks: { status: 'pass', failed: [], overrides: [], verdict: { checks: [] } },
     faceMatch: { score: 0.82, decision: 'match', overrideReason: null },
     walkin: null,
+    receiptToken: null,
   };
 }
 

@@ -4,8 +4,10 @@ import { readFileSync } from 'node:fs';
 import { after, before, describe, test } from 'node:test';
 import { DEMO_TASK_CODE } from '../../src/shared/demo/demoTask.js';
 import type { Session } from '../../src/main/services/AppContext.js';
+import { receiptTokenFor } from '../../src/main/printing/receiptToken.js';
 import { capturableDemoStudents, captureAndAccept } from '../helpers/stationCapture.js';
 import { adminApi, demoServer, eventually, syncedStation } from '../helpers/syncRig.js';
+import { startFaultProxy } from '../helpers/faultProxy.js';
 
 const students = capturableDemoStudents();
 
@@ -78,6 +80,29 @@ describe('sync: a station and the real central server on 127.0.0.1', () => {
     assert.equal(retakes.find((x) => x.orderId === orderId), undefined, 'no longer a retake once reshot');
   });
 
+  test('a receipt printed after the order went up still reaches the server; its QR page shows the status, and the photo once approved', async () => {
+    const student = students[2]!;
+    const { orderId, captureId } = await captureAndAccept(app, s, DEMO_TASK_CODE, student.id, 'a', 104);
+    const admin = adminApi(server);
+    await eventually(async () => assert.equal((await admin.order(orderId)).status, '待审核'), 20_000, '待审核');
+    const token = receiptTokenFor(app.ctx.db, orderId);
+    app.ctx.sync.kick();
+    const page = await eventually(async () => {
+      const res = await fetch(new URL(`/r/${token}`, server.url));
+      assert.equal(res.status, 200);
+      return res.text();
+    }, 20_000, 'the receipt page');
+    assert.match(page, /等待审核/);
+    assert.doesNotMatch(page, new RegExp(student.name), 'the full name is not on a public page');
+    assert.equal((await fetch(new URL(`/r/${token}/photo.jpg`, server.url))).status, 404, 'no photo before approval');
+    await admin.decide(orderId, 'approve');
+    const photo = await fetch(new URL(`/r/${token}/photo.jpg`, server.url));
+    assert.equal(photo.status, 200);
+    const finishedSha = app.ctx.db.prepare('SELECT finished_sha256 FROM captures WHERE id = ?').pluck().get(captureId);
+    assert.equal(createHash('sha256').update(Buffer.from(await photo.arrayBuffer())).digest('hex'), finishedSha);
+    assert.equal((await fetch(new URL('/r/AAAAAAAAAAAAAAAAAAAAAA', server.url))).status, 404);
+  });
+
   test('the roster comes down: a student added on the server appears at the station after a pull', async () => {
     const admin = adminApi(server);
     await admin.call('POST', `/tasks/${DEMO_TASK_CODE}/students`, [{ name: '新同学', gender: '女', idNumber: '110108200303070021', studentNo: '2022990001', department: '外国语学院', major: '英语', eduLevel: '本科' }]);
@@ -88,3 +113,58 @@ describe('sync: a station and the real central server on 127.0.0.1', () => {
     }, 20_000, 'roster pulled');
   });
 });
+
+describe('sync: two stations photograph the same student while both are offline', () => {
+  for (const firstBack of ['earlier', 'later'] as const) {
+    test(`both orders reach the server, the later capture is current, both are flagged — the ${firstBack} one syncing first`, async () => {
+      const server = await demoServer();
+      const proxyA = await startFaultProxy({ target: hostPort(server.url) });
+      const proxyB = await startFaultProxy({ target: hostPort(server.url) });
+      const admin = adminApi(server);
+      const a = await syncedStation({ url: proxyA.url }, await admin.enrolCode());
+      const b = await syncedStation({ url: proxyB.url }, await admin.enrolCode());
+      try {
+        proxyA.setOffline(true);
+        proxyB.setOffline(true);
+        const student = students[10]!;
+        const shotA = await captureAndAccept(a, await a.loggedIn(), DEMO_TASK_CODE, student.id, 'a', 301);
+        await new Promise((r) => setTimeout(r, 20)); // B's shot is accepted strictly later
+        const shotB = await captureAndAccept(b, await b.loggedIn(), DEMO_TASK_CODE, student.id, 'c', 302);
+        const [first, second] = firstBack === 'earlier' ? [proxyA, proxyB] : [proxyB, proxyA];
+        first.setOffline(false);
+        await eventually(async () => assert.equal((await admin.orders(`?taskCode=${DEMO_TASK_CODE}`)).filter((o) => o.studentId === student.id && o.status === '待审核').length, 1), 20_000, 'first order in');
+        second.setOffline(false);
+        const orders = await eventually(async () => {
+          const list = (await admin.orders(`?taskCode=${DEMO_TASK_CODE}`)).filter((o) => o.studentId === student.id);
+          assert.equal(list.length, 2);
+          assert.ok(list.every((o) => o.photos.every((p) => p.held)));
+          return list;
+        }, 20_000, 'both orders in');
+        const byId = new Map(orders.map((o) => [o.id, o]));
+        assert.equal(byId.get(shotB.orderId)!.current, true, 'the later capture is current');
+        assert.equal(byId.get(shotA.orderId)!.current, false);
+        assert.ok(orders.every((o) => o.conflict), 'both flagged for review');
+        // Both stations learn of it on their next pull.
+        for (const [app, shot, current] of [[a, shotA, 0], [b, shotB, 1]] as const) {
+          app.ctx.sync.kick({ pull: true });
+          await eventually(() => {
+            const row = app.ctx.db.prepare('SELECT conflict, server_current FROM orders WHERE id = ?').get(shot.orderId) as { conflict: number; server_current: number };
+            assert.deepEqual(row, { conflict: 1, server_current: current });
+          }, 20_000, 'the station learned of the conflict');
+        }
+      } finally {
+        await a.close();
+        await b.close();
+        await proxyA.close();
+        await proxyB.close();
+        await server.close();
+        server.cleanup();
+      }
+    });
+  }
+});
+
+function hostPort(url: string): { host: string; port: number } {
+  const u = new URL(url);
+  return { host: u.hostname, port: Number(u.port) };
+}

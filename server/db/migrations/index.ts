@@ -1,10 +1,12 @@
 import type { Migration } from 'kysely';
 import * as initial from './0001-initial.js';
 import * as corrections from './0002-corrections.js';
+import * as receipts from './0003-receipts.js';
 
 /** Numbered migrations, applied in key order by Kysely's Migrator (which also refuses a database
  * whose applied migrations this build does not know, i.e. one written by a newer server). */
 export const MIGRATIONS: Record<string, Migration> = {
   '0001-initial': initial,
   '0002-corrections': corrections,
+  '0003-receipts': receipts,
 };

@@ -3,6 +3,7 @@ import { encodeBase64url } from '../../shared/base64url.js';
 import { AppError } from '../../shared/errors.js';
 import type { Db } from '../db/openDatabase.js';
 import { getReceiptToken, setReceiptTokenOnce } from '../db/queries/printJobs.js';
+import { enqueueJob } from '../db/queries/outbox.js';
 
 /** 128 random bits, base64url without padding: 22 characters. */
 export const RECEIPT_TOKEN_PATTERN = /^[A-Za-z0-9_-]{22}$/;
@@ -17,10 +18,14 @@ export function receiptTokenFor(db: Db, orderId: string): string {
   const existing = getReceiptToken(db, orderId);
   if (existing === undefined) throw new AppError('NOT_FOUND', { zh: '没有这个订单', en: 'No such order' });
   if (existing) return existing;
-  setReceiptTokenOnce(db, orderId, encodeBase64url(randomBytes(16)));
-  const token = getReceiptToken(db, orderId);
-  if (!token) throw new AppError('INTERNAL', { details: ['receipt token not stored'] });
-  return token;
+  return db.transaction(() => {
+    setReceiptTokenOnce(db, orderId, encodeBase64url(randomBytes(16)));
+    const token = getReceiptToken(db, orderId);
+    if (!token) throw new AppError('INTERNAL', { details: ['receipt token not stored'] });
+    // The server learns the token with the order; an order already synced goes up once more.
+    enqueueJob(db, { id: `order:${orderId}:receipt:${token}`, kind: 'order.upsert', order_id: orderId, payload: { orderId, receipt: true } }, new Date().toISOString());
+    return token;
+  }).immediate();
 }
 
 /** What the receipt's QR holds. Without a central server configured there is no page to point to. */

@@ -115,6 +115,7 @@ export class StationSyncStore implements SyncStore {
       checks,
       faceMatch: faceMatchOf(this.ctx, o.id, o.captured_at !== null),
       walkin,
+      receiptToken: o.receipt_token,
     };
   }
 

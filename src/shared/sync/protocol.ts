@@ -205,6 +205,8 @@ export const OrderUpload = z
     checks: CheckSummary.nullable(),
     faceMatch: z.object({ score: z.number().nullable(), decision: z.string().max(32), overrideReason: z.string().max(500).nullable() }).nullable(),
     walkin: WalkinStudent.nullable(),
+    /** The random token in the student's receipt QR (`<server>/r/<token>`): the server's status page for this order. */
+    receiptToken: z.string().regex(/^[A-Za-z0-9_-]{22}$/).nullable().default(null),
   })
   .strict();
 export type OrderUpload = z.infer<typeof OrderUpload>;

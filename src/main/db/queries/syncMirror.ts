@@ -29,6 +29,7 @@ export interface OrderForUploadRow {
   original_sha256: string | null;
   finished_path: string | null;
   finished_sha256: string | null;
+  receipt_token: string | null;
 }
 
 export function getOrderForUpload(db: Db, orderId: string): OrderForUploadRow | undefined {
@@ -37,7 +38,7 @@ export function getOrderForUpload(db: Db, orderId: string): OrderForUploadRow | 
     `SELECT o.id, o.task_code, o.student_id, s.server_id AS student_server_id, s.source AS student_source, s.name AS student_name,
        s.gender AS student_gender, s.id_enc AS student_id_enc, s.student_no, s.department AS student_department,
        s.pending_code_enc AS student_pending_code_enc, o.reservation_id, o.status, o.revision, o.operator_id, op.name AS operator_name,
-       o.station_id, o.checked_in_at, o.captured_at, o.checks,
+       o.station_id, o.checked_in_at, o.captured_at, o.checks, o.receipt_token,
        c.original_path, c.sha256 AS original_sha256, c.finished_path, c.finished_sha256
      FROM orders o JOIN students s ON s.id = o.student_id
      LEFT JOIN operators op ON op.id = o.operator_id
