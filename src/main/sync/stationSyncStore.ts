@@ -122,6 +122,8 @@ export class StationSyncStore implements SyncStore {
   orderAccepted(orderId: string, revision: number, result: OrderUploadResult): void {
     this.ctx.db.transaction(() => {
       queue.completeHeldPhotoJobs(this.ctx.db, orderId, result.missingPhotos, this.nowIso());
+      // Each upload sends the order as it stands, so older revisions' jobs have nothing left to say.
+      queue.completeSubsumedOrderJobs(this.ctx.db, orderId, revision, this.nowIso());
       queue.recordServerRevision(this.ctx.db, orderId, revision, result.serverRevision);
     })();
   }

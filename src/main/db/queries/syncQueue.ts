@@ -66,6 +66,16 @@ export function completeHeldPhotoJobs(db: Db, orderId: string, missingSha256: re
   ).run({ orderId, missing: JSON.stringify(missingSha256), now }).changes;
 }
 
+/** Order jobs for revisions the server now holds (the check-in's r1 once r2 went up) are done unsent. */
+export function completeSubsumedOrderJobs(db: Db, orderId: string, revision: number, now: string): number {
+  return stmt(
+    db,
+    `UPDATE outbox_jobs SET state = 'done', last_error = NULL, updated_at = @now
+     WHERE order_id = @orderId AND kind = 'order.upsert' AND state IN ('queued', 'parked')
+       AND json_extract(payload, '$.revision') IS NOT NULL AND json_extract(payload, '$.revision') <= @revision`,
+  ).run({ orderId, revision, now }).changes;
+}
+
 export function recordServerRevision(db: Db, orderId: string, revision: number, serverRevision: number): void {
   stmt(
     db,
