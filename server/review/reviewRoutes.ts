@@ -23,7 +23,9 @@ type Notice = keyof typeof NOTICES;
 
 function html(res: ServerResponse, status: number, render: (nonce: string) => string, headers: Record<string, string> = {}): void {
   const nonce = randomBytes(16).toString('base64');
-  sendHtml(res, status, render(nonce), { 'Content-Security-Policy': reviewCsp(nonce), 'X-Frame-Options': 'DENY', 'Referrer-Policy': 'no-referrer', ...headers });
+  // same-origin, not no-referrer: with no-referrer Chromium sends "Origin: null" on the page's own form posts,
+  // which the cross-site check must refuse; same-origin still sends nothing to other sites.
+  sendHtml(res, status, render(nonce), { 'Content-Security-Policy': reviewCsp(nonce), 'X-Frame-Options': 'DENY', 'Referrer-Policy': 'same-origin', ...headers });
 }
 
 /** A cross-site form post is refused outright (the SameSite cookie should already stop it). */

@@ -43,7 +43,15 @@ export function getStudentCard(ctx: AppContext, taskCode: string, studentId: str
         }
       : null,
     order: order
-      ? { id: order.id, status: order.status, checkedInAt: order.checked_in_at, capturedAt: order.captured_at, atThisStation: order.station_id === ctx.stationId }
+      ? {
+          id: order.id,
+          status: order.status,
+          checkedInAt: order.checked_in_at,
+          capturedAt: order.captured_at,
+          atThisStation: order.station_id === ctx.stationId,
+          rejectionReason: order.rejection_reason,
+          conflict: order.conflict === 1,
+        }
       : null,
   };
 }

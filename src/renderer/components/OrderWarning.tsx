@@ -15,6 +15,8 @@ function warningFor(order: Order): { key: ParseKeys; values: Record<string, stri
         : { key: 'student.warnCheckedInOn', values: { date: formatLocalDate(order.checkedInAt) ?? '?' } };
     case '采集中':
       return { key: 'student.warnCapturing', values: {} };
+    case '被驳回':
+      return { key: 'student.warnRejected', values: { reason: order.rejectionReason ?? '—' } };
     default:
       return { key: order.atThisStation ? 'student.warnCaptured' : 'student.warnCapturedElsewhere', values: {} };
   }
@@ -31,6 +33,11 @@ export function OrderWarning({ order }: { order: Order }) {
         <Bilingual i18nKey={key} values={values} />
         <OrderStatusBadge status={order.status} />
       </div>
+      {order.conflict && (
+        <p data-testid="order-conflict">
+          <Bilingual i18nKey="student.warnConflict" />
+        </p>
+      )}
       {checkedInAt && <p className="muted">{t('student.checkedInAt', { time: checkedInAt })}</p>}
     </div>
   );

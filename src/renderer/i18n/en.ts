@@ -226,6 +226,8 @@ export const en: Messages = {
     roster: 'Roster import',
     warnCheckedInToday: 'This student has already checked in today',
     warnCheckedInOn: 'This student checked in on {{date}}',
+    warnRejected: 'Rejected in review: {{reason}}. Retake the photo to fix that.',
+    warnConflict: 'Another station also photographed this student; the server keeps the later photo and flagged both for a person to check.',
     warnCapturing: 'This student is being photographed',
     warnCaptured: 'This student has already been captured',
     checkedInAt: 'Checked in at {{time}}',

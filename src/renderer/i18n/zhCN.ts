@@ -224,6 +224,8 @@ export const zhCN = {
     roster: '名单导入',
     warnCheckedInToday: '该学生今天已签到',
     warnCheckedInOn: '该学生已于 {{date}} 签到',
+    warnRejected: '审核被驳回：{{reason}}。请按原因重拍。',
+    warnConflict: '另一采集站也为该学生拍摄过，中心服务器以较晚的一次为准，并已标记待人工核对。',
     warnCapturing: '该学生正在采集中',
     warnCaptured: '该学生已采集',
     checkedInAt: '签到时间 {{time}}',

@@ -75,6 +75,10 @@ export const StudentCard = z.object({
       capturedAt: z.string().nullable(),
       /** False when the order came from another station through sync. */
       atThisStation: z.boolean(),
+      /** Why central review sent it back (被驳回): what the retake must fix. */
+      rejectionReason: z.string().nullable(),
+      /** Another station also photographed this student; the server keeps the later one. */
+      conflict: z.boolean(),
     })
     .nullable(),
 });

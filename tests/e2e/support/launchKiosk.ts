@@ -13,6 +13,8 @@ export function launchChromium(extraArgs: string[] = []): Promise<Browser> {
 export interface RunningKiosk {
   launchUrl: string;
   dataDir: string;
+  /** The embedded central server's address, when started with one. */
+  serverUrl: string | null;
   process: ChildProcess;
   stop(): Promise<void>;
 }
@@ -43,6 +45,7 @@ export async function startKiosk(opts: { withServer?: boolean } = {}): Promise<R
   return {
     launchUrl,
     dataDir: tmp.dir,
+    serverUrl: /central server: (http:\/\/127\.0\.0\.1:\d+)/.exec(out)?.[1] ?? null,
     process: child,
     async stop() {
       if (child.exitCode === null) {

@@ -13,6 +13,8 @@ export interface OrderRowDb {
   revision: number;
   sync_state: SyncState;
   rejection_reason: string | null;
+  /** Set by a pull: another station photographed the same student (the server keeps the later). */
+  conflict: number;
   checked_in_at: string | null;
   captured_at: string | null;
   updated_at: string;

@@ -1,0 +1,88 @@
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import type { Browser } from 'playwright-core';
+import { PORTRAIT_DIR } from '../../bench/finish/portraitFixtures.js';
+import { DEMO_TASK_CODE } from '../../src/main/demo/seedDemo.js';
+import { writeY4m } from '../helpers/fakeCameraVideo.js';
+import { adminApi, eventually } from '../helpers/syncRig.js';
+import { launchChromium, startKiosk, type RunningKiosk } from './support/launchKiosk.js';
+
+describe('E2E: npm start’s kiosk and central server — captured, reviewed and rejected on the server page, a retake at the station', () => {
+  let kiosk: RunningKiosk;
+  let browser: Browser;
+  before(async () => {
+    kiosk = await startKiosk({ withServer: true });
+    const video = join(kiosk.dataDir, 'portrait.y4m');
+    writeY4m(video, join(PORTRAIT_DIR, 'portrait-a.jpg'), { width: 1280, height: 720, fps: 15, seconds: 2 });
+    browser = await launchChromium(['--use-fake-device-for-media-stream', '--use-fake-ui-for-media-stream', `--use-file-for-fake-video-capture=${video}`]);
+  });
+  after(async () => {
+    await browser?.close();
+    await kiosk?.stop();
+  });
+
+  test('photographer accepts → the order goes up → reviewer rejects with a reason → the station lists the retake with that reason', { timeout: 180_000 }, async () => {
+    assert.ok(kiosk.serverUrl, 'the kiosk started its central server');
+    const server = { url: kiosk.serverUrl, adminToken: readFileSync(join(kiosk.dataDir, 'server', 'admin-token'), 'utf8').trim() };
+    const page = await browser.newPage({ viewport: { width: 1600, height: 1000 } });
+    await page.goto(kiosk.launchUrl);
+    await page.getByTestId('pin-input').fill('1234');
+    await page.getByTestId('pin-submit').click();
+    await page.getByTestId(`task-card-${DEMO_TASK_CODE}`).click();
+    // Enrolled by npm start: the light says online once the first pull went through.
+    await page.locator('[data-testid="sync-indicator"][data-state="ok"]').waitFor({ timeout: 30_000 });
+    await page.getByTestId('search-input').fill('2022');
+    await page.getByTestId('search-result').first().click();
+    const name = (await page.getByTestId('student-name').innerText()).trim();
+    await page.getByTestId('checkin-confirm').click();
+    await page.getByTestId('capture-screen').waitFor();
+    await page.waitForFunction(() => (document.querySelector('[data-testid="shutter"]') as HTMLButtonElement | null)?.disabled === false);
+    await page.keyboard.press('Space');
+    await page.getByTestId('finished-photo').waitFor({ timeout: 60_000 });
+    const failed = await page.locator('[data-testid="verdict-list"] li[data-status="fail"]').evaluateAll((els) => els.map((e) => e.getAttribute('data-check')));
+    await page.keyboard.press('a');
+    if (failed.length > 0) {
+      await page.getByTestId('override-form').waitFor();
+      for (const id of failed) await page.getByTestId(`override-${id}`).fill('演示：已与学生确认');
+      await page.getByTestId('override-submit').click();
+    }
+    await page.getByTestId('capture-accepted').waitFor();
+    const orderId = (await page.getByTestId('capture-screen').getAttribute('data-order-id'))!;
+    await page.keyboard.press('Enter');
+    await page.getByTestId('search-input').waitFor();
+
+    const admin = adminApi(server);
+    await eventually(async () => assert.equal((await admin.order(orderId)).status, '待审核'), 60_000, 'the order in review on the server');
+
+    // The reviewer, on the server's own page.
+    const review = await browser.newPage({ viewport: { width: 1600, height: 1000 } });
+    await review.goto(new URL('/review', server.url).toString());
+    await review.locator('input[name="token"]').fill(server.adminToken);
+    await review.locator('form[action="/review/login"] button').click();
+    const card = review.locator(`#order-${orderId}`);
+    await card.waitFor({ timeout: 15_000 }).catch(async (err: unknown) => {
+      throw new Error(`${String(err)}\n${review.url()}\n${(await review.locator('body').innerText()).slice(0, 2000)}`);
+    });
+    assert.match(await card.innerText(), new RegExp(name));
+    await card.locator('select[name="reason"]').selectOption('图像额外内容（手、水印等）');
+    await card.locator('button.reject').click();
+    await review.waitForURL(/\/review/);
+    assert.equal((await admin.order(orderId)).status, '被驳回');
+
+    // Back at the station: 立即同步 (F6 → sync now), then the retake list says who and why.
+    await page.keyboard.press('F6');
+    await page.getByTestId('sync-screen').waitFor();
+    await page.getByTestId('sync-now').click();
+    await page.keyboard.press('F2');
+    const retake = page.getByTestId('retake-row').filter({ hasText: name });
+    await retake.waitFor({ timeout: 30_000 });
+    assert.match(await retake.innerText(), /图像额外内容（手、水印等）/);
+    await retake.click();
+    await page.getByTestId('order-warning').waitFor();
+    assert.match(await page.getByTestId('order-warning').innerText(), /审核被驳回：图像额外内容/);
+    await review.close();
+    await page.close();
+  });
+});
