@@ -34,13 +34,15 @@ export class SyncEngine {
   private wake: (() => void) | null = null;
   private loop: Promise<void> | null = null;
   private online: boolean | null = null;
-  private paused: { zh: string; en: string; until: Date | null } | null = null;
+  private paused: { kind: 'halt' | 'throttled' | 'network'; zh: string; en: string; until: Date | null } | null = null;
   private lastSuccessAt: Date | null = null;
   private lastError: string | null = null;
   private uploading: SyncStatus['uploading'] = null;
   private nextPullAt = 0;
   private pullRequested = true;
   private lastEmit = 0;
+  /** Failures in a row with no answer at all: the network (or the server) is gone, not one job. */
+  private networkFailures = 0;
   private readonly backoff: BackoffPolicy;
   private readonly pullIntervalMs: number;
   private readonly requestTimeoutMs: number;
@@ -79,7 +81,8 @@ export class SyncEngine {
   /** Something changed (an order queued, the manager pressed 立即同步): look now, not at the next tick. */
   kick(opts: { pull?: boolean } = {}): void {
     if (opts.pull) this.pullRequested = true;
-    if (this.paused && !this.paused.until) this.paused = null; // a person acted; try again
+    // A person asked (立即同步) or new work arrived: try again now, unless the server asked us to wait.
+    if (this.paused && (this.paused.kind === 'halt' || (opts.pull && this.paused.kind === 'network'))) this.paused = null;
     this.wake?.();
   }
 
@@ -172,6 +175,7 @@ export class SyncEngine {
     try {
       await action();
       this.online = true;
+      this.networkFailures = 0;
       this.lastSuccessAt = this.now();
       this.lastError = null;
       return true;
@@ -180,8 +184,14 @@ export class SyncEngine {
       this.lastError = e.text;
       this.online = e.status !== null; // an HTTP answer means the server is there
       this.opts.log?.('warn', 'sync action failed', { job: job?.id, kind: e.kind, status: e.status, code: e.code, error: e.en });
-      if (e.kind === 'throttled') this.paused = { zh: e.zh, en: e.en, until: new Date(this.now().getTime() + (e.retryAfterMs ?? 30_000)) };
-      if (e.kind === 'halt') this.paused = { zh: e.zh, en: e.en, until: null };
+      if (e.kind === 'throttled') this.paused = { kind: 'throttled', zh: e.zh, en: e.en, until: new Date(this.now().getTime() + (e.retryAfterMs ?? 30_000)) };
+      if (e.kind === 'halt') this.paused = { kind: 'halt', zh: e.zh, en: e.en, until: null };
+      // No answer at all: the whole queue waits (growing with each failure in a row) instead of
+      // marching through a day's backlog, one refused connection per job, while the network is down.
+      if (e.kind === 'transient' && e.status === null) {
+        this.networkFailures++;
+        this.paused = { kind: 'network', zh: '网络不通，稍后自动重试', en: 'No network; retrying automatically', until: new Date(this.now().getTime() + backoffDelay(this.networkFailures - 1, this.backoff, this.random)) };
+      }
       if (job) {
         // The server threw that upload away: start a new one, and stop after a few (a bad disk here?).
         if (e.code === 'PHOTO_HASH_MISMATCH') this.store.setUploadUrl(job.id, null);

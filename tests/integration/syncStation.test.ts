@@ -114,6 +114,35 @@ describe('sync: a station and the real central server on 127.0.0.1', () => {
   });
 });
 
+describe('sync: a station with no network', () => {
+  test('waits as a whole (not one refused connection per job), says offline, and drains once the network is back', async () => {
+    const server = await demoServer();
+    const proxy = await startFaultProxy({ target: hostPort(server.url) });
+    const app = await syncedStation({ url: proxy.url }, server.demoEnrolCode!);
+    try {
+      const s = await app.loggedIn();
+      proxy.setOffline(true);
+      for (let i = 0; i < 3; i++) await captureAndAccept(app, s, DEMO_TASK_CODE, students[20 + i]!.id, 'c', 400 + i);
+      const refusedBefore = proxy.stats().refused;
+      await new Promise((r) => setTimeout(r, 3000));
+      const attempts = proxy.stats().refused - refusedBefore;
+      const status = app.ctx.sync.status();
+      assert.equal(status.online, false);
+      assert.ok(status.backlog.jobs >= 9, `backlog ${status.backlog.jobs}`);
+      assert.ok(attempts < 25, `${attempts} connection attempts in 3 s for ${status.backlog.jobs} jobs`);
+      proxy.setOffline(false);
+      app.ctx.sync.kick({ pull: true });
+      await eventually(() => assert.equal(app.ctx.sync.status().backlog.jobs, 0), 20_000, 'drained');
+      assert.equal(app.ctx.sync.status().online, true);
+    } finally {
+      await app.close();
+      await proxy.close();
+      await server.close();
+      server.cleanup();
+    }
+  });
+});
+
 describe('sync: two stations photograph the same student while both are offline', () => {
   for (const firstBack of ['earlier', 'later'] as const) {
     test(`both orders reach the server, the later capture is current, both are flagged — the ${firstBack} one syncing first`, async () => {
