@@ -56,6 +56,9 @@ export function httpFailure(status: number, code: ServerErrorCode | null, zh: st
     const secs = Number(retryAfter);
     return new SyncError('throttled', ...words('服务器繁忙，稍后重试', 'Server busy; will retry'), status, code, Number.isFinite(secs) && secs > 0 ? secs * 1000 : 30_000);
   }
+  // A "success" the protocol cannot use (no Location, no offset: a captive portal, a proxy's page)
+  // is the network misbehaving, not a verdict on this job.
+  if (status < 400) return new SyncError('transient', ...words(`服务器的回答不符合协议（${status}）`, `The server’s answer does not follow the protocol (${status})`), status, code);
   if (status >= 500 || status === 408) return new SyncError('transient', ...words(`服务器错误 ${status}`, `Server error ${status}`), status, code);
   if (status === 401) return new SyncError('halt', ...words('服务器不认可本站凭据，请重新登记', 'The server does not accept this station’s credential; enrol again'), status, code);
   if (status === 403 && code === 'REVOKED') return new SyncError('halt', ...words('本站已被服务器停用', 'This station was revoked by the server'), status, code);

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { createServer as createHttpServer, request as httpRequest } from 'node:http';
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { after, before, describe, test } from 'node:test';
@@ -137,6 +138,60 @@ describe('sync: a station with no network', () => {
     } finally {
       await app.close();
       await proxy.close();
+      await server.close();
+      server.cleanup();
+    }
+  });
+});
+
+describe('sync: a server that misbehaves', () => {
+  test('garbage, wrong-shaped JSON, 500s and a stall: nothing is parked, nothing lost, and it all goes up once the real server answers', async () => {
+    const server = await demoServer();
+    let mode: 'garbage' | 'shape' | 'error' | 'stall' | 'real' = 'garbage';
+    const real = hostPort(server.url);
+    // A server in front of the real one that answers as badly as servers do, until told to pass through.
+    const seen = new Map<string, number>();
+    const bad = createHttpServer((req, res) => {
+      seen.set(mode, (seen.get(mode) ?? 0) + 1);
+      if (mode === 'garbage') return res.writeHead(200, { 'content-type': 'application/json' }).end('<html>gateway</html>');
+      if (mode === 'shape') return res.writeHead(200, { 'content-type': 'application/json' }).end('{"outcome":"maybe","items":7}');
+      if (mode === 'error') return res.writeHead(500).end('Internal Server Error');
+      if (mode === 'stall') return; // never answers
+      const upstream = httpRequest({ host: real.host, port: real.port, method: req.method, path: req.url, headers: req.headers }, (u) => {
+        res.writeHead(u.statusCode ?? 502, u.headers);
+        u.pipe(res);
+      });
+      req.pipe(upstream);
+    });
+    await new Promise<void>((r) => bad.listen(0, '127.0.0.1', r));
+    const badUrl = `http://127.0.0.1:${(bad.address() as { port: number }).port}`;
+    const code = await adminApi(server).enrolCode();
+    mode = 'real';
+    const app = await syncedStation({ url: badUrl }, code);
+    try {
+      const s = await app.loggedIn();
+      const orders: string[] = [];
+      for (const m of ['garbage', 'shape', 'error', 'stall'] as const) {
+        mode = m;
+        orders.push((await captureAndAccept(app, s, DEMO_TASK_CODE, students[30 + orders.length]!.id, 'c', 500 + orders.length)).orderId);
+        app.ctx.sync.kick({ pull: true });
+        await eventually(() => assert.ok((seen.get(m) ?? 0) >= 3, JSON.stringify([...seen]) + ' ' + JSON.stringify(app.ctx.sync.status())), 60_000, `the station met ${m}`);
+        const st = app.ctx.sync.status();
+        assert.deepEqual(st.parked, [], `nothing parked after ${m}`);
+        assert.ok(st.backlog.jobs > 0);
+        assert.ok(st.lastError, `the failure is shown after ${m}`);
+      }
+      mode = 'real';
+      app.ctx.sync.kick({ pull: true });
+      const admin = adminApi(server);
+      await eventually(async () => {
+        for (const id of orders) assert.equal((await admin.order(id)).status, '待审核');
+      }, 60_000, 'every order in review');
+      await eventually(() => assert.equal(app.ctx.sync.status().backlog.jobs, 0), 30_000, 'the backlog drained');
+    } finally {
+      bad.closeAllConnections();
+      bad.close();
+      await app.close();
       await server.close();
       server.cleanup();
     }
