@@ -48,7 +48,9 @@ const operator = { id: 'op-photo-1', name: '摄影师 01', role: 'photographer' 
 // The day offline: orders accepted into the outbox exactly as the capture service leaves them.
 proxy.setOffline(true);
 // The demo roster has 300 students; a bench day may have more, so they are added as a roster import would.
-const { ids: studentIds } = storeRosterRecords(app.ctx, DEMO_TASK_CODE, generateDemoStudents(ORDERS, 4242));
+const extra = generateDemoStudents(ORDERS, 4242).map((st, i) => ({ ...st, studentNo: `BENCH${String(i).padStart(5, '0')}` }));
+const { ids: studentIds } = storeRosterRecords(app.ctx, DEMO_TASK_CODE, extra);
+if (new Set(studentIds).size < ORDERS) throw new Error(`only ${new Set(studentIds).size} distinct bench students for ${ORDERS} orders`);
 const write = (path: string, bytes: Buffer) => {
   mkdirSync(dirname(path), { recursive: true });
   writeFileSync(path, bytes);
@@ -83,7 +85,7 @@ process.stdout.write(`offline day: ${ORDERS} orders, backlog ${backlog.jobs} job
 const before = proxy.stats();
 const t0 = performance.now();
 proxy.setOffline(false);
-app.ctx.sync.kick();
+// No kick: the station notices the network on its own (its probe while offline is capped at 30 s).
 await waitDrained();
 const seconds = (performance.now() - t0) / 1000;
 const after = proxy.stats();

@@ -6,6 +6,8 @@ import { authHeader, requestJson, type Credentials } from './serverClient.js';
 import { SyncError } from './syncError.js';
 import type { OutboxJob, SyncStore } from './syncStore.js';
 
+const NETWORK_PROBE_CAP_MS = 30_000;
+
 export interface EngineOptions {
   credentials: Credentials;
   backoff?: BackoffPolicy;
@@ -190,7 +192,10 @@ export class SyncEngine {
       // marching through a day's backlog, one refused connection per job, while the network is down.
       if (e.kind === 'transient' && e.status === null) {
         this.networkFailures++;
-        this.paused = { kind: 'network', zh: '网络不通，稍后自动重试', en: 'No network; retrying automatically', until: new Date(this.now().getTime() + backoffDelay(this.networkFailures - 1, this.backoff, this.random)) };
+        // Capped lower than a job's backoff: a probe every half minute is cheap, and the backlog
+        // should start moving soon after the network returns.
+        const wait = Math.min(NETWORK_PROBE_CAP_MS, backoffDelay(this.networkFailures - 1, this.backoff, this.random));
+        this.paused = { kind: 'network', zh: '网络不通，稍后自动重试', en: 'No network; retrying automatically', until: new Date(this.now().getTime() + wait) };
       }
       if (job) {
         // The server threw that upload away: start a new one, and stop after a few (a bad disk here?).
