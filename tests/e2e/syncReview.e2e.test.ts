@@ -66,6 +66,7 @@ describe('E2E: npm start’s kiosk and central server — captured, reviewed and
       throw new Error(`${String(err)}\n${review.url()}\n${(await review.locator('body').innerText()).slice(0, 2000)}`);
     });
     assert.match(await card.innerText(), new RegExp(name));
+    if (process.env.CC_SCREENSHOTS) await review.screenshot({ path: join(process.env.CC_SCREENSHOTS, 'review-page.png') });
     await card.locator('select[name="reason"]').selectOption('图像额外内容（手、水印等）');
     await card.locator('button.reject').click();
     await review.waitForURL(/\/review/);
@@ -79,9 +80,15 @@ describe('E2E: npm start’s kiosk and central server — captured, reviewed and
     const retake = page.getByTestId('retake-row').filter({ hasText: name });
     await retake.waitFor({ timeout: 30_000 });
     assert.match(await retake.innerText(), /图像额外内容（手、水印等）/);
+    if (process.env.CC_SCREENSHOTS) await page.screenshot({ path: join(process.env.CC_SCREENSHOTS, 'retake-list.png') });
     await retake.click();
     await page.getByTestId('order-warning').waitFor();
     assert.match(await page.getByTestId('order-warning').innerText(), /审核被驳回：图像额外内容/);
+    if (process.env.CC_SCREENSHOTS) {
+      await page.keyboard.press('F6');
+      await page.getByTestId('sync-screen').waitFor();
+      await page.screenshot({ path: join(process.env.CC_SCREENSHOTS, 'sync-screen.png') });
+    }
     await review.close();
     await page.close();
   });
