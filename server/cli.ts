@@ -15,6 +15,7 @@ export const SERVER_USAGE = `用法 / usage: campus-capture server [options]
   --host ADDR      监听地址 / listen address (default 127.0.0.1)
   --postgres URL   使用 PostgreSQL（默认 SQLite）/ use PostgreSQL instead of SQLite (or $CC_SERVER_POSTGRES)
   --demo           首次启动时生成演示任务，并打印一个登记码 / seed the demo task; print an enrolment code
+  --with-parent    标准输入关闭时退出（由采集站启动时使用）/ exit when stdin closes (used when a kiosk starts it)
 `;
 
 export function defaultServerDataDir(): string {
@@ -38,6 +39,7 @@ export async function serverCommand(argv: string[]): Promise<number> {
         host: { type: 'string', default: '127.0.0.1' },
         postgres: { type: 'string' },
         demo: { type: 'boolean', default: false },
+        'with-parent': { type: 'boolean', default: false },
         help: { type: 'boolean', default: false },
       },
       strict: true,
@@ -96,6 +98,13 @@ export async function serverCommand(argv: string[]): Promise<number> {
   };
   process.on('SIGTERM', () => stop('SIGTERM'));
   process.on('SIGINT', () => stop('SIGINT'));
+  // Started by a kiosk (npm start): its end of our stdin closes when it dies, however it dies, so an
+  // embedded server never outlives its kiosk and holds the port against the next start.
+  if (values['with-parent']) {
+    process.stdin.on('end', () => stop('parent gone'));
+    process.stdin.on('error', () => stop('parent gone'));
+    process.stdin.resume();
+  }
   return -1;
 }
 

@@ -22,8 +22,9 @@ export interface EmbeddedServer {
  */
 export function startEmbeddedServer(opts: { dataDir: string; port: number; demo: boolean; timeoutMs?: number }): Promise<EmbeddedServer> {
   const bin = join(packageRoot(), 'bin', 'campus-capture.js');
-  const args = [bin, 'server', '--data', opts.dataDir, '--port', String(opts.port), ...(opts.demo ? ['--demo'] : [])];
-  const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  const args = [bin, 'server', '--data', opts.dataDir, '--port', String(opts.port), '--with-parent', ...(opts.demo ? ['--demo'] : [])];
+  // stdin stays open as a lifeline: the server stops when this process is gone (see --with-parent).
+  const child = spawn(process.execPath, args, { stdio: ['pipe', 'pipe', 'pipe'] });
   let stderr = '';
   child.stderr!.on('data', (chunk: Buffer) => {
     stderr = (stderr + chunk.toString('utf8')).slice(-4000);
