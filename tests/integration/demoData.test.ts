@@ -34,6 +34,6 @@ test('a fresh demo station has the task, 300 students with reservations across s
     const report = await importRosterFile(app.ctx, null, DEMO_TASK_CODE, 'demo.csv', csv);
     assert.deepEqual({ imported: report.imported, updated: report.updated, rejected: report.rejected }, { imported: 0, updated: 300, rejected: 0 });
   } finally {
-    app.close();
+    await app.close();
   }
 });

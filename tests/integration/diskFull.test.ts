@@ -52,7 +52,7 @@ test('a full disk during a roster import is a clear DISK_FULL error; nothing is 
     const ok = await dispatch('roster.import', { taskCode: 'FULL1', fileName: 'r.csv', contentBase64: csv }, session);
     assert.ok(ok.ok, JSON.stringify(ok));
     assert.equal((ctx.db.prepare('SELECT count(*) n FROM students').get() as { n: number }).n, 2000);
-    ctx.close();
+    await ctx.close();
   } finally {
     execFileSync('umount', [mnt]);
     rmSync(mnt, { recursive: true, force: true });

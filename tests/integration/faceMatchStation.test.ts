@@ -85,8 +85,8 @@ describe('face match at the station: admission photos imported, compared with th
     writeFileSync(join(folder.dir, `${students[3]!.studentNo}-broken.jpg`), 'x');
     mkdirSync(join(folder.dir, 'sub'));
   });
-  after(() => {
-    app.close();
+  after(async () => {
+    await app.close();
     folder.cleanup();
   });
 

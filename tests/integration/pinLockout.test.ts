@@ -25,6 +25,6 @@ test('five wrong PINs lock the station for everyone, across restarts, until the 
     for (let i = 1; i < MAX_PIN_FAILURES; i++) await app.raw('auth.login', { pin: '0000' }, s);
     assert.ok((await app.raw('auth.login', { pin: '1234' }, s)).ok);
   } finally {
-    app.close();
+    await app.close();
   }
 });

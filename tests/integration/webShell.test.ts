@@ -79,7 +79,7 @@ describe('web shell: static renderer and the RPC WebSocket on loopback', () => {
   });
   after(async () => {
     await shell.close();
-    app.close();
+    await app.close();
   });
 
   test('binds to 127.0.0.1, serves the renderer with a strict CSP, and refuses foreign Host headers', async () => {
