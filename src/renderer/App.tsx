@@ -25,11 +25,13 @@ import { LoginScreen } from './screens/LoginScreen';
 import { QueueScreen } from './screens/QueueScreen';
 import { SyncScreen } from './screens/SyncScreen';
 import { PrintScreen } from './screens/PrintScreen';
+import { ManagerScreen } from './screens/ManagerScreen';
+import { useIdleLock } from './components/manager/useIdleLock';
 import { StudentCardScreen } from './screens/StudentCardScreen';
 import { TaskSelectScreen } from './screens/TaskSelectScreen';
 import { WalkinScreen } from './screens/WalkinScreen';
 
-const HOTKEYS: Record<string, NavTarget> = { F2: 'checkin', F3: 'queue', F4: 'tasks', F6: 'sync', F7: 'print' };
+const HOTKEYS: Record<string, NavTarget> = { F2: 'checkin', F3: 'queue', F4: 'tasks', F6: 'sync', F7: 'print', F8: 'manager' };
 /** Screens where a scan means "the next student": anywhere else it is held off with a hint. */
 const SCAN_SCREENS: readonly string[] = ['checkin', 'student', 'queue'];
 const CAMERA_REPEAT_MS = 8000;
@@ -106,9 +108,13 @@ export function App() {
       else if (target === 'queue') navigate({ name: 'queue' });
       else if (target === 'sync') navigate({ name: 'sync' });
       else if (target === 'print') navigate({ name: 'print' });
+      else if (target === 'manager') {
+        // F8 is the site manager's; for a photographer it does nothing.
+        if (state.phase === 'ready' && state.operator?.role === 'manager') navigate({ name: 'manager' });
+      }
       else navigate({ name: 'tasks' });
     },
-    [navigate],
+    [navigate, state],
   );
 
   useWindowKeydown((event) => {
@@ -187,6 +193,25 @@ export function App() {
     endSession('logout');
   };
 
+  // The station locks itself after the site manager's idle time (settings.get); 0 never.
+  const [idleMinutes, setIdleMinutes] = useState(0);
+  useEffect(() => {
+    if (!loggedIn) return;
+    let current = true;
+    client.call('settings.get', {}).then(
+      (s) => current && setIdleMinutes(s.idleLockMinutes),
+      () => undefined,
+    );
+    return () => {
+      current = false;
+    };
+  }, [client, loggedIn]);
+  useIdleLock(idleMinutes, loggedIn, () => {
+    // The task stays remembered: whoever logs in next at this station lands on it again.
+    void client.call('auth.logout', {}).catch(() => undefined);
+    endSession('idle');
+  });
+
   const onTaskChosen = (task: TaskSummary) => {
     rememberTask(task.code);
     dispatch({ type: 'taskChosen', task });
@@ -213,6 +238,9 @@ export function App() {
   }
 
   const renderScreen = () => {
+    if (screen.name === 'manager') {
+      return <ManagerScreen operator={operator} task={task} onBack={() => navigate(task ? { name: 'checkin', query: '' } : { name: 'tasks' })} onIdleMinutesChanged={setIdleMinutes} />;
+    }
     if (screen.name === 'sync') return <SyncScreen operator={operator} onBack={() => navigate(task ? { name: 'checkin', query: '' } : { name: 'tasks' })} />;
     if (screen.name === 'tasks' || !task) {
       return (

@@ -33,6 +33,18 @@ const USAGE = `用法 / usage: campus-capture <command> [options]
 
   match <photoA> <photoB>  录取照片比对 / compare a face photo (A: admission photo) with another (B: captured)
              --json        输出 JSON / print JSON (score, threshold, decision, each photo's issues)
+
+  export     按日批量导出（站点负责人）/ day batch export (site manager)
+             --task CODE   任务代码 / task code (required)
+             --date D      日期 YYYY-MM-DD（或 --from D --to D）/ the day (or a range with --from/--to)
+             --out DIR     导出到此文件夹（如 U 盘）/ write into this folder (e.g. a USB drive) (required)
+             --template T  照片命名 / file names, e.g. '{身份证号}' (default), '{学号}', '{考生号}', '{学校编码}_{学号}', '{姓名}_{学号}'
+             --folders M   分文件夹 / folders: none (default), department (院系), major (专业), class (班级)
+             --originals   同时导出原片 / also copy the untouched originals
+             --no-zip      不生成 zip / no zip beside the folder
+             --reason TEXT 用途（记入审计日志）/ why, for the audit log
+             --data DIR    采集站数据目录 / the station's data folder
+             --json        输出 JSON / print JSON (see README: 站点负责人 / Site manager)
 `;
 
 export async function main(argv: string[]): Promise<number> {
@@ -99,6 +111,51 @@ export async function main(argv: string[]): Promise<number> {
       }
       const { matchCommand } = await import('./matchCommand.js');
       return matchCommand({ admission: positionals[0]!, capture: positionals[1]!, json: values.json });
+    }
+    case 'export': {
+      const { values } = parseArgs({
+        args: rest,
+        options: {
+          task: { type: 'string' },
+          date: { type: 'string' },
+          from: { type: 'string' },
+          to: { type: 'string' },
+          out: { type: 'string' },
+          template: { type: 'string' },
+          folders: { type: 'string' },
+          originals: { type: 'boolean', default: false },
+          'no-zip': { type: 'boolean', default: false },
+          reason: { type: 'string' },
+          data: { type: 'string' },
+          json: { type: 'boolean', default: false },
+        },
+        strict: true,
+      });
+      const from = values.from ?? values.date;
+      const to = values.to ?? values.date ?? values.from;
+      if (!values.task || !values.out || !from || !to || (values.date && (values.from || values.to))) {
+        process.stderr.write(`请给出 --task、--out 和 --date（或 --from/--to）/ give --task, --out and --date (or --from/--to)\n\n${USAGE}`);
+        return 2;
+      }
+      const { exportCommand, exportRequestFrom } = await import('./exportCommand.js');
+      const built = exportRequestFrom({
+        dataDir: values.data ?? defaultDataDir(),
+        taskCode: values.task,
+        from,
+        to,
+        outDir: values.out,
+        ...(values.template ? { template: values.template } : {}),
+        ...(values.folders ? { folders: values.folders } : {}),
+        originals: values.originals,
+        zip: !values['no-zip'],
+        json: values.json,
+        ...(values.reason ? { reason: values.reason } : {}),
+      });
+      if ('problems' in built) {
+        process.stderr.write(`${built.problems.join('\n')}\n`);
+        return 2;
+      }
+      return exportCommand(built.request, { dataDir: values.data ?? defaultDataDir(), json: values.json });
     }
     case 'decode': {
       const { values, positionals } = parseArgs({

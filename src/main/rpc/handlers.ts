@@ -15,6 +15,7 @@ import { resolveScan } from '../checkin/resolveScan.js';
 import { scanImage } from '../checkin/scanImage.js';
 import { importRosterFile } from '../roster/importRoster.js';
 import { printServiceFor } from '../printing/printService.js';
+import { managerHandlers } from '../report/managerHandlers.js';
 import type { Operator } from '../../shared/domain/entities.js';
 import type { AppContext, Session } from '../services/AppContext.js';
 import { login, logout } from '../services/auth.js';
@@ -134,6 +135,8 @@ export function createHandlers(ctx: AppContext & { camera: CameraService; sync: 
     'print.orderPrints': ({ orderId }) => ({ prints: printing.orderPrints(orderId) }),
     'print.setOrderPrints': ({ orderId, prints }, session) => ({ prints: printing.setOrderPrints(requireOperator(session), orderId, prints) }),
     // ---- end printing ----
+    // ---- site manager (issue 7) ----
+    ...managerHandlers(ctx),
     'roster.import': async ({ taskCode, fileName, contentBase64 }, session) => ({
       report: await importRosterFile(ctx, session.operator, taskCode, fileName, Buffer.from(contentBase64, 'base64')),
     }),

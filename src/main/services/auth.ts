@@ -1,7 +1,8 @@
 import type { Operator } from '../../shared/domain/entities.js';
 import { AppError } from '../../shared/errors.js';
+import { MAX_IDLE_LOCK_MINUTES } from '../../shared/report/managerTypes.js';
 import { writeAudit } from '../db/queries/audit.js';
-import { listActiveOperators } from '../db/queries/operators.js';
+import { listActiveManagers, listActiveOperators } from '../db/queries/operators.js';
 import { getSetting, setSetting } from '../db/queries/settings.js';
 import { createLogger } from '../log/logger.js';
 import { verifyPin } from '../security/pinHash.js';
@@ -16,6 +17,14 @@ export const MAX_PIN_FAILURES = 5;
 export const PIN_LOCK_MS = 5 * 60 * 1000;
 const FAILURES_KEY = 'auth.pinFailures';
 const LOCKED_UNTIL_KEY = 'auth.lockedUntil';
+/** While the station is locked, a site manager may unlock it with their PIN and a reason. Their
+ * PIN is a guess like any other, so wrong ones count too: each extends the lock, and after three the
+ * override is refused until the lock runs out. */
+export const MAX_OVERRIDE_FAILURES = 3;
+const OVERRIDE_FAILURES_KEY = 'auth.overrideFailures';
+/** The renderer returns to the PIN screen after this many minutes without input (0: never). */
+export const IDLE_LOCK_KEY = 'auth.idleLockMinutes';
+export const DEFAULT_IDLE_LOCK_MINUTES = 10;
 
 function lockedError(until: Date, now: Date): AppError {
   const minutes = Math.max(1, Math.ceil((until.getTime() - now.getTime()) / 60_000));
@@ -33,6 +42,7 @@ export async function login(ctx: AppContext, session: Session, pin: string): Pro
   for (const op of listActiveOperators(ctx.db)) {
     if (await verifyPin(pin, op.pin_hash)) {
       setSetting(ctx.db, FAILURES_KEY, '0');
+      setSetting(ctx.db, OVERRIDE_FAILURES_KEY, '0');
       session.operator = { id: op.id, name: op.name, role: op.role };
       writeAudit(ctx.db, { at: ctx.now().toISOString(), operatorId: op.id, action: 'auth.login', detail: { transport: session.transport } });
       log.info('operator logged in', { operatorId: op.id, role: op.role });
@@ -47,6 +57,7 @@ export async function login(ctx: AppContext, session: Session, pin: string): Pro
     const until = new Date(now.getTime() + PIN_LOCK_MS);
     ctx.db.transaction(() => {
       setSetting(ctx.db, FAILURES_KEY, '0');
+      setSetting(ctx.db, OVERRIDE_FAILURES_KEY, '0');
       setSetting(ctx.db, LOCKED_UNTIL_KEY, until.toISOString());
       writeAudit(ctx.db, { at: now.toISOString(), operatorId: null, action: 'auth.locked', detail: { failures, until: until.toISOString() } });
     })();
@@ -64,4 +75,97 @@ export function logout(ctx: AppContext, session: Session): void {
     writeAudit(ctx.db, { at: ctx.now().toISOString(), operatorId: session.operator.id, action: 'auth.logout' });
   }
   session.operator = null;
+}
+
+export interface LockState {
+  locked: boolean;
+  until: string | null;
+  /** Wrong PINs counted towards the next lock. */
+  failures: number;
+  /** A site manager may still try to unlock (wrong override PINs have not used up the tries). */
+  overrideAllowed: boolean;
+}
+
+export function lockState(ctx: AppContext): LockState {
+  const until = getSetting(ctx.db, LOCKED_UNTIL_KEY);
+  const locked = !!until && new Date(until) > ctx.now();
+  return {
+    locked,
+    until: locked ? until! : null,
+    failures: Number(getSetting(ctx.db, FAILURES_KEY) ?? '0'),
+    overrideAllowed: locked && Number(getSetting(ctx.db, OVERRIDE_FAILURES_KEY) ?? '0') < MAX_OVERRIDE_FAILURES,
+  };
+}
+
+function clearLock(ctx: AppContext): void {
+  setSetting(ctx.db, FAILURES_KEY, '0');
+  setSetting(ctx.db, OVERRIDE_FAILURES_KEY, '0');
+  setSetting(ctx.db, LOCKED_UNTIL_KEY, new Date(0).toISOString());
+}
+
+/**
+ * A site manager unlocks a locked station at the PIN screen: their PIN (only managers' PINs are
+ * tried) and a reason. Success clears the lock, logs the manager in and is audited with the reason;
+ * a wrong PIN extends the lock and is audited too.
+ */
+export async function overrideLock(ctx: AppContext, session: Session, pin: string, reason: string): Promise<Operator> {
+  const state = lockState(ctx);
+  if (!state.locked) throw new AppError('CONFLICT', { zh: '工作站未锁定，请直接登录', en: 'The station is not locked: log in as usual' });
+  if (!state.overrideAllowed) {
+    throw new AppError('LOCKED', {
+      zh: `负责人解锁已连续输错 ${MAX_OVERRIDE_FAILURES} 次，请等待锁定结束`,
+      en: `${MAX_OVERRIDE_FAILURES} wrong site manager PINs: wait until the lock runs out`,
+    });
+  }
+  for (const op of listActiveManagers(ctx.db)) {
+    if (await verifyPin(pin, op.pin_hash)) {
+      const now = ctx.now().toISOString();
+      ctx.db.transaction(() => {
+        clearLock(ctx);
+        writeAudit(ctx.db, { at: now, operatorId: op.id, action: 'auth.lock_override', detail: { lockedUntil: state.until, transport: session.transport }, reason });
+        writeAudit(ctx.db, { at: now, operatorId: op.id, action: 'auth.login', detail: { transport: session.transport, override: true } });
+      })();
+      session.operator = { id: op.id, name: op.name, role: op.role };
+      log.warn('station lock overridden by a site manager', { operatorId: op.id });
+      return session.operator;
+    }
+  }
+  const now = ctx.now();
+  const tries = Number(getSetting(ctx.db, OVERRIDE_FAILURES_KEY) ?? '0') + 1;
+  const until = new Date(Math.max(new Date(state.until!).getTime(), now.getTime() + PIN_LOCK_MS));
+  ctx.db.transaction(() => {
+    setSetting(ctx.db, OVERRIDE_FAILURES_KEY, String(tries));
+    setSetting(ctx.db, LOCKED_UNTIL_KEY, until.toISOString());
+    writeAudit(ctx.db, { at: now.toISOString(), operatorId: null, action: 'auth.lock_override_failed', detail: { tries, until: until.toISOString() }, reason });
+  })();
+  log.warn('wrong site manager PIN for a lock override', { tries });
+  const left = MAX_OVERRIDE_FAILURES - tries;
+  throw new AppError('WRONG_PIN', {
+    zh: left > 0 ? `负责人 PIN 码错误，锁定已延长；还可尝试 ${left} 次` : `负责人 PIN 码错误，锁定已延长，须等待锁定结束`,
+    en: left > 0 ? `Wrong site manager PIN; the lock was extended; ${left} attempt${left === 1 ? '' : 's'} left` : 'Wrong site manager PIN; the lock was extended: wait until it runs out',
+  });
+}
+
+/** A logged-in site manager (at another screen or on the manager screen) lifts the lock. */
+export function unlockStation(ctx: AppContext, operator: Operator, reason: string): LockState {
+  const state = lockState(ctx);
+  ctx.db.transaction(() => {
+    clearLock(ctx);
+    writeAudit(ctx.db, { at: ctx.now().toISOString(), operatorId: operator.id, action: 'auth.unlock', detail: { wasLocked: state.locked, until: state.until, failures: state.failures }, reason });
+  })();
+  return lockState(ctx);
+}
+
+export function idleLockMinutes(ctx: Pick<AppContext, 'db'>): number {
+  const v = Number(getSetting(ctx.db, IDLE_LOCK_KEY) ?? DEFAULT_IDLE_LOCK_MINUTES);
+  return Number.isInteger(v) && v >= 0 && v <= MAX_IDLE_LOCK_MINUTES ? v : DEFAULT_IDLE_LOCK_MINUTES;
+}
+
+export function setIdleLockMinutes(ctx: AppContext, operator: Operator, minutes: number, reason: string | null): number {
+  const before = idleLockMinutes(ctx);
+  ctx.db.transaction(() => {
+    setSetting(ctx.db, IDLE_LOCK_KEY, String(minutes));
+    writeAudit(ctx.db, { at: ctx.now().toISOString(), operatorId: operator.id, action: 'settings.idle_lock', detail: { from: before, to: minutes }, ...(reason ? { reason } : {}) });
+  })();
+  return idleLockMinutes(ctx);
 }

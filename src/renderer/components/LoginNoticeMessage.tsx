@@ -5,7 +5,7 @@ import { Bilingual } from './Bilingual';
 export function LoginNoticeMessage({ notice }: { notice: LoginNotice }) {
   return (
     <p className="message message-info" role="status" data-testid="login-notice">
-      <Bilingual i18nKey={notice === 'reconnect' ? 'connection.reloginNeeded' : `login.sessionEnded.${notice}`} />
+      <Bilingual i18nKey={notice === 'reconnect' ? 'connection.reloginNeeded' : notice === 'idle' ? 'manager.idle' : `login.sessionEnded.${notice}`} />
     </p>
   );
 }

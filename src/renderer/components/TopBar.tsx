@@ -7,7 +7,7 @@ import { NavButton } from './NavButton';
 import { SyncIndicator } from './SyncIndicator';
 import { useSyncStatus } from '../hooks/useSyncStatus';
 
-export type NavTarget = 'checkin' | 'queue' | 'tasks' | 'sync' | 'print';
+export type NavTarget = 'checkin' | 'queue' | 'tasks' | 'sync' | 'print' | 'manager';
 
 interface Props {
   info: AppInfo;
@@ -24,6 +24,7 @@ function activeTab(current: ScreenName): NavTarget | null {
   if (current === 'queue') return 'queue';
   if (current === 'tasks') return 'tasks';
   if (current === 'print') return 'print';
+  if (current === 'manager') return 'manager';
   return null;
 }
 
@@ -56,6 +57,7 @@ export function TopBar({ info, operator, task, current, onNavigate, onLogout }: 
         <NavButton label={t('nav.queue')} active={active === 'queue'} disabled={!task} testId="nav-queue" onClick={() => onNavigate('queue')} />
         <NavButton label={t('nav.tasks')} active={active === 'tasks'} disabled={false} testId="nav-tasks" onClick={() => onNavigate('tasks')} />
         <NavButton label={t('nav.print')} active={active === 'print'} disabled={!task} testId="nav-print" onClick={() => onNavigate('print')} />
+        {operator.role === 'manager' && <NavButton label={t('manager.nav')} active={active === 'manager'} disabled={false} testId="nav-manager" onClick={() => onNavigate('manager')} />}
       </nav>
       <div className="top-bar-tools">
         <SyncIndicator status={sync} onOpen={() => onNavigate('sync')} />

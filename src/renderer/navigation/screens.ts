@@ -7,7 +7,7 @@ export type CheckinOutcome = OutputOf<'checkin.confirm'>;
 export type StudentReturn = { name: 'checkin'; query: string } | { name: 'queue' };
 
 /** Why the login screen is showing, when it is not the first start. */
-export type LoginNotice = 'logout' | 'expired' | 'reconnect';
+export type LoginNotice = 'logout' | 'expired' | 'reconnect' | 'idle';
 
 /** What the check-in screen says after a scan that did not lead straight to a student. */
 export type ScanNotice =
@@ -25,7 +25,9 @@ export type Screen =
   | { name: 'capture'; studentId: string; studentName: string; outcome: CheckinOutcome }
   | { name: 'queue' }
   | { name: 'sync' }
-  | { name: 'print' };
+  | { name: 'print' }
+  /** F8, site managers only: export, day report, reconciliation, audit log, settings. */
+  | { name: 'manager' };
 
 export type ScreenName = Screen['name'];
 

@@ -1,4 +1,4 @@
-import { useRef, useState, type FormEvent } from 'react';
+import { useEffect, useRef, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { Operator } from '../../shared/domain/entities';
 import { Bilingual } from '../components/Bilingual';
@@ -10,6 +10,8 @@ import { useRpc } from '../hooks/useRpc';
 import type { LoginNotice } from '../navigation/screens';
 import type { AppInfo } from '../navigation/sessionState';
 import { Pin } from '../../shared/rpc/contract';
+import { AppError } from '../../shared/errors';
+import { LockOverridePanel } from '../components/manager/LockOverridePanel';
 
 const PIN_MAX = 8;
 
@@ -27,6 +29,19 @@ export function LoginScreen({ info, notice, onLoggedIn }: Props) {
   const [ruleBroken, setRuleBroken] = useState(false);
   const [busy, setBusy] = useState(false);
   const inputRef = useRef<HTMLInputElement>(null);
+  // Locked by wrong PINs (now, or already when the screen opened): a site manager may override.
+  const [locked, setLocked] = useState(false);
+  useEffect(() => {
+    let current = true;
+    client.call('auth.lockState', {}).then(
+      (l) => current && setLocked(l.locked),
+      () => undefined,
+    );
+    return () => {
+      current = false;
+    };
+  }, [client]);
+  const showOverride = locked || (error instanceof AppError && error.code === 'LOCKED');
 
   const changePin = (next: string) => {
     setPin(next.replace(/\D/g, '').slice(0, PIN_MAX));
@@ -111,6 +126,7 @@ export function LoginScreen({ info, notice, onLoggedIn }: Props) {
           </p>
         )}
       </form>
+      {showOverride && <LockOverridePanel onLoggedIn={onLoggedIn} />}
     </main>
   );
 }

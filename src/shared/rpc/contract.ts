@@ -10,6 +10,10 @@ import { SyncStatus } from '../sync/syncStatus.js';
 import { FaceIssue, FaceMatchView } from '../faceMatch/decision.js';
 import { OrderPrintRequest, OrderPrints, PrintBackground } from '../print/printSchema.js';
 import { Bilingual as PrintBilingual, PrinterInfo, PrintJob, PrintJobKind, PrintOptions } from '../print/printTypes.js';
+import { ExportDestination, ExportFinished, ExportPlanSummary, ExportProgress, ExportRequest, ExportStatus, IsoDate } from '../export/exportTypes.js';
+import { AuditEntryView, LockState, ReportRange, StationSettings } from '../report/managerTypes.js';
+import { DayReport } from '../report/reportTypes.js';
+import { ReconcileReport } from '../report/reconcileTypes.js';
 
 /** Who may call a procedure: anyone on the transport, any logged-in operator, or a site manager only. */
 export type Access = 'public' | 'operator' | 'manager';
@@ -53,7 +57,7 @@ export const CaptureSummary = z.object({
 export const CAMERA_KINDS = ['uvc', 'hotfolder', 'simulated'] as const;
 export const CameraState = z.object({
   kind: z.enum(CAMERA_KINDS),
-  /** ready: shots can arrive; absent: the hot folder (or its drive) is not there. */
+  /** ready: shots can arrive; absent: the hot folder (or its drive, or the tethered camera) is not there. */
   state: z.enum(['ready', 'absent']),
   hotFolder: z.string().nullable(),
 });
@@ -320,6 +324,46 @@ export const contract = {
   'print.orderPrints': proc('operator', z.object({ orderId: OrderId }).strict(), z.object({ prints: z.array(OrderPrintRequest) })),
   'print.setOrderPrints': proc('operator', z.object({ orderId: OrderId, prints: OrderPrints }).strict(), z.object({ prints: z.array(OrderPrintRequest) })),
   // ---- end printing ----
+  // ---- site manager (issue 7): the lock, settings, the audit log, day export, day report, reconciliation ----
+  /** Whether wrong PINs have locked the station (the PIN screen offers a site manager's override). */
+  'auth.lockState': proc('public', Empty, LockState),
+  /** A site manager unlocks a locked station with their PIN and a reason, and is logged in. */
+  'auth.overrideLock': proc('public', z.object({ pin: Pin, reason: Reason }).strict(), z.object({ operator: Operator })),
+  'auth.unlock': proc('manager', z.object({ reason: Reason }).strict(), LockState),
+  'settings.get': proc('operator', Empty, StationSettings),
+  'settings.set': proc('manager', StationSettings.extend({ reason: z.string().trim().max(200).optional() }).strict(), StationSettings),
+  'audit.list': proc(
+    'manager',
+    z.object({ beforeId: z.number().int().positive().nullable(), action: z.string().trim().max(40).nullable(), limit: z.number().int().min(1).max(500) }).strict(),
+    z.object({ entries: z.array(AuditEntryView), more: z.boolean() }),
+  ),
+  /** The station's exports folder and the removable drives mounted now, with free space. */
+  'export.destinations': proc('manager', Empty, z.object({ destinations: z.array(ExportDestination) })),
+  /** Counts, sample names and naming problems, before anything is written. */
+  'export.plan': proc('manager', ExportRequest, ExportPlanSummary),
+  /** Starts the export in the background; progress as `export.progress`, the end as `export.finished`. */
+  'export.start': proc('manager', ExportRequest, z.object({ exportId: z.string() })),
+  'export.cancel': proc('manager', z.object({ exportId: z.string().min(1).max(64) }).strict(), z.object({ cancelled: z.boolean() })),
+  'export.status': proc('manager', Empty, ExportStatus),
+  'report.day': proc('manager', ReportRange, DayReport),
+  /** The day report as an A4 PDF (Chinese fonts embedded) written into a folder. */
+  'report.pdf': proc(
+    'manager',
+    z
+      .object({ taskCode: TaskCode, from: IsoDate, to: IsoDate, outDir: z.string().trim().min(1).max(1024) })
+      .strict()
+      .refine((r) => r.from <= r.to, { message: '开始日期晚于结束日期 / from is after to', path: ['to'] }),
+    z.object({ path: z.string(), bytes: z.number().int() }),
+  ),
+  /** Per order of this station: what the server confirmed and what is only here. */
+  'reconcile.list': proc('manager', z.object({ taskCode: TaskCode }).strict(), ReconcileReport),
+  /** Queues again whatever is missing or parked (all, or the orders named). */
+  'reconcile.requeue': proc(
+    'manager',
+    z.object({ taskCode: TaskCode, orderIds: z.array(OrderId).max(1000).nullable() }).strict(),
+    z.object({ orders: z.number().int(), jobs: z.number().int() }),
+  ),
+  // ---- end site manager ----
 } as const;
 
 export type Contract = typeof contract;
@@ -339,6 +383,10 @@ export const events = {
   'sync.changed': SyncStatus,
   /** A print job changed state (queued, submitted, done, failed, cancelled) or its printer reported a problem. */
   'print.changed': PrintJob,
+  /** The day export under way: phase, files and bytes done (site manager). */
+  'export.progress': ExportProgress,
+  /** The day export ended: its result, or the error (a full or removed drive, a cancel). */
+  'export.finished': ExportFinished,
 } as const;
 
 export type Events = typeof events;

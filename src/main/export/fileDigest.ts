@@ -1,0 +1,95 @@
+import { createHash } from 'node:crypto';
+import { open, type FileHandle } from 'node:fs/promises';
+import { crc32 } from 'node:zlib';
+
+/** Read and write in 1 MiB pieces: a 24 MP original never sits whole in memory. */
+export const CHUNK = 1 << 20;
+
+export interface Digest {
+  bytes: number;
+  sha256: string;
+  crc32: number;
+}
+
+/** Throws the signal's reason when the export was cancelled; checked between pieces. */
+export function throwIfAborted(signal: AbortSignal | undefined): void {
+  if (signal?.aborted) throw signal.reason instanceof Error ? signal.reason : new Error('aborted');
+}
+
+/**
+ * Copies `source` to a new file `dest` (never over an existing one), computing its SHA-256 and CRC-32
+ * on the way, and fsyncs it: when this returns, the bytes are on the device as far as the OS can say.
+ */
+export async function copyWithDigest(source: string, dest: string, onBytes: (n: number) => void, signal?: AbortSignal): Promise<Digest> {
+  const src = await open(source, 'r');
+  let out: FileHandle | null = null;
+  try {
+    out = await open(dest, 'wx', 0o644);
+    const hash = createHash('sha256');
+    const buf = Buffer.allocUnsafe(CHUNK);
+    let crc = 0;
+    let bytes = 0;
+    for (;;) {
+      throwIfAborted(signal);
+      const { bytesRead } = await src.read(buf, 0, CHUNK, null);
+      if (bytesRead === 0) break;
+      const piece = buf.subarray(0, bytesRead);
+      hash.update(piece);
+      crc = crc32(piece, crc);
+      await writeAll(out, piece);
+      bytes += bytesRead;
+      onBytes(bytesRead);
+    }
+    await out.sync();
+    return { bytes, sha256: hash.digest('hex'), crc32: crc };
+  } finally {
+    await src.close();
+    await out?.close();
+  }
+}
+
+/** Writes a small file whole (manifests, checksums) and fsyncs it. */
+export async function writeNewFile(dest: string, data: Uint8Array): Promise<Digest> {
+  const out = await open(dest, 'wx', 0o644);
+  try {
+    await writeAll(out, data);
+    await out.sync();
+  } finally {
+    await out.close();
+  }
+  return { bytes: data.byteLength, sha256: createHash('sha256').update(data).digest('hex'), crc32: crc32(data) };
+}
+
+/** FileHandle.write may write less than asked (a nearly full disk): loop until all is written. */
+export async function writeAll(fh: FileHandle, data: Uint8Array): Promise<void> {
+  let off = 0;
+  while (off < data.byteLength) {
+    const { bytesWritten } = await fh.write(data, off, data.byteLength - off);
+    if (bytesWritten <= 0) throw Object.assign(new Error('short write'), { code: 'EIO' });
+    off += bytesWritten;
+  }
+}
+
+/** Reads a file back (from the destination) and digests it. */
+export async function digestFile(path: string, onBytes: (n: number) => void = () => undefined, signal?: AbortSignal): Promise<Digest> {
+  const fh = await open(path, 'r');
+  try {
+    const hash = createHash('sha256');
+    const buf = Buffer.allocUnsafe(CHUNK);
+    let crc = 0;
+    let bytes = 0;
+    for (;;) {
+      throwIfAborted(signal);
+      const { bytesRead } = await fh.read(buf, 0, CHUNK, null);
+      if (bytesRead === 0) break;
+      const piece = buf.subarray(0, bytesRead);
+      hash.update(piece);
+      crc = crc32(piece, crc);
+      bytes += bytesRead;
+      onBytes(bytesRead);
+    }
+    return { bytes, sha256: hash.digest('hex'), crc32: crc };
+  } finally {
+    await fh.close();
+  }
+}
