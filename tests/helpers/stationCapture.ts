@@ -25,30 +25,35 @@ export function handVerdict(failing: CheckId[] = []): Verdict {
 
 export type PortraitKey = keyof typeof PORTRAIT_FACES;
 
-/**
- * The photographer's whole path for one student through the station's real services: check-in,
- * a shot (a real portrait; `variant` makes its bytes unique), finishing, acceptance.
- */
-export async function captureAndAccept(app: App, s: Session, taskCode: string, studentId: string, portrait: PortraitKey = 'a', variant = 0): Promise<{ orderId: string; captureId: string; revision: number }> {
-  const { orderId } = await app.call(s, 'checkin.confirm', { taskCode, studentId });
+/** A real portrait with a JPEG comment after SOI: the same picture, its own bytes (so its own hash). */
+export function uniquePortrait(portrait: PortraitKey, tag: string): Buffer {
+  const bytes = readFileSync(join(PORTRAIT_DIR, `portrait-${portrait}.jpg`));
+  const text = Buffer.from(tag);
+  const seg = Buffer.alloc(4);
+  seg.writeUInt16BE(0xfffe, 0);
+  seg.writeUInt16BE(text.length + 2, 2);
+  return Buffer.concat([bytes.subarray(0, 2), seg, text, bytes.subarray(2)]);
+}
+
+/** One shot through the station's real services: stored, analysed, finished with a hand-made verdict failing `failing`. */
+export async function shootAndFinish(app: App, s: Session, orderId: string, opts: { portrait?: PortraitKey; tag: string; failing?: CheckId[] }) {
+  const portrait = opts.portrait ?? 'a';
   await app.call(s, 'capture.begin', { orderId });
-  let bytes = readFileSync(join(PORTRAIT_DIR, `portrait-${portrait}.jpg`));
-  // A JPEG comment segment after SOI: the same picture, different bytes, so each shot has its own hash.
-  if (variant) {
-    const text = Buffer.from(`cc-variant-${variant}`);
-    const seg = Buffer.alloc(4);
-    seg.writeUInt16BE(0xfffe, 0);
-    seg.writeUInt16BE(text.length + 2, 2);
-    bytes = Buffer.concat([bytes.subarray(0, 2), seg, text, bytes.subarray(2)]);
-  }
-  const shot = await app.call(s, 'capture.submitStill', { orderId, camera: 'uvc', imageBase64: bytes.toString('base64') });
+  const shot = await app.call(s, 'capture.submitStill', { orderId, camera: 'uvc', imageBase64: uniquePortrait(portrait, opts.tag).toString('base64') });
   const analysis = await app.call(s, 'capture.analysisImage', { captureId: shot.captureId });
   const face = scaleFace(PORTRAIT_FACES[portrait], analysis.scale, 0, 0, analysis.width, analysis.height);
-  const finished = await app.call(s, 'capture.finish', { captureId: shot.captureId, face, maskPngBase64: null, verdict: handVerdict() });
+  const finished = await app.call(s, 'capture.finish', { captureId: shot.captureId, face, maskPngBase64: null, verdict: handVerdict(opts.failing ?? []) });
+  return { captureId: shot.captureId, verdict: finished.verdict };
+}
+
+/** The photographer's whole path for one student: check-in, a shot (`variant` makes its bytes unique), finishing, acceptance. */
+export async function captureAndAccept(app: App, s: Session, taskCode: string, studentId: string, portrait: PortraitKey = 'a', variant = 0): Promise<{ orderId: string; captureId: string; revision: number }> {
+  const { orderId } = await app.call(s, 'checkin.confirm', { taskCode, studentId });
+  const { captureId, verdict } = await shootAndFinish(app, s, orderId, { portrait, tag: `cc-variant-${variant}` });
   // The station re-judges framing on the original; whatever it fails is accepted with a reason, as a photographer would.
-  const overrides = finished.verdict.checks.filter((c) => c.status === 'fail').map((c) => ({ checkId: c.id, reason: '测试：摄影师确认' }));
-  const accepted = await app.call(s, 'capture.accept', { orderId, captureId: shot.captureId, overrides });
-  return { orderId, captureId: shot.captureId, revision: accepted.revision };
+  const overrides = verdict.checks.filter((c) => c.status === 'fail').map((c) => ({ checkId: c.id, reason: '测试：摄影师确认' }));
+  const accepted = await app.call(s, 'capture.accept', { orderId, captureId, overrides });
+  return { orderId, captureId, revision: accepted.revision };
 }
 
 /** Demo students who can be checked in without a reason (a cancelled reservation asks for one). */

@@ -1,6 +1,3 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { PORTRAIT_DIR, PORTRAIT_FACES, scaleFace } from '../../bench/finish/portraitFixtures.js';
 import { writeAudit } from '../../src/main/db/queries/audit.js';
 import { setOrderFaceMatch } from '../../src/main/db/queries/admissionPhotos.js';
 import { applyReview, insertMirroredOrder } from '../../src/main/db/queries/syncMirror.js';
@@ -9,7 +6,7 @@ import type { Session } from '../../src/main/services/AppContext.js';
 import { DEMO_TASK_CODE, demoTaskPlan } from '../../src/shared/demo/demoTask.js';
 import { localDateOf } from '../../src/shared/localDate.js';
 import type { CheckId } from '../../src/shared/spec/specProfile.js';
-import { handVerdict } from '../helpers/stationCapture.js';
+import { shootAndFinish } from '../helpers/stationCapture.js';
 import { tempApp } from '../helpers/tempApp.js';
 
 type App = Awaited<ReturnType<typeof tempApp>>;
@@ -24,20 +21,10 @@ export function at(hour: number, minute: number): Date {
 
 /** One shot of a real portrait (bytes made unique by a JPEG comment), finished with a verdict that fails `failing`. */
 export async function shoot(app: App, s: Session, orderId: string, failing: CheckId[], variant: number): Promise<string> {
-  await app.call(s, 'capture.begin', { orderId });
-  let bytes = readFileSync(join(PORTRAIT_DIR, 'portrait-a.jpg'));
-  const text = Buffer.from(`cc-report-${variant}`);
-  const seg = Buffer.alloc(4);
-  seg.writeUInt16BE(0xfffe, 0);
-  seg.writeUInt16BE(text.length + 2, 2);
-  bytes = Buffer.concat([bytes.subarray(0, 2), seg, text, bytes.subarray(2)]);
-  const shot = await app.call(s, 'capture.submitStill', { orderId, camera: 'uvc', imageBase64: bytes.toString('base64') });
-  const analysis = await app.call(s, 'capture.analysisImage', { captureId: shot.captureId });
-  const face = scaleFace(PORTRAIT_FACES.a, analysis.scale, 0, 0, analysis.width, analysis.height);
-  const finished = await app.call(s, 'capture.finish', { captureId: shot.captureId, face, maskPngBase64: null, verdict: handVerdict(failing) });
-  const unexpected = finished.verdict.checks.filter((c) => c.status === 'fail' && !failing.includes(c.id));
+  const { captureId, verdict } = await shootAndFinish(app, s, orderId, { tag: `cc-report-${variant}`, failing });
+  const unexpected = verdict.checks.filter((c) => c.status === 'fail' && !failing.includes(c.id));
   if (unexpected.length) throw new Error(`the station failed checks the fixture did not ask for: ${unexpected.map((c) => c.id).join(', ')}`);
-  return shot.captureId;
+  return captureId;
 }
 
 export async function accept(app: App, s: Session, orderId: string, captureId: string, overridden: CheckId[] = []): Promise<void> {

@@ -1,6 +1,6 @@
 import { countOperators, insertOperator } from '../db/queries/operators.js';
 import { upsertReservation } from '../db/queries/reservations.js';
-import { getTask, upsertTask } from '../db/queries/tasks.js';
+import { getTask, upsertTaskItem } from '../db/queries/tasks.js';
 import { hashPin } from '../security/pinHash.js';
 import type { AppContext } from '../services/AppContext.js';
 import { storeRosterRecords } from '../roster/importRoster.js';
@@ -30,23 +30,7 @@ function insertDemoTask(ctx: AppContext, count: number): void {
   if (getTask(ctx.db, DEMO_TASK_CODE)) return;
   const plan = demoTaskPlan(ctx.now(), count);
   const now = ctx.now().toISOString();
-  const t = plan.task;
-  upsertTask(
-    ctx.db,
-    {
-      code: t.code,
-      name: t.name,
-      school_name: t.schoolName,
-      school_code: t.schoolCode,
-      site: t.site,
-      session_dates: JSON.stringify(t.sessionDates),
-      slots: JSON.stringify(t.slots),
-      spec_id: t.specId,
-      price_cents: t.priceCents,
-      public_key: t.publicKey,
-    },
-    now,
-  );
+  upsertTaskItem(ctx.db, plan.task, now);
   storeRosterRecords(ctx, DEMO_TASK_CODE, plan.students);
   for (const r of plan.reservations) {
     upsertReservation(

@@ -6,7 +6,7 @@ import { findStudentIdByIdHmac, getStudentAnyTask, insertStudent, updateStudentF
 import * as mirror from '../db/queries/syncMirror.js';
 import { getOrderFaceMatch } from '../db/queries/admissionPhotos.js';
 import * as queue from '../db/queries/syncQueue.js';
-import { getTask, upsertTask } from '../db/queries/tasks.js';
+import { getTask, upsertTaskItem } from '../db/queries/tasks.js';
 import { nameInitials } from '../roster/nameInitials.js';
 import { identityColumns } from '../security/identityColumns.js';
 import type { AppContext } from '../services/AppContext.js';
@@ -182,7 +182,7 @@ export class StationSyncStore implements SyncStore {
         for (const item of page.items) {
           switch (feed) {
             case 'tasks':
-              this.applyTask(item as TaskItem, now);
+              upsertTaskItem(this.ctx.db, item as TaskItem, now);
               break;
             case 'roster':
               this.applyStudent(item as RosterItem, now);
@@ -202,25 +202,6 @@ export class StationSyncStore implements SyncStore {
       })
       .immediate();
     if (changes.orders.length) this.onPulled(changes);
-  }
-
-  private applyTask(t: TaskItem, now: string): void {
-    upsertTask(
-      this.ctx.db,
-      {
-        code: t.code,
-        name: t.name,
-        school_name: t.schoolName,
-        school_code: t.schoolCode,
-        site: t.site,
-        session_dates: JSON.stringify(t.sessionDates),
-        slots: JSON.stringify(t.slots),
-        spec_id: t.specId,
-        price_cents: t.priceCents,
-        public_key: t.publicKey,
-      },
-      now,
-    );
   }
 
   /** A server student meets the station's row by server id, by the walk-in it replaces, or by ID number. */

@@ -5,6 +5,7 @@ import { Bilingual } from '../components/Bilingual';
 import { ErrorMessage } from '../components/ErrorMessage';
 import { formatBytes } from '../format/bytes';
 import { formatClock } from '../format/localTime';
+import { useBusyAction } from '../hooks/useBusyAction';
 import { useRpc } from '../hooks/useRpc';
 import { useSyncStatus } from '../hooks/useSyncStatus';
 
@@ -18,23 +19,10 @@ export function SyncScreen({ operator, onBack }: Props) {
   const { t } = useTranslation();
   const client = useRpc();
   const status = useSyncStatus();
-  const [error, setError] = useState<unknown>(null);
+  const { busy, error, act } = useBusyAction();
   const [serverUrl, setServerUrl] = useState('');
   const [code, setCode] = useState('');
-  const [busy, setBusy] = useState(false);
   const manager = operator.role === 'manager';
-
-  const act = async (action: () => Promise<unknown>) => {
-    setError(null);
-    setBusy(true);
-    try {
-      await action();
-    } catch (caught) {
-      setError(caught);
-    } finally {
-      setBusy(false);
-    }
-  };
 
   const enrol = (event: FormEvent) => {
     event.preventDefault();

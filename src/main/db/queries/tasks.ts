@@ -1,3 +1,4 @@
+import type { TaskItem } from '../../../shared/sync/protocol.js';
 import type { Db } from '../openDatabase.js';
 import { stmt } from '../statementCache.js';
 
@@ -23,6 +24,26 @@ export function upsertTask(db: Db, t: TaskRow, now: string): void {
        site = excluded.site, session_dates = excluded.session_dates, slots = excluded.slots, spec_id = excluded.spec_id,
        price_cents = excluded.price_cents, public_key = excluded.public_key, updated_at = excluded.updated_at`,
   ).run({ ...t, now });
+}
+
+/** A task as the server's feed (or the demo plan) describes it. */
+export function upsertTaskItem(db: Db, t: TaskItem, now: string): void {
+  upsertTask(
+    db,
+    {
+      code: t.code,
+      name: t.name,
+      school_name: t.schoolName,
+      school_code: t.schoolCode,
+      site: t.site,
+      session_dates: JSON.stringify(t.sessionDates),
+      slots: JSON.stringify(t.slots),
+      spec_id: t.specId,
+      price_cents: t.priceCents,
+      public_key: t.publicKey,
+    },
+    now,
+  );
 }
 
 export function getTask(db: Db, code: string): TaskRow | undefined {

@@ -8,6 +8,7 @@ import { useRpcEvent } from '../../hooks/useRpcEvent';
 import { ErrorMessage } from '../ErrorMessage';
 import { DestinationPicker } from './DestinationPicker';
 import { ExportProblems } from './ExportProblems';
+import { useBusyAction } from '../../hooks/useBusyAction';
 
 const CUSTOM = '__custom__';
 
@@ -32,8 +33,7 @@ export function ExportPanel({ taskCode, from, to }: Props) {
   const [running, setRunning] = useState<string | null>(null);
   const [progress, setProgress] = useState<ExportProgress | null>(null);
   const [finished, setFinished] = useState<ExportFinished | null>(null);
-  const [error, setError] = useState<unknown>(null);
-  const [busy, setBusy] = useState(false);
+  const { busy, error, setError, act } = useBusyAction();
 
   // An export keeps running when the screen is left: pick it (or its outcome) up again.
   useEffect(() => {
@@ -83,18 +83,6 @@ export function ExportPanel({ taskCode, from, to }: Props) {
     outDir: outDir.trim(),
     ...(reason.trim() ? { reason: reason.trim() } : {}),
   });
-
-  const act = async (action: () => Promise<void>) => {
-    setError(null);
-    setBusy(true);
-    try {
-      await action();
-    } catch (caught) {
-      setError(caught);
-    } finally {
-      setBusy(false);
-    }
-  };
 
   const preview = () =>
     void act(async () => {

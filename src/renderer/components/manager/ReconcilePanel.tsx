@@ -7,6 +7,7 @@ import { useLoader } from '../../hooks/useLoader';
 import { useRpc } from '../../hooks/useRpc';
 import { ErrorMessage } from '../ErrorMessage';
 import { Figure } from '../Figure';
+import { useBusyAction } from '../../hooks/useBusyAction';
 
 /** What the central server confirmed against what is only on this station, and the re-queue button. */
 export function ReconcilePanel({ taskCode }: { taskCode: string }) {
@@ -14,21 +15,13 @@ export function ReconcilePanel({ taskCode }: { taskCode: string }) {
   const client = useRpc();
   const data = useLoader<ReconcileReport>(() => client.call('reconcile.list', { taskCode }), [client, taskCode]);
   const [done, setDone] = useState<{ orders: number; jobs: number } | null>(null);
-  const [error, setError] = useState<unknown>(null);
-  const [busy, setBusy] = useState(false);
+  const { busy, error, act } = useBusyAction();
 
-  const requeue = async () => {
-    setBusy(true);
-    setError(null);
-    try {
+  const requeue = () =>
+    act(async () => {
       setDone(await client.call('reconcile.requeue', { taskCode, orderIds: null }));
       data.reload();
-    } catch (caught) {
-      setError(caught);
-    } finally {
-      setBusy(false);
-    }
-  };
+    });
 
   const r = data.data;
   return (
