@@ -2,53 +2,19 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { parse } from 'csv-parse/sync';
-import type { Browser, Page } from 'playwright-core';
-import { PORTRAIT_DIR } from '../../bench/finish/portraitFixtures.js';
+import type { Browser } from 'playwright-core';
 import { DEMO_TASK_CODE } from '../../src/main/demo/seedDemo.js';
 import { listZipEntries, readZipEntry } from '../../src/main/export/zipReader.js';
-import { writeY4m } from '../helpers/fakeCameraVideo.js';
 import { capturableDemoStudents } from '../helpers/stationCapture.js';
-import { launchChromium, startKiosk, type RunningKiosk } from './support/launchKiosk.js';
-
-async function login(page: Page, pin: string): Promise<void> {
-  await page.getByTestId('pin-input').fill(pin);
-  await page.getByTestId('pin-submit').click();
-}
-
-/** A photographer's whole path for one student through the fake camera: search, check in, shoot, accept. */
-async function photograph(page: Page, query: string): Promise<{ name: string; orderId: string }> {
-  await page.getByTestId('search-input').fill(query);
-  const result = page.getByTestId('search-result').first();
-  await result.waitFor();
-  await result.click();
-  const name = (await page.getByTestId('student-name').innerText()).trim();
-  await page.getByTestId('checkin-confirm').click();
-  await page.getByTestId('capture-screen').waitFor();
-  await page.waitForFunction(() => (document.querySelector('[data-testid="shutter"]') as HTMLButtonElement | null)?.disabled === false, null, { timeout: 60_000 });
-  await page.keyboard.press('Space');
-  await page.getByTestId('finished-photo').waitFor({ timeout: 90_000 });
-  const failed = await page.locator('[data-testid="verdict-list"] li[data-status="fail"]').evaluateAll((els) => els.map((e) => e.getAttribute('data-check')));
-  await page.keyboard.press('a');
-  if (failed.length > 0) {
-    await page.getByTestId('override-form').waitFor();
-    for (const id of failed) await page.getByTestId(`override-${id}`).fill('演示：已与学生确认');
-    await page.getByTestId('override-submit').click();
-  }
-  await page.getByTestId('capture-accepted').waitFor();
-  const orderId = (await page.getByTestId('capture-screen').getAttribute('data-order-id'))!;
-  await page.keyboard.press('Enter');
-  await page.getByTestId('search-input').waitFor();
-  return { name, orderId };
-}
+import { startKiosk, type RunningKiosk } from './support/launchKiosk.js';
+import { fakeCameraBrowser, login, photograph, watchForeignRequests } from './support/kioskFlow.js';
 
 describe('E2E: the site manager', () => {
   let kiosk: RunningKiosk;
   let browser: Browser;
   before(async () => {
     kiosk = await startKiosk();
-    const video = join(kiosk.dataDir, 'portrait.y4m');
-    writeY4m(video, join(PORTRAIT_DIR, 'portrait-a.jpg'), { width: 1280, height: 720, fps: 15, seconds: 2 });
-    browser = await launchChromium(['--use-fake-device-for-media-stream', '--use-fake-ui-for-media-stream', `--use-file-for-fake-video-capture=${video}`]);
+    browser = await fakeCameraBrowser(kiosk);
   });
   after(async () => {
     await browser?.close();
@@ -57,11 +23,7 @@ describe('E2E: the site manager', () => {
 
   test('a manager logs in (9999), exports the demo day from F8, and the zip manifest lists the captured students', { timeout: 300_000 }, async () => {
     const page = await browser.newPage({ viewport: { width: 1900, height: 1100 } });
-    const foreign: string[] = [];
-    page.on('request', (r) => {
-      const u = new URL(r.url());
-      if (!['127.0.0.1', 'localhost'].includes(u.hostname) && !['data:', 'blob:'].includes(u.protocol)) foreign.push(r.url());
-    });
+    const foreign = watchForeignRequests(page);
     await page.goto(kiosk.launchUrl);
 
     // A photographer photographs two students; F8 means nothing to them.

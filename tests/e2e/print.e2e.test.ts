@@ -4,12 +4,11 @@ import { join, resolve } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import Database from 'better-sqlite3';
 import type { Browser } from 'playwright-core';
-import { PORTRAIT_DIR } from '../../bench/finish/portraitFixtures.js';
 import { DEMO_TASK_CODE } from '../../src/main/demo/seedDemo.js';
 import { decodeImageFile } from '../../src/main/qr/decodeImageFile.js';
-import { writeY4m } from '../helpers/fakeCameraVideo.js';
 import { pdfPageSizePt, pdfsForJob, rasterise, waitFor } from '../integration/printingFixtures.js';
-import { launchChromium, startKiosk, type RunningKiosk } from './support/launchKiosk.js';
+import { startKiosk, type RunningKiosk } from './support/launchKiosk.js';
+import { fakeCameraBrowser, login, photograph, watchForeignRequests } from './support/kioskFlow.js';
 
 type Cups = { queue: string; outputDir: string };
 async function ensureCups(): Promise<Cups> {
@@ -27,9 +26,7 @@ describe('E2E: a photographer prints a 6寸 sheet and a receipt for a captured s
     cups = await ensureCups();
     // With the embedded central server: the station enrols, so the receipt's QR has a server to point to.
     kiosk = await startKiosk({ withServer: true });
-    const video = join(kiosk.dataDir, 'portrait.y4m');
-    writeY4m(video, join(PORTRAIT_DIR, 'portrait-a.jpg'), { width: 1280, height: 720, fps: 15, seconds: 2 });
-    browser = await launchChromium(['--use-fake-device-for-media-stream', '--use-fake-ui-for-media-stream', `--use-file-for-fake-video-capture=${video}`]);
+    browser = await fakeCameraBrowser(kiosk);
   });
   after(async () => {
     await browser?.close();
@@ -38,35 +35,13 @@ describe('E2E: a photographer prints a 6寸 sheet and a receipt for a captured s
 
   test('capture → F7 → 版式一 on 6寸 → printed PDF; receipt → printed slip whose QR opens the order page', { timeout: 240_000 }, async () => {
     const page = await browser.newPage({ viewport: { width: 1900, height: 1100 } });
-    const foreign: string[] = [];
-    page.on('request', (r) => {
-      const u = new URL(r.url());
-      if (!['127.0.0.1', 'localhost'].includes(u.hostname) && !['data:', 'blob:'].includes(u.protocol)) foreign.push(r.url());
-    });
+    const foreign = watchForeignRequests(page);
     await page.goto(kiosk.launchUrl);
-    await page.getByTestId('pin-input').fill('1234');
-    await page.getByTestId('pin-submit').click();
+    await login(page, '1234');
     await page.getByTestId(`task-card-${DEMO_TASK_CODE}`).click();
 
     // A student photographed as on any day: check-in, shutter, accept (with reasons for failed checks).
-    await page.getByTestId('search-input').fill('2022');
-    await page.getByTestId('search-result').first().click();
-    await page.getByTestId('checkin-confirm').click();
-    await page.getByTestId('capture-screen').waitFor();
-    await page.waitForFunction(() => (document.querySelector('[data-testid="shutter"]') as HTMLButtonElement | null)?.disabled === false, null, { timeout: 60_000 });
-    await page.keyboard.press('Space');
-    await page.getByTestId('finished-photo').waitFor({ timeout: 90_000 });
-    const failed = await page.locator('[data-testid="verdict-list"] li[data-status="fail"]').evaluateAll((els) => els.map((e) => e.getAttribute('data-check')));
-    await page.keyboard.press('a');
-    if (failed.length > 0) {
-      await page.getByTestId('override-form').waitFor();
-      for (const id of failed) await page.getByTestId(`override-${id}`).fill('演示：已与学生确认');
-      await page.getByTestId('override-submit').click();
-    }
-    await page.getByTestId('capture-accepted').waitFor();
-    const orderId = (await page.getByTestId('capture-screen').getAttribute('data-order-id'))!;
-    await page.keyboard.press('Enter');
-    await page.getByTestId('search-input').waitFor();
+    const { orderId } = await photograph(page, '2022');
 
     // F7: the print screen; the student is among today's captured.
     await page.keyboard.press('F7');

@@ -3,20 +3,17 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { Browser } from 'playwright-core';
-import { PORTRAIT_DIR } from '../../bench/finish/portraitFixtures.js';
 import { DEMO_TASK_CODE } from '../../src/main/demo/seedDemo.js';
-import { writeY4m } from '../helpers/fakeCameraVideo.js';
 import { adminApi, eventually } from '../helpers/syncRig.js';
-import { launchChromium, startKiosk, type RunningKiosk } from './support/launchKiosk.js';
+import { startKiosk, type RunningKiosk } from './support/launchKiosk.js';
+import { fakeCameraBrowser, login, photograph } from './support/kioskFlow.js';
 
 describe('E2E: npm start’s kiosk and central server — captured, reviewed and rejected on the server page, a retake at the station', () => {
   let kiosk: RunningKiosk;
   let browser: Browser;
   before(async () => {
     kiosk = await startKiosk({ withServer: true });
-    const video = join(kiosk.dataDir, 'portrait.y4m');
-    writeY4m(video, join(PORTRAIT_DIR, 'portrait-a.jpg'), { width: 1280, height: 720, fps: 15, seconds: 2 });
-    browser = await launchChromium(['--use-fake-device-for-media-stream', '--use-fake-ui-for-media-stream', `--use-file-for-fake-video-capture=${video}`]);
+    browser = await fakeCameraBrowser(kiosk);
   });
   after(async () => {
     await browser?.close();
@@ -28,30 +25,11 @@ describe('E2E: npm start’s kiosk and central server — captured, reviewed and
     const server = { url: kiosk.serverUrl, adminToken: readFileSync(join(kiosk.dataDir, 'server', 'admin-token'), 'utf8').trim() };
     const page = await browser.newPage({ viewport: { width: 1600, height: 1000 } });
     await page.goto(kiosk.launchUrl);
-    await page.getByTestId('pin-input').fill('1234');
-    await page.getByTestId('pin-submit').click();
+    await login(page, '1234');
     await page.getByTestId(`task-card-${DEMO_TASK_CODE}`).click();
     // Enrolled by npm start: the light says online once the first pull went through.
     await page.locator('[data-testid="sync-indicator"][data-state="ok"]').waitFor({ timeout: 30_000 });
-    await page.getByTestId('search-input').fill('2022');
-    await page.getByTestId('search-result').first().click();
-    const name = (await page.getByTestId('student-name').innerText()).trim();
-    await page.getByTestId('checkin-confirm').click();
-    await page.getByTestId('capture-screen').waitFor();
-    await page.waitForFunction(() => (document.querySelector('[data-testid="shutter"]') as HTMLButtonElement | null)?.disabled === false);
-    await page.keyboard.press('Space');
-    await page.getByTestId('finished-photo').waitFor({ timeout: 60_000 });
-    const failed = await page.locator('[data-testid="verdict-list"] li[data-status="fail"]').evaluateAll((els) => els.map((e) => e.getAttribute('data-check')));
-    await page.keyboard.press('a');
-    if (failed.length > 0) {
-      await page.getByTestId('override-form').waitFor();
-      for (const id of failed) await page.getByTestId(`override-${id}`).fill('演示：已与学生确认');
-      await page.getByTestId('override-submit').click();
-    }
-    await page.getByTestId('capture-accepted').waitFor();
-    const orderId = (await page.getByTestId('capture-screen').getAttribute('data-order-id'))!;
-    await page.keyboard.press('Enter');
-    await page.getByTestId('search-input').waitFor();
+    const { name, orderId } = await photograph(page, '2022');
 
     const admin = adminApi(server);
     await eventually(async () => assert.equal((await admin.order(orderId)).status, '待审核'), 60_000, 'the order in review on the server');

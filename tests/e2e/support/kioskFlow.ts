@@ -1,0 +1,54 @@
+import { join } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { PORTRAIT_DIR } from '../../../bench/finish/portraitFixtures.js';
+import { writeY4m } from '../../helpers/fakeCameraVideo.js';
+import { launchChromium, type RunningKiosk } from './launchKiosk.js';
+
+/** Chromium whose camera is Chromium's fake device playing a real portrait. */
+export function fakeCameraBrowser(kiosk: RunningKiosk, portrait: 'a' | 'b' | 'c' = 'a'): Promise<Browser> {
+  const video = join(kiosk.dataDir, `portrait-${portrait}.y4m`);
+  writeY4m(video, join(PORTRAIT_DIR, `portrait-${portrait}.jpg`), { width: 1280, height: 720, fps: 15, seconds: 2 });
+  return launchChromium(['--use-fake-device-for-media-stream', '--use-fake-ui-for-media-stream', `--use-file-for-fake-video-capture=${video}`]);
+}
+
+/** Every request the page makes that leaves the machine (there must be none). */
+export function watchForeignRequests(page: Page): string[] {
+  const foreign: string[] = [];
+  page.on('request', (r) => {
+    const u = new URL(r.url());
+    if (!['127.0.0.1', 'localhost'].includes(u.hostname) && !['data:', 'blob:'].includes(u.protocol)) foreign.push(r.url());
+  });
+  return foreign;
+}
+
+export async function login(page: Page, pin: string): Promise<void> {
+  await page.getByTestId('pin-input').fill(pin);
+  await page.getByTestId('pin-submit').click();
+}
+
+/** A photographer's whole path for one student: search, check in, shutter, accept (a reason for each
+ * failed check), back to the search. Returns the student's name and the order id. */
+export async function photograph(page: Page, query: string): Promise<{ name: string; orderId: string }> {
+  await page.getByTestId('search-input').fill(query);
+  const result = page.getByTestId('search-result').first();
+  await result.waitFor();
+  await result.click();
+  const name = (await page.getByTestId('student-name').innerText()).trim();
+  await page.getByTestId('checkin-confirm').click();
+  await page.getByTestId('capture-screen').waitFor();
+  await page.waitForFunction(() => (document.querySelector('[data-testid="shutter"]') as HTMLButtonElement | null)?.disabled === false, null, { timeout: 60_000 });
+  await page.keyboard.press('Space');
+  await page.getByTestId('finished-photo').waitFor({ timeout: 90_000 });
+  const failed = await page.locator('[data-testid="verdict-list"] li[data-status="fail"]').evaluateAll((els) => els.map((e) => e.getAttribute('data-check')));
+  await page.keyboard.press('a');
+  if (failed.length > 0) {
+    await page.getByTestId('override-form').waitFor();
+    for (const id of failed) await page.getByTestId(`override-${id}`).fill('演示：已与学生确认');
+    await page.getByTestId('override-submit').click();
+  }
+  await page.getByTestId('capture-accepted').waitFor();
+  const orderId = (await page.getByTestId('capture-screen').getAttribute('data-order-id'))!;
+  await page.keyboard.press('Enter');
+  await page.getByTestId('search-input').waitFor();
+  return { name, orderId };
+}
