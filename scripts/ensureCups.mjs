@@ -8,9 +8,10 @@
 //
 //   import { ensureCups } from './scripts/ensureCups.mjs'; const { queue, outputDir } = await ensureCups();
 //   node scripts/ensureCups.mjs          # prints {"queue":"CC_PDF","outputDir":"/var/spool/cups-pdf/CC_PDF"}
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync, chmodSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { aptInstall, failure, has, isRoot, run } from './lib/system.mjs';
 
 export const QUEUE = 'CC_PDF';
 export const OUTPUT_DIR = `/var/spool/cups-pdf/${QUEUE}`;
@@ -18,22 +19,12 @@ const PACKAGES = ['cups', 'printer-driver-cups-pdf', 'poppler-utils'];
 const PPD_CANDIDATES = ['/usr/share/ppd/cups-pdf/CUPS-PDF_opt.ppd', '/usr/share/ppd/cups-pdf/CUPS-PDF_noopt.ppd'];
 const BACKEND = '/usr/lib/cups/backend/cups-pdf';
 
-function run(cmd, args, opts = {}) {
-  const r = spawnSync(cmd, args, { encoding: 'utf8', timeout: 600_000, ...opts });
-  return { ok: r.status === 0, status: r.status, stdout: r.stdout ?? '', stderr: (r.stderr ?? '') + (r.error ? String(r.error) : '') };
-}
 
-function has(cmd) {
-  return run('sh', ['-c', `command -v ${cmd}`]).ok;
-}
 
 function fail(zh, en, detail = '') {
-  const err = new Error(`${zh} / ${en}${detail ? `\n${detail.trim()}` : ''}`);
-  err.code = 'CUPS_UNAVAILABLE';
-  throw err;
+  throw failure('CUPS_UNAVAILABLE', zh, en, detail);
 }
 
-const isRoot = () => process.getuid?.() === 0;
 
 function installed() {
   return has('cupsd') && has('lp') && has('lpstat') && has('lpadmin') && has('pdftoppm') && existsSync(BACKEND);
@@ -45,14 +36,8 @@ function installPackages() {
     fail('未找到 CUPS 或 PDF 打印机驱动，且无法自动安装', `CUPS is incomplete and cannot be installed here: install Debian's ${PACKAGES.join(', ')}`);
   }
   process.stderr.write(`正在安装 / installing ${PACKAGES.join(' ')}…\n`);
-  const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
-  const args = ['install', '-y', '-qq', '--no-install-recommends', ...PACKAGES];
-  let r = run('apt-get', args, { env });
-  if (!r.ok) {
-    run('apt-get', ['update', '-qq'], { env });
-    r = run('apt-get', args, { env });
-  }
-  if (!r.ok || !installed()) fail('安装 CUPS 失败', 'installing CUPS failed', r.stderr);
+  const failed = aptInstall(PACKAGES);
+  if (failed || !installed()) fail('安装 CUPS 失败', 'installing CUPS failed', failed?.stderr ?? '');
 }
 
 const schedulerRunning = () => run('lpstat', ['-r']).stdout.includes('is running') && !run('lpstat', ['-r']).stdout.includes('not running');

@@ -8,31 +8,21 @@
 //   import { ensurePostgres } from './scripts/ensurePostgres.mjs'; const url = await ensurePostgres();
 //   node scripts/ensurePostgres.mjs            # prints the URL
 //   eval "$(node scripts/ensurePostgres.mjs --export)"   # sets CC_PG_URL in a shell
-import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { aptInstall, failure, has, isRoot, run } from './lib/system.mjs';
 
 const ROLE = 'cc_test';
 // A fixed password is fine: the role can only create throwaway databases on a loopback server.
 const PASSWORD = 'cc_test';
 const DATABASE = 'cc_test';
 
-function run(cmd, args, opts = {}) {
-  const r = spawnSync(cmd, args, { encoding: 'utf8', ...opts });
-  return { ok: r.status === 0, status: r.status, stdout: r.stdout ?? '', stderr: (r.stderr ?? '') + (r.error ? String(r.error) : '') };
-}
 
-function has(cmd) {
-  return run('sh', ['-c', `command -v ${cmd}`]).ok;
-}
 
 function fail(zh, en, detail = '') {
-  const err = new Error(`${zh} / ${en}${detail ? `\n${detail.trim()}` : ''}`);
-  err.code = 'POSTGRES_UNAVAILABLE';
-  throw err;
+  throw failure('POSTGRES_UNAVAILABLE', zh, en, detail);
 }
 
-const isRoot = () => process.getuid?.() === 0;
 
 function installPostgres() {
   if (has('pg_ctlcluster') || has('pg_ctl')) return;
@@ -40,13 +30,8 @@ function installPostgres() {
     fail('未找到 PostgreSQL，且无法自动安装', 'PostgreSQL is not installed and cannot be installed here: install Debian\'s "postgresql" package or set CC_PG_URL');
   }
   process.stderr.write('正在安装 PostgreSQL / installing Debian postgresql…\n');
-  const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
-  let r = run('apt-get', ['install', '-y', '-qq', '--no-install-recommends', 'postgresql'], { env });
-  if (!r.ok) {
-    run('apt-get', ['update', '-qq'], { env });
-    r = run('apt-get', ['install', '-y', '-qq', '--no-install-recommends', 'postgresql'], { env });
-  }
-  if (!r.ok) fail('安装 PostgreSQL 失败', 'installing postgresql failed', r.stderr);
+  const failed = aptInstall(['postgresql']);
+  if (failed) fail('安装 PostgreSQL 失败', 'installing postgresql failed', failed.stderr);
 }
 
 /** Debian clusters as {version, name, port, status}. */

@@ -26,9 +26,8 @@ export async function login(page: Page, pin: string): Promise<void> {
   await page.getByTestId('pin-submit').click();
 }
 
-/** A photographer's whole path for one student: search, check in, shutter, accept (a reason for each
- * failed check), back to the search. Returns the student's name and the order id. */
-export async function photograph(page: Page, query: string): Promise<{ name: string; orderId: string }> {
+/** Search, open the first result, confirm the check-in; returns the student's name. */
+export async function checkInFirst(page: Page, query: string): Promise<string> {
   await page.getByTestId('search-input').fill(query);
   const result = page.getByTestId('search-result').first();
   await result.waitFor();
@@ -36,8 +35,11 @@ export async function photograph(page: Page, query: string): Promise<{ name: str
   const name = (await page.getByTestId('student-name').innerText()).trim();
   await page.getByTestId('checkin-confirm').click();
   await page.getByTestId('capture-screen').waitFor();
-  await page.waitForFunction(() => (document.querySelector('[data-testid="shutter"]') as HTMLButtonElement | null)?.disabled === false, null, { timeout: 60_000 });
-  await page.keyboard.press('Space');
+  return name;
+}
+
+/** After the shutter: wait for the finished photo, accept it (a reason for each failed check); returns the order id. */
+export async function acceptShot(page: Page): Promise<string> {
   await page.getByTestId('finished-photo').waitFor({ timeout: 90_000 });
   const failed = await page.locator('[data-testid="verdict-list"] li[data-status="fail"]').evaluateAll((els) => els.map((e) => e.getAttribute('data-check')));
   await page.keyboard.press('a');
@@ -47,7 +49,15 @@ export async function photograph(page: Page, query: string): Promise<{ name: str
     await page.getByTestId('override-submit').click();
   }
   await page.getByTestId('capture-accepted').waitFor();
-  const orderId = (await page.getByTestId('capture-screen').getAttribute('data-order-id'))!;
+  return (await page.getByTestId('capture-screen').getAttribute('data-order-id'))!;
+}
+
+/** A photographer's whole path for one student: check in, shutter, accept, back to the search. */
+export async function photograph(page: Page, query: string): Promise<{ name: string; orderId: string }> {
+  const name = await checkInFirst(page, query);
+  await page.waitForFunction(() => (document.querySelector('[data-testid="shutter"]') as HTMLButtonElement | null)?.disabled === false, null, { timeout: 60_000 });
+  await page.keyboard.press('Space');
+  const orderId = await acceptShot(page);
   await page.keyboard.press('Enter');
   await page.getByTestId('search-input').waitFor();
   return { name, orderId };
