@@ -7,6 +7,7 @@ import { existsSync, readdirSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ensurePostgres } from './ensurePostgres.mjs';
+import { ensureVirtualCamera } from './vcamera/build.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 process.chdir(root);
@@ -62,6 +63,8 @@ process.env.CHROMIUM_PATH = ensureChromium();
 // The central server's suites run against SQLite and PostgreSQL alike (issue 6).
 try {
   process.env.CC_PG_URL = await ensurePostgres();
+  // The DSLR backend is tested against libgphoto2's own virtual camera, built (once, cached) here.
+  await ensureVirtualCamera();
 } catch (err) {
   console.error(err.message);
   process.exit(1);

@@ -135,8 +135,8 @@ export function App() {
     return () => clearTimeout(timer);
   }, [scanHint]);
   // A shot the camera delivered while nobody was being photographed: said on every screen.
-  const [unfiled, setUnfiled] = useState<string | null>(null);
-  useRpcEvent('capture.unassigned', ({ file }) => setUnfiled(file));
+  const [unfiled, setUnfiled] = useState<{ file: string; held: boolean } | null>(null);
+  useRpcEvent('capture.unassigned', ({ file, heldId }) => setUnfiled({ file, held: heldId !== undefined }));
   // The code that just opened a card is still in front of the camera when the operator comes back.
   const lastCameraCode = useRef<{ text: string; at: number } | null>(null);
 
@@ -313,7 +313,7 @@ export function App() {
       {scanHint && <ScanHintMessage i18nKey={scanHint} />}
       {unfiled && (
         <p className="message message-warn" role="status" data-testid="unfiled-shot" onClick={() => setUnfiled(null)}>
-          <Bilingual i18nKey="capture.unfiled" values={{ file: unfiled }} />
+          <Bilingual i18nKey={unfiled.held ? 'capture.unfiledHeld' : 'capture.unfiled'} values={{ file: unfiled.file }} />
         </p>
       )}
       {renderScreen()}

@@ -87,12 +87,23 @@ export function createHandlers(ctx: AppContext & { camera: CameraService; sync: 
       return { ok: true as const };
     },
     'camera.get': () => ctx.camera.getState(),
-    'camera.set': async ({ kind, hotFolder }, session) => {
-      const state = await ctx.camera.configure(kind, hotFolder);
-      writeAudit(ctx.db, { at: ctx.now().toISOString(), operatorId: session.operator?.id ?? null, action: 'settings.camera', detail: { kind, hotFolder } });
+    'camera.set': async ({ kind, hotFolder, dslr }, session) => {
+      const state = await ctx.camera.configure(kind, hotFolder, dslr);
+      writeAudit(ctx.db, { at: ctx.now().toISOString(), operatorId: session.operator?.id ?? null, action: 'settings.camera', detail: { kind, hotFolder, ...(dslr ? { dslr } : {}) } });
       return state;
     },
     'camera.trigger': ({ orderId }) => ctx.camera.trigger(orderId),
+    // ---- DSLR tethering (issue 8) ----
+    'camera.liveView': ({ on }) => ctx.camera.setLiveView(on),
+    'camera.detect': async () => ({ cameras: await ctx.camera.detect() }),
+    'camera.held': () => ({ held: ctx.camera.listHeld() }),
+    'camera.heldImage': async ({ heldId }) => ({ jpegBase64: (await ctx.camera.heldPreview(heldId)).toString('base64') }),
+    'camera.assignHeld': ({ heldId, orderId, reason }, session) => ctx.camera.assignHeld(requireOperator(session), heldId, orderId, reason),
+    'camera.discardHeld': async ({ heldId, reason }, session) => {
+      await ctx.camera.discardHeld(requireOperator(session), heldId, reason);
+      return { ok: true as const };
+    },
+    // ---- end DSLR tethering ----
     'capture.list': ({ orderId }) => ({ captures: listCaptures(ctx, orderId) }),
     'capture.thumbnail': async ({ captureId, which }) => ({ jpegBase64: (await captureThumbnail(ctx, captureId, which)).toString('base64') }),
     'orders.list': ({ taskCode, date }) => ({ orders: listOrders(ctx, taskCode, date) }),

@@ -4,6 +4,10 @@ import type { CheckId } from '../../shared/spec/specProfile';
 import { bestShot, processShot, type ShotResult } from '../capture/processShot';
 import { base64ToBlob, blobToBase64, grabStill } from '../capture/grabStill';
 import { useCameraStream } from '../capture/useCameraStream';
+import { useDslrLiveView } from '../capture/useDslrLiveView';
+import { HeldShotsPanel } from '../components/HeldShotsPanel';
+import { inLanguage } from '../format/bilingual';
+import { useLanguage } from '../hooks/useLanguage';
 import { ErrorMessage } from '../components/ErrorMessage';
 import { FaceMatchPanel } from '../components/FaceMatchPanel';
 import { useAdmissionPhoto } from '../capture/useAdmissionPhoto';
@@ -66,7 +70,14 @@ export function CaptureScreen({ studentName, outcome, onBack }: Props) {
   const camera = useLoader(() => client.call('camera.get', {}), [client]);
   const kind = camera.data?.kind ?? null;
   const spec = begin.data?.spec ?? null;
-  const { stream, failure } = useCameraStream(kind === 'uvc');
+  const { stream: webcam, failure } = useCameraStream(kind === 'uvc');
+  // A tethered DSLR's live view (gphoto2 on the main side) arrives as a stream too: the same
+  // preview, guide overlay and live-vision loop run on it.
+  const dslrLive = useDslrLiveView(kind === 'gphoto2');
+  const stream = kind === 'gphoto2' ? dslrLive.stream : webcam;
+  const dslr = kind === 'gphoto2' ? (camera.data?.dslr ?? null) : null;
+  const { language } = useLanguage();
+  const [triggering, setTriggering] = useState(false);
   // Shots from a main-side camera stop being filed to this student once the screen is left.
   useEffect(() => () => void client.call('capture.end', { orderId: outcome.orderId }).catch(() => undefined), [client, outcome.orderId]);
   const [frame, setFrame] = useState({ width: 1280, height: 720 });
@@ -76,7 +87,7 @@ export function CaptureScreen({ studentName, outcome, onBack }: Props) {
   const [error, setError] = useState<unknown>(null);
   const [autoCapture, setAutoCapture] = useState(rememberedAutoCapture);
   // The live loop pauses while a still is measured, so the two do not compete for the CPU.
-  const live = useLiveVision(stream ? video.current : null, spec, kind === 'uvc' && phase.kind === 'live');
+  const live = useLiveVision(stream ? video.current : null, spec, (kind === 'uvc' || kind === 'gphoto2') && phase.kind === 'live');
 
   useEffect(() => {
     const v = video.current;
@@ -84,7 +95,12 @@ export function CaptureScreen({ studentName, outcome, onBack }: Props) {
     v.srcObject = stream;
     const onSize = () => v.videoWidth > 0 && setFrame({ width: v.videoWidth, height: v.videoHeight });
     v.addEventListener('loadedmetadata', onSize);
-    return () => v.removeEventListener('loadedmetadata', onSize);
+    // A DSLR's frames may change size (another body, a restarted live view): the canvas stream resizes.
+    v.addEventListener('resize', onSize);
+    return () => {
+      v.removeEventListener('loadedmetadata', onSize);
+      v.removeEventListener('resize', onSize);
+    };
   }, [stream]);
 
   // Finished photos are object URLs; they are released when the student's screen goes.
@@ -173,6 +189,15 @@ export function CaptureScreen({ studentName, outcome, onBack }: Props) {
       await client.call('camera.trigger', { orderId: outcome.orderId }).catch(setError);
       return;
     }
+    if (kind === 'gphoto2') {
+      // The DSLR shoots and the full-resolution file is stored on the main side; capture.added brings it here.
+      if (triggering) return;
+      setTriggering(true);
+      setError(null);
+      await client.call('camera.trigger', { orderId: outcome.orderId }).catch(setError);
+      setTriggering(false);
+      return;
+    }
     if (kind !== 'uvc' || !video.current) return; // the hot folder shoots by itself
     setPhase({ kind: 'working' });
     setError(null);
@@ -186,7 +211,7 @@ export function CaptureScreen({ studentName, outcome, onBack }: Props) {
       return;
     }
     await addShot(captureId);
-  }, [addShot, client, kind, outcome.orderId, phase.kind, spec, stream]);
+  }, [addShot, client, kind, outcome.orderId, phase.kind, spec, stream, triggering]);
 
   // Auto-capture: once every live check has been green for a moment, for the first shot only (a
   // retake is the photographer's call).
@@ -297,9 +322,26 @@ export function CaptureScreen({ studentName, outcome, onBack }: Props) {
       {begin.error !== null && <ErrorMessage error={begin.error} />}
       <div className="capture-layout">
         <section className="capture-live">
-          {kind === 'uvc' ? (
+          {dslr && (
+            <div className={`message message-${dslr.fault?.severity === 'error' ? 'error' : dslr.fault ? 'warn' : 'info'} dslr-status`} data-testid="dslr-status" data-phase={dslr.phase} data-live-view={dslr.liveView} data-fault={dslr.fault?.code ?? ''}>
+              <p className="message-primary">
+                {t(`dslr.phase.${dslr.phase}`)}
+                {dslr.model && ` · ${t('dslr.camera', { model: dslr.model, port: dslr.port ?? '' })}`}
+                {dslr.phase !== 'absent' && ` · ${t(`dslr.liveView.${dslr.liveView}`)}`}
+                {dslr.freeImages !== null && dslr.freeImages < 50 && ` · ${t('dslr.freeImages', { n: dslr.freeImages })}`}
+              </p>
+              {dslr.fault && (
+                <>
+                  <p data-testid="dslr-fault">{inLanguage(language, dslr.fault).primary}</p>
+                  <p className="message-secondary">{inLanguage(language, dslr.fault).secondary}</p>
+                </>
+              )}
+            </div>
+          )}
+          {kind === 'uvc' || (kind === 'gphoto2' && dslr?.liveView !== 'unsupported') ? (
             <div className="capture-preview">
-              <video ref={video} autoPlay muted playsInline data-testid="capture-video" />
+              <video ref={video} autoPlay muted playsInline data-testid="capture-video" data-source={kind} />
+              {kind === 'gphoto2' && dslrLive.size === null && <p className="muted capture-waiting">{t('dslr.waitingFrames')}</p>}
               {spec && stream && (
                 <GuideOverlay spec={spec} frameWidth={frame.width} frameHeight={frame.height} state={!live.feedback ? 'idle' : live.feedback.allGood ? 'good' : 'bad'} />
               )}
@@ -308,7 +350,9 @@ export function CaptureScreen({ studentName, outcome, onBack }: Props) {
             <p className="message message-info capture-remote" data-testid="capture-remote-camera">
               {kind === 'hotfolder'
                 ? t(camera.data?.state === 'absent' ? 'capture.hotFolderAbsent' : 'capture.hotFolderWaiting', { folder: camera.data?.hotFolder ?? '' })
-                : t('capture.simulated')}
+                : kind === 'gphoto2'
+                  ? t('dslr.noLiveView')
+                  : t('capture.simulated')}
             </p>
           )}
           {failure && (
@@ -323,7 +367,7 @@ export function CaptureScreen({ studentName, outcome, onBack }: Props) {
             </p>
           )}
           <div className="action-row">
-            {kind === 'uvc' && (
+            {(kind === 'uvc' || (kind === 'gphoto2' && dslr?.liveView === 'on')) && (
               <label className="auto-capture">
                 <input
                   type="checkbox"
@@ -341,12 +385,13 @@ export function CaptureScreen({ studentName, outcome, onBack }: Props) {
               type="button"
               className="button button-primary button-large"
               onClick={() => void shoot()}
-              disabled={(kind === 'uvc' && !stream) || kind === 'hotfolder' || kind === null || !spec || phase.kind !== 'live'}
+              disabled={(kind === 'uvc' && !stream) || (kind === 'gphoto2' && (triggering || dslr?.phase === 'absent' || dslr?.phase === 'searching')) || kind === 'hotfolder' || kind === null || !spec || phase.kind !== 'live'}
               data-testid="shutter"
             >
-              {phase.kind === 'working' ? t('capture.working') : t('capture.shutter')}
+              {phase.kind === 'working' ? t('capture.working') : triggering ? t('dslr.phase.capturing') : t('capture.shutter')}
             </button>
           </div>
+          {kind === 'gphoto2' && <HeldShotsPanel orderId={outcome.orderId} />}
         </section>
         <section className="capture-result">
           {current ? (

@@ -54,12 +54,54 @@ export const CaptureSummary = z.object({
   /** The stored verdict, so a screen opened again shows earlier shots as they were judged. */
   verdict: Verdict.nullable(),
 });
-export const CAMERA_KINDS = ['uvc', 'hotfolder', 'simulated'] as const;
+// ---- DSLR tethering (issue 8): a camera on USB driven through gphoto2 ----
+/** Which tethered camera, where its shots go, and how often live view is renewed before the body's own timer ends it. */
+export const DslrSettings = z
+  .object({
+    model: z.string().trim().min(1).max(120).nullable(),
+    port: z.string().trim().regex(/^[a-z]+:[\w,.:/-]{0,60}$/).nullable(),
+    captureTarget: z.enum(['card', 'pc']),
+    keepAliveMinutes: z.number().int().min(0).max(29),
+  })
+  .strict();
+export const DslrFault = z.object({
+  code: z.string(),
+  severity: z.enum(['info', 'warn', 'error']),
+  zh: z.string(),
+  en: z.string(),
+  at: z.string(),
+});
+export const DslrStatus = z.object({
+  phase: z.enum(['searching', 'absent', 'idle', 'liveview', 'capturing']),
+  model: z.string().nullable(),
+  port: z.string().nullable(),
+  liveView: z.enum(['off', 'starting', 'on', 'unsupported', 'refused']),
+  fault: DslrFault.nullable(),
+  freeImages: z.number().int().nullable(),
+  settings: DslrSettings,
+});
+/** A shot that arrived when it could not be filed (no student, or the next one already checked in): kept for the photographer. */
+export const HeldShot = z.object({
+  id: z.string(),
+  source: z.string(),
+  camera: z.string(),
+  heldAt: z.string(),
+  /** Why it was not filed: nobody was being photographed, or the next student had been checked in. */
+  reason: z.enum(['no-student', 'next-student', 'restart']),
+  bytes: z.number().int(),
+});
+const HeldShotId = z.string().regex(/^h-[0-9a-f-]{36}$/);
+/** Live-view frames are capped well above a DSLR's live-view JPEG (~50–300 KB). */
+export const MAX_LIVE_FRAME_BASE64 = 4_000_000;
+// ---- end DSLR tethering ----
+export const CAMERA_KINDS = ['uvc', 'hotfolder', 'simulated', 'gphoto2'] as const;
 export const CameraState = z.object({
   kind: z.enum(CAMERA_KINDS),
   /** ready: shots can arrive; absent: the hot folder (or its drive, or the tethered camera) is not there. */
   state: z.enum(['ready', 'absent']),
   hotFolder: z.string().nullable(),
+  /** Only for the tethered DSLR (kind gphoto2). */
+  dslr: DslrStatus.optional(),
 });
 
 
@@ -184,11 +226,23 @@ export const contract = {
   'camera.get': proc('operator', Empty, CameraState),
   'camera.set': proc(
     'manager',
-    z.object({ kind: z.enum(CAMERA_KINDS), hotFolder: z.string().trim().min(1).max(1024).nullable() }).strict(),
+    z.object({ kind: z.enum(CAMERA_KINDS), hotFolder: z.string().trim().min(1).max(1024).nullable(), dslr: DslrSettings.optional() }).strict(),
     CameraState,
   ),
   /** The simulated camera shoots on request (the next demo photo); real cameras shoot by themselves. */
   'camera.trigger': proc('operator', z.object({ orderId: OrderId }).strict(), z.object({ captureId: z.string() })),
+  // ---- DSLR tethering (issue 8) ----
+  /** The capture screen wants the tethered camera's live view (renewed every few seconds; it lapses after 15 s unrenewed). */
+  'camera.liveView': proc('operator', z.object({ on: z.boolean() }).strict(), CameraState),
+  /** Cameras on USB now, for the settings (a site manager picks one). */
+  'camera.detect': proc('manager', Empty, z.object({ cameras: z.array(z.object({ model: z.string(), port: z.string() })) })),
+  /** Shots kept because they could not be filed: the photographer assigns each to the student in front of the camera, or a manager discards it. */
+  'camera.held': proc('operator', Empty, z.object({ held: z.array(HeldShot) })),
+  'camera.heldImage': proc('operator', z.object({ heldId: HeldShotId }).strict(), z.object({ jpegBase64: z.string() })),
+  /** Files a held shot to the order being photographed now (it must be the current capture); audited. */
+  'camera.assignHeld': proc('operator', z.object({ heldId: HeldShotId, orderId: OrderId, reason: Reason }).strict(), z.object({ captureId: z.string() })),
+  'camera.discardHeld': proc('manager', z.object({ heldId: HeldShotId, reason: Reason }).strict(), Ok),
+  // ---- end DSLR tethering ----
   'capture.list': proc('operator', z.object({ orderId: OrderId }).strict(), z.object({ captures: z.array(CaptureSummary) })),
   'capture.thumbnail': proc(
     'operator',
@@ -377,8 +431,10 @@ export const events = {
   'orders.changed': z.object({ taskCode: TaskCode, orderId: z.string() }),
   /** A shot from a main-side camera (hot folder, simulated) was stored for the order being captured. */
   'capture.added': z.object({ orderId: z.string(), captureId: z.string() }),
-  /** A shot arrived with no student in front of the camera: kept in the hot folder, not filed. */
-  'capture.unassigned': z.object({ file: z.string() }),
+  /** A shot arrived with no student in front of the camera: kept in the hot folder, not filed (or held on the station: heldId). */
+  'capture.unassigned': z.object({ file: z.string(), heldId: z.string().optional() }),
+  /** One live-view frame from the tethered DSLR (JPEG), while a capture screen asks for live view. */
+  'camera.liveFrame': z.object({ seq: z.number().int(), jpegBase64: z.string().max(MAX_LIVE_FRAME_BASE64), width: z.number().int(), height: z.number().int() }),
   'camera.changed': CameraState,
   'sync.changed': SyncStatus,
   /** A print job changed state (queued, submitted, done, failed, cancelled) or its printer reported a problem. */
