@@ -10,6 +10,7 @@ import { loadMasterKey } from './security/masterKey.js';
 import type { ServerContext, ServerLog } from './ServerContext.js';
 import { seedDemo } from './services/demoSeed.js';
 import { createEnrolCode } from './services/enrolment.js';
+import { reevaluateCompleteOrders } from './services/photoStore.js';
 
 export interface StartServerOptions {
   /** Photos, uploads, keys, the admin token and (with SQLite) the database live here. */
@@ -82,6 +83,8 @@ export async function startServer(opts: StartServerOptions): Promise<RunningServ
     }
     const uploads = createUploads(ctx);
     await uploads.sweep();
+    const moved = await reevaluateCompleteOrders(ctx);
+    if (moved) ctx.log('info', 'orders moved to review after an interrupted start', { orders: moved });
     const server = createHttpServer(ctx, uploads, { ...DEFAULT_TIMEOUTS, ...opts.timeouts });
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
@@ -91,7 +94,10 @@ export async function startServer(opts: StartServerOptions): Promise<RunningServ
       });
     });
     sweepTimer = setInterval(() => {
-      uploads.sweep().catch((err: unknown) => ctx.log('warn', 'upload sweep failed', { error: String(err) }));
+      uploads
+        .sweep()
+        .then(() => reevaluateCompleteOrders(ctx))
+        .catch((err: unknown) => ctx.log('warn', 'upload sweep failed', { error: String(err) }));
     }, SWEEP_EVERY_MS);
     sweepTimer.unref();
     const { port } = server.address() as AddressInfo;

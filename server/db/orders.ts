@@ -49,6 +49,28 @@ export async function replaceOrderPhotos(tx: Tx, orderId: string, photos: readon
     .execute();
 }
 
+/** Orders in `status` whose every named photo is held: work a crash interrupted between the photo's
+ * commit and the order's move to review. */
+export async function orderIdsCompleteAt(tx: Tx, status: string): Promise<string[]> {
+  const rows = await tx.db
+    .selectFrom('orders as o')
+    .select('o.id')
+    .where('o.status', '=', status)
+    .where(({ not, exists, selectFrom }) =>
+      not(
+        exists(
+          selectFrom('order_photos as p')
+            .leftJoin('photos as ph', 'ph.sha256', 'p.sha256')
+            .select('p.order_id')
+            .whereRef('p.order_id', '=', 'o.id')
+            .where('ph.sha256', 'is', null),
+        ),
+      ),
+    )
+    .execute();
+  return rows.map((r) => r.id);
+}
+
 /** Orders still in `status` that name this photo: the ones a newly arrived photo may complete. */
 export async function orderIdsWaitingFor(tx: Tx, sha256: string, status: string): Promise<string[]> {
   const rows = await tx.db

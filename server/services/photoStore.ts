@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { copyFile, link, mkdir, open, rename, rm, stat } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { orderIdsWaitingFor } from '../db/orders.js';
+import { orderIdsCompleteAt, orderIdsWaitingFor } from '../db/orders.js';
 import { getPhoto, insertPhotoIfAbsent } from '../db/photos.js';
 import { nowIso, type ServerContext } from '../ServerContext.js';
 import { reevaluateOrder } from './orderUpload.js';
@@ -68,6 +68,16 @@ export async function ingestPhoto(ctx: ServerContext, file: string, expectedSha:
   // After the photo row commits: the orders that were waiting for it (see uploadOrder's re-check).
   for (const orderId of await orderIdsWaitingFor(ctx.tx, actual, '已采集')) await reevaluateOrder(ctx, orderId);
   return { kind, sha256: actual, bytes: size };
+}
+
+/**
+ * A server killed after a photo's row committed but before its orders moved on leaves them at 已采集
+ * with every photo here, and no station will send either again: the start-up sweep moves them.
+ */
+export async function reevaluateCompleteOrders(ctx: ServerContext): Promise<number> {
+  let moved = 0;
+  for (const orderId of await orderIdsCompleteAt(ctx.tx, '已采集')) if (await reevaluateOrder(ctx, orderId)) moved++;
+  return moved;
 }
 
 export async function removeQuietly(path: string): Promise<void> {

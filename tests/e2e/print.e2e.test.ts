@@ -96,6 +96,7 @@ describe('E2E: a photographer prints a 6寸 sheet and a receipt for a captured s
     assert.ok(url.endsWith(`/r/${token}`));
     const [sheetPdf] = await waitFor('the sheet PDF', () => (pdfsForJob(cups.outputDir, jobs[0]!.cups_job_id).length ? pdfsForJob(cups.outputDir, jobs[0]!.cups_job_id) : null));
     const sheetSize = pdfPageSizePt(sheetPdf!);
+    if (process.env.CC_SCREENSHOTS) rasterise(sheetPdf!, join(process.env.CC_SCREENSHOTS, 'print-sheet-6cun'), 150);
     assert.ok(Math.abs(sheetSize.w - 101.6 * PT_PER_MM) < 1 && Math.abs(sheetSize.h - 152.4 * PT_PER_MM) < 1, `sheet ${sheetSize.w} × ${sheetSize.h} pt`);
     const [receiptPdf] = await waitFor('the receipt PDF', () => (pdfsForJob(cups.outputDir, jobs[1]!.cups_job_id).length ? pdfsForJob(cups.outputDir, jobs[1]!.cups_job_id) : null));
     assert.ok(Math.abs(pdfPageSizePt(receiptPdf!).w - 58 * PT_PER_MM) < 1.5);
