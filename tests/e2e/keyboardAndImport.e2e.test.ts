@@ -1,10 +1,12 @@
 import assert from 'node:assert/strict';
-import { writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { DEMO_TASK_CODE } from '../../src/main/demo/seedDemo.js';
 import { idCheckChar } from '../../src/shared/idNumber.js';
 import { csvBytes } from '../helpers/rosterFiles.js';
+import { capturableDemoStudents } from '../helpers/stationCapture.js';
+import { PORTRAIT_DIR } from '../../bench/finish/portraitFixtures.js';
 import { useKioskAndBrowser } from './support/launchKiosk.js';
 
 describe('E2E: keyboard-only check-in and a manager’s roster import', () => {
@@ -65,6 +67,29 @@ describe('E2E: keyboard-only check-in and a manager’s roster import', () => {
     await page.getByTestId('search-input').fill('新同学');
     await page.getByTestId('search-result').first().waitFor();
     assert.equal(await page.getByTestId('search-result').count(), 1);
+    await page.close();
+  });
+
+  test('a site manager loads the admission photos from a folder; matches, unknown names and the student card say so', { timeout: 120_000 }, async () => {
+    const [student] = capturableDemoStudents();
+    const folder = join(env.kiosk.dataDir, '录取照片');
+    mkdirSync(folder, { recursive: true });
+    copyFileSync(join(PORTRAIT_DIR, 'portrait-c.jpg'), join(folder, `${student!.studentNo}.jpg`));
+    copyFileSync(join(PORTRAIT_DIR, 'portrait-b.jpg'), join(folder, '9999999999.jpg'));
+    const page = await env.browser.newPage({ viewport: { width: 1366, height: 900 } });
+    await page.goto(env.kiosk.launchUrl);
+    await page.getByTestId('pin-input').fill('9999');
+    await page.getByTestId('pin-submit').click();
+    await page.getByTestId('admission-folder').fill(folder);
+    await page.getByTestId('admission-import-button').click();
+    await page.getByTestId('admission-report').waitFor({ timeout: 90_000 });
+    assert.match(await page.getByTestId('admission-report').innerText(), /共 2 个文件：导入 1 张/);
+    assert.match(await page.getByTestId('admission-unknown').innerText(), /9999999999\.jpg/);
+    // The student's card now shows the admission photo (and the comparison will run at acceptance).
+    await page.getByTestId(`task-card-${DEMO_TASK_CODE}`).click();
+    await page.getByTestId('search-input').fill(student!.studentNo!);
+    await page.getByTestId('search-result').first().click();
+    await page.locator('[data-testid="admission-photo"][data-present="true"] img').waitFor();
     await page.close();
   });
 

@@ -348,6 +348,17 @@ export const en: Messages = {
     已完成: 'Completed',
     已作废: 'Voided',
   },
+  admissionImport: {
+    title: 'Import admission photos (for face match)',
+    hint: 'Pick the school’s folder of photos on this station, each named by ID number or student number (e.g. 2022010001.jpg). Photos are stored encrypted and used only to compare with the photo taken here.',
+    folder: 'Photo folder',
+    import: 'Import',
+    importing: 'Importing…',
+    summary: '{{files}} files: {{imported}} imported, {{unchanged}} the same as before',
+    issues: 'These students’ admission photos have problems (no face, too dark, a scanned print…); their comparison will need a person: {{names}}',
+    unknown: 'Not the ID number or student number of anyone on the roster: {{files}}',
+    ambiguous: 'Names more than one student, not imported: {{files}}',
+  },
   sync: {
     title: 'Sync',
     open: 'Sync details (F6)',

@@ -346,6 +346,17 @@ export const zhCN = {
     已完成: '已完成',
     已作废: '已作废',
   },
+  admissionImport: {
+    title: '导入录取照片（人像比对用）',
+    hint: '选择本机上学校提供的照片文件夹，文件名为身份证号或学号（如 2022010001.jpg）。照片加密保存，只用于与现场照片比对。',
+    folder: '照片文件夹',
+    import: '导入',
+    importing: '正在导入…',
+    summary: '共 {{files}} 个文件：导入 {{imported}} 张，{{unchanged}} 张与已有相同',
+    issues: '以下学生的录取照片有问题（未找到人脸、过暗、翻拍等），比对时需人工确认：{{names}}',
+    unknown: '文件名不是名单中任何学生的身份证号或学号：{{files}}',
+    ambiguous: '文件名对应多名学生，未导入：{{files}}',
+  },
   sync: {
     title: '数据同步',
     open: '查看同步详情 (F6)',

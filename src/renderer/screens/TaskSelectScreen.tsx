@@ -4,6 +4,7 @@ import type { Operator, TaskSummary } from '../../shared/domain/entities';
 import { ErrorMessage } from '../components/ErrorMessage';
 import { CameraSettingsPanel } from '../components/CameraSettingsPanel';
 import { RosterImportPanel } from '../components/RosterImportPanel';
+import { AdmissionImportPanel } from '../components/AdmissionImportPanel';
 import { TaskCard } from '../components/TaskCard';
 import { moveRovingFocus } from '../dom/rovingFocus';
 import { useLoader } from '../hooks/useLoader';
@@ -58,6 +59,7 @@ export function TaskSelectScreen({ operator, currentTask, onChoose, onBack }: Pr
       {operator.role === 'manager' && tasks.data !== null && (
         <>
           <RosterImportPanel tasks={items} defaultTaskCode={currentTask?.code ?? null} onImported={tasks.reload} />
+          <AdmissionImportPanel tasks={items} defaultTaskCode={currentTask?.code ?? null} />
           <CameraSettingsPanel />
         </>
       )}
