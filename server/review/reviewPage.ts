@@ -66,8 +66,12 @@ function checksHtml(o: OrderView): string {
   if (!o.checks) return '<span class="muted">无检测结果 / no check results</span>';
   const cls = o.checks.status === 'pass' ? 'ok' : o.checks.status === 'warn' ? 'warn' : 'fail';
   const label = { pass: '通过 / pass', warn: '提醒 / warn', fail: '未通过 / fail' }[o.checks.status];
-  const failed = o.checks.failed.length ? `；未通过项 / failed: ${o.checks.failed.map(e).join('、')}` : '';
-  const overrides = o.checks.overrides.length ? `<br><span class="muted">人工放行 / overridden: ${o.checks.overrides.map((x) => `${e(x.checkId)}（${e(x.reason)}）`).join('；')}</span>` : '';
+  // The station's verdict carries each check's words (what the student was told): a reviewer reads
+  // those, with the check id for the record.
+  const words = new Map(((o.checks.verdict as { checks?: { id: string; zh?: string }[] } | null)?.checks ?? []).map((c) => [c.id, c.zh ?? c.id]));
+  const named = (id: string) => `${e(words.get(id) ?? id)}（${e(id)}）`;
+  const failed = o.checks.failed.length ? `；未通过项 / failed: ${o.checks.failed.map(named).join('、')}` : '';
+  const overrides = o.checks.overrides.length ? `<br><span class="muted">人工放行 / overridden: ${o.checks.overrides.map((x) => `${named(x.checkId)}：${e(x.reason)}`).join('；')}</span>` : '';
   return `<span class="${cls}">检测 / checks: ${label}</span>${failed}${overrides}`;
 }
 
