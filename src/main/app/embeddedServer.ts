@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { z } from 'zod';
 import { packageRoot } from './packageRoot.js';
+import type { StationSync } from '../sync/stationSync.js';
 
 const Listening = z.object({ event: z.literal('listening'), url: z.string().url(), enrolCode: z.string().optional() });
 
@@ -24,7 +25,9 @@ export function startEmbeddedServer(opts: { dataDir: string; port: number; demo:
   const bin = join(packageRoot(), 'bin', 'campus-capture.js');
   const args = [bin, 'server', '--data', opts.dataDir, '--port', String(opts.port), '--with-parent', ...(opts.demo ? ['--demo'] : [])];
   // stdin stays open as a lifeline: the server stops when this process is gone (see --with-parent).
-  const child = spawn(process.execPath, args, { stdio: ['pipe', 'pipe', 'pipe'] });
+  // Inside Electron, process.execPath is Electron itself: run it as plain Node for the server.
+  const env = process.versions.electron ? { ...process.env, ELECTRON_RUN_AS_NODE: '1' } : process.env;
+  const child = spawn(process.execPath, args, { stdio: ['pipe', 'pipe', 'pipe'], env });
   let stderr = '';
   child.stderr!.on('data', (chunk: Buffer) => {
     stderr = (stderr + chunk.toString('utf8')).slice(-4000);
@@ -67,4 +70,20 @@ function stopChild(child: ChildProcess): Promise<void> {
     });
     child.kill('SIGTERM');
   });
+}
+
+/**
+ * The embedded central server beside a kiosk (web shell or Electron), and the station enrolled with
+ * it on first start. A kiosk whose server cannot start still works (offline-first) and says why.
+ */
+export async function startServerBesideKiosk(sync: StationSync, kioskDataDir: string, port: number, demo: boolean): Promise<EmbeddedServer | null> {
+  try {
+    const server = await startEmbeddedServer({ dataDir: join(kioskDataDir, 'server'), port, demo });
+    if (!sync.isEnrolled() && server.enrolCode) await sync.enrol(server.url, server.enrolCode, null);
+    else sync.kick({ pull: true });
+    return server;
+  } catch (err) {
+    process.stderr.write(`中心服务器未启动，采集站离线工作 / central server not started; the kiosk works offline: ${(err as Error).message}\n`);
+    return null;
+  }
 }

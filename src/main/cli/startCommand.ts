@@ -1,14 +1,14 @@
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { createAppContext, type StationContext } from '../app/createAppContext.js';
+import { createAppContext } from '../app/createAppContext.js';
 import { writeDemoCodes } from '../demo/demoCodes.js';
 import { defaultDataDir } from '../app/dataDir.js';
 import { electronBinary } from '../app/electronBinary.js';
 import { openKioskWindow } from '../app/openKioskWindow.js';
 import { packageRoot } from '../app/packageRoot.js';
 import { acquireStationLock } from '../app/stationLock.js';
-import { startEmbeddedServer, type EmbeddedServer } from '../app/embeddedServer.js';
+import { startServerBesideKiosk } from '../app/embeddedServer.js';
 import { createHandlers } from '../rpc/handlers.js';
 import { createRouter } from '../rpc/router.js';
 import { startWebShell, type WebShell } from '../web/webShell.js';
@@ -31,7 +31,7 @@ export async function startCommand(opts: StartOptions): Promise<void> {
   const electronMain = join(root, 'dist', 'electron', 'src', 'main', 'app', 'electron', 'main.js');
   const electron = opts.electron ? electronBinary() : undefined;
   if (electron && existsSync(electronMain)) {
-    const child = spawn(electron, [electronMain], { stdio: 'inherit', env: { ...process.env, CAMPUS_CAPTURE_DATA: opts.dataDir ?? defaultDataDir() } });
+    const child = spawn(electron, [electronMain], { stdio: 'inherit', env: { ...process.env, CAMPUS_CAPTURE_DATA: opts.dataDir ?? defaultDataDir(), CAMPUS_CAPTURE_SERVER_PORT: opts.serverPort === null ? '' : String(opts.serverPort) } });
     child.on('exit', (code) => process.exit(code ?? 0));
     return;
   }
@@ -67,7 +67,7 @@ export async function startCommand(opts: StartOptions): Promise<void> {
     throw err;
   }
   const demoCodes = ctx.demo ? await writeDemoCodes(ctx).catch(() => null) : null;
-  const server = opts.serverPort === null ? null : await startCentral(ctx, dataDir, opts.serverPort, opts.demo);
+  const server = opts.serverPort === null ? null : await startServerBesideKiosk(ctx.sync, dataDir, opts.serverPort, opts.demo);
   process.stdout.write(
     [
       'Campus Capture 采集站已启动 / kiosk started (web shell; Electron not available here)',
@@ -94,20 +94,4 @@ export async function startCommand(opts: StartOptions): Promise<void> {
   };
   process.once('SIGINT', () => void stop());
   process.once('SIGTERM', () => void stop());
-}
-
-/**
- * The embedded central server: started beside the kiosk, and the station enrolled with it on first
- * start. A kiosk whose server cannot start still works (offline-first) and says why.
- */
-async function startCentral(ctx: StationContext, dataDir: string, port: number, demo: boolean): Promise<EmbeddedServer | null> {
-  try {
-    const server = await startEmbeddedServer({ dataDir: join(dataDir, 'server'), port, demo });
-    if (!ctx.sync.isEnrolled() && server.enrolCode) await ctx.sync.enrol(server.url, server.enrolCode, null);
-    else ctx.sync.kick({ pull: true });
-    return server;
-  } catch (err) {
-    process.stderr.write(`中心服务器未启动，采集站离线工作 / central server not started; the kiosk works offline: ${(err as Error).message}\n`);
-    return null;
-  }
 }

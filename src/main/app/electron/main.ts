@@ -10,6 +10,7 @@ import { defaultDataDir } from '../dataDir.js';
 import { installGlobalErrorHandlers } from '../globalErrors.js';
 import { packageRoot } from '../packageRoot.js';
 import { acquireStationLock } from '../stationLock.js';
+import { startServerBesideKiosk } from '../embeddedServer.js';
 
 /**
  * The Electron shell: one window, the same router as the web shell, carried over IPC. It stays
@@ -29,6 +30,10 @@ async function boot(): Promise<void> {
   const releaseLock = acquireStationLock(dataDir);
   const ctx = await createAppContext({ dataDir, demo: process.env.CAMPUS_CAPTURE_DEMO !== '0' });
   const dispatch = createRouter(createHandlers(ctx, 'electron'));
+  // The same central server beside the kiosk as the web shell starts (`campus-capture start` passes
+  // its --server-port / --no-server choice down; empty means none).
+  const serverPort = process.env.CAMPUS_CAPTURE_SERVER_PORT ?? '4790';
+  const server = serverPort === '' ? null : await startServerBesideKiosk(ctx.sync, dataDir, Number(serverPort), process.env.CAMPUS_CAPTURE_DEMO !== '0');
   const sessions = new Map<number, Session>();
   const contents = new Set<WebContents>();
 
@@ -80,7 +85,7 @@ async function boot(): Promise<void> {
   });
   await win.loadURL(rendererUrl);
   app.on('window-all-closed', () => {
-    void ctx.close().finally(() => {
+    void Promise.all([ctx.close(), server?.stop()]).finally(() => {
       releaseLock();
       app.quit();
     });
