@@ -8,6 +8,7 @@ import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ensurePostgres } from './ensurePostgres.mjs';
 import { ensureVirtualCamera } from './vcamera/build.mjs';
+import { aptInstall, has, isRoot } from './lib/system.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 process.chdir(root);
@@ -39,6 +40,19 @@ function ensureChromium() {
   return path;
 }
 
+/** Tools the tests read their results with: Info-ZIP checks the export zips, poppler the PDFs. A test
+ * never skips for want of them; they are installed here, or their absence stops the run with a reason. */
+function ensureTools() {
+  const wanted = [['unzip', 'unzip'], ['pdfinfo', 'poppler-utils'], ['pdftoppm', 'poppler-utils']];
+  const missing = [...new Set(wanted.filter(([cmd]) => !has(cmd)).map(([, pkg]) => pkg))];
+  if (missing.length === 0) return;
+  const failed = isRoot() && has('apt-get') ? aptInstall(missing) : { stderr: 'not root, or no apt-get' };
+  if (failed) {
+    console.error(`The tests need Debian's ${missing.join(', ')}: install them (sudo apt-get install -y ${missing.join(' ')}).\n${failed.stderr}`);
+    process.exit(1);
+  }
+}
+
 /** The shared test data (faces, QR images) lives next to the checkout in ../shared/testdata, or where
  * CC_TESTDATA says; without it the image tests cannot run, so say so at once rather than fail in 20 places. */
 function ensureTestdata() {
@@ -60,6 +74,7 @@ function* testFiles(dir) {
 const only = process.argv.slice(2);
 ensureTestdata();
 process.env.CHROMIUM_PATH = ensureChromium();
+ensureTools();
 // The central server's suites run against SQLite and PostgreSQL alike (issue 6).
 try {
   process.env.CC_PG_URL = await ensurePostgres();
