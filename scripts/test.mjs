@@ -31,8 +31,11 @@ function ensureChromium() {
     process.exit(1);
   }
   console.log('Installing Debian chromium for the E2E tests…');
-  run('apt-get', ['update', '-qq']);
-  run('apt-get', ['install', '-y', '-qq', '--no-install-recommends', 'chromium', 'fonts-noto-cjk'], { env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
+  const failed = aptInstall(['chromium', 'fonts-noto-cjk']);
+  if (failed) {
+    console.error(`installing chromium failed:\n${failed.stderr}`);
+    process.exit(1);
+  }
   if (!existsSync(path)) {
     console.error(`chromium installed but ${path} is missing; set CHROMIUM_PATH.`);
     process.exit(1);

@@ -9,6 +9,7 @@ import { PORTRAIT_DIR } from '../../bench/finish/portraitFixtures.js';
 import { DEMO_TASK_CODE } from '../../src/main/demo/seedDemo.js';
 import { writeY4m } from '../helpers/fakeCameraVideo.js';
 import { launchChromium, startKiosk, type RunningKiosk } from './support/launchKiosk.js';
+import { login, watchForeignRequests } from './support/kioskFlow.js';
 
 describe('E2E: a student from check-in to an accepted finished photo, through the fake camera', () => {
   let kiosk: RunningKiosk;
@@ -26,14 +27,9 @@ describe('E2E: a student from check-in to an accepted finished photo, through th
 
   test('live preview with the guide overlay → Space → finished photo and verdict → accept with reasons → 已采集', { timeout: 120_000 }, async () => {
     const page = await browser.newPage({ viewport: { width: 1600, height: 1000 } });
-    const foreign: string[] = [];
-    page.on('request', (r) => {
-      const u = new URL(r.url());
-      if (!['127.0.0.1', 'localhost'].includes(u.hostname) && !['data:', 'blob:'].includes(u.protocol)) foreign.push(r.url());
-    });
+    const foreign = watchForeignRequests(page);
     await page.goto(kiosk.launchUrl);
-    await page.getByTestId('pin-input').fill('1234');
-    await page.getByTestId('pin-submit').click();
+    await login(page, '1234');
     await page.getByTestId(`task-card-${DEMO_TASK_CODE}`).click();
     await page.getByTestId('search-input').fill('2022');
     await page.getByTestId('search-result').first().click();
@@ -93,8 +89,7 @@ describe('E2E: a student from check-in to an accepted finished photo, through th
   test('a manager switches to the simulated camera; each shot takes the next demo photo; camera settings are the manager’s alone', { timeout: 120_000 }, async () => {
     const page = await browser.newPage({ viewport: { width: 1600, height: 1000 } });
     await page.goto(kiosk.launchUrl);
-    await page.getByTestId('pin-input').fill('9999');
-    await page.getByTestId('pin-submit').click();
+    await login(page, '9999');
     await page.getByTestId('camera-settings').waitFor();
     await page.getByTestId('camera-kind').selectOption('simulated');
     await page.getByTestId('camera-save').click();

@@ -10,6 +10,7 @@ import { DEMO_TASK_CODE } from '../../src/main/demo/seedDemo.js';
 import { RPC_PATH, WS_PROTOCOL_PREFIX } from '../../src/shared/rpc/wire.js';
 import { writeY4m } from '../helpers/fakeCameraVideo.js';
 import { launchChromium, startKiosk, type RunningKiosk } from './support/launchKiosk.js';
+import { login, watchForeignRequests } from './support/kioskFlow.js';
 
 /** A manager's calls over the kiosk's own WebSocket, as the renderer makes them. */
 async function managerRpc(launchUrl: string): Promise<{ call(name: string, input: unknown): Promise<unknown>; close(): void }> {
@@ -76,14 +77,9 @@ describe('E2E: the admission photo is another person → 比对不通过, accept
 
   test('student card shows the admission photo; the shot is compared; the override is audited on the order', { timeout: 180_000 }, async () => {
     const page = await browser.newPage({ viewport: { width: 1600, height: 1100 } });
-    const foreign: string[] = [];
-    page.on('request', (r) => {
-      const u = new URL(r.url());
-      if (!['127.0.0.1', 'localhost'].includes(u.hostname) && !['data:', 'blob:'].includes(u.protocol)) foreign.push(r.url());
-    });
+    const foreign = watchForeignRequests(page);
     await page.goto(kiosk.launchUrl);
-    await page.getByTestId('pin-input').fill('1234');
-    await page.getByTestId('pin-submit').click();
+    await login(page, '1234');
     await page.getByTestId(`task-card-${DEMO_TASK_CODE}`).click();
     await page.getByTestId('search-input').fill(student.student_no);
     await page.getByTestId('search-result').first().click();
