@@ -26,19 +26,14 @@ export async function copyWithDigest(source: string, dest: string, onBytes: (n: 
   try {
     out = await open(dest, 'wx', 0o644);
     const hash = createHash('sha256');
-    const buf = Buffer.allocUnsafe(CHUNK);
     let crc = 0;
     let bytes = 0;
-    for (;;) {
-      throwIfAborted(signal);
-      const { bytesRead } = await src.read(buf, 0, CHUNK, null);
-      if (bytesRead === 0) break;
-      const piece = buf.subarray(0, bytesRead);
+    for await (const piece of fileChunks(src, signal)) {
       hash.update(piece);
       crc = crc32(piece, crc);
       await writeAll(out, piece);
-      bytes += bytesRead;
-      onBytes(bytesRead);
+      bytes += piece.byteLength;
+      onBytes(piece.byteLength);
     }
     await out.sync();
     return { bytes, sha256: hash.digest('hex'), crc32: crc };
@@ -60,6 +55,20 @@ export async function writeNewFile(dest: string, data: Uint8Array): Promise<Dige
   return { bytes: data.byteLength, sha256: createHash('sha256').update(data).digest('hex'), crc32: crc32(data) };
 }
 
+/**
+ * A file read front to back in CHUNK pieces, checking for a cancel before each. The piece is a view
+ * of one reused buffer: use it (hash, write) before asking for the next.
+ */
+export async function* fileChunks(fh: FileHandle, signal?: AbortSignal): AsyncGenerator<Buffer> {
+  const buf = Buffer.allocUnsafe(CHUNK);
+  for (;;) {
+    throwIfAborted(signal);
+    const { bytesRead } = await fh.read(buf, 0, CHUNK, null);
+    if (bytesRead === 0) return;
+    yield buf.subarray(0, bytesRead);
+  }
+}
+
 /** FileHandle.write may write less than asked (a nearly full disk): loop until all is written. */
 export async function writeAll(fh: FileHandle, data: Uint8Array): Promise<void> {
   let off = 0;
@@ -75,18 +84,13 @@ export async function digestFile(path: string, onBytes: (n: number) => void = ()
   const fh = await open(path, 'r');
   try {
     const hash = createHash('sha256');
-    const buf = Buffer.allocUnsafe(CHUNK);
     let crc = 0;
     let bytes = 0;
-    for (;;) {
-      throwIfAborted(signal);
-      const { bytesRead } = await fh.read(buf, 0, CHUNK, null);
-      if (bytesRead === 0) break;
-      const piece = buf.subarray(0, bytesRead);
+    for await (const piece of fileChunks(fh, signal)) {
       hash.update(piece);
       crc = crc32(piece, crc);
-      bytes += bytesRead;
-      onBytes(bytesRead);
+      bytes += piece.byteLength;
+      onBytes(piece.byteLength);
     }
     return { bytes, sha256: hash.digest('hex'), crc32: crc };
   } finally {

@@ -1,7 +1,7 @@
 import { createHash, type Hash } from 'node:crypto';
 import { open, type FileHandle } from 'node:fs/promises';
 import { crc32 } from 'node:zlib';
-import { CHUNK, throwIfAborted, writeAll } from './fileDigest.js';
+import { CHUNK, fileChunks, writeAll } from './fileDigest.js';
 
 /**
  * A streaming ZIP writer for the day export, written here rather than taken from a package:
@@ -124,19 +124,14 @@ export class ZipWriter {
     await this.header(name, expected.bytes, expected.crc32);
     const src = await open(source, 'r');
     try {
-      const buf = Buffer.allocUnsafe(CHUNK);
       let crc = 0;
       let bytes = 0;
-      for (;;) {
-        throwIfAborted(signal);
-        const { bytesRead } = await src.read(buf, 0, CHUNK, null);
-        if (bytesRead === 0) break;
-        const piece = buf.subarray(0, bytesRead);
+      for await (const piece of fileChunks(src, signal)) {
         crc = crc32(piece, crc);
-        bytes += bytesRead;
+        bytes += piece.byteLength;
         if (bytes > expected.bytes) break;
         await this.put(piece);
-        onBytes(bytesRead);
+        onBytes(piece.byteLength);
       }
       if (bytes !== expected.bytes || crc >>> 0 !== expected.crc32 >>> 0) {
         throw Object.assign(new Error(`${source} changed while it was exported`), { code: 'ECHANGED' });
