@@ -7,7 +7,7 @@ import { PATHS, UploadMetadata } from '../../src/shared/sync/protocol.js';
 import { heldPhotos } from '../db/photos.js';
 import type { StationRow } from '../db/stations.js';
 import type { ServerContext } from '../ServerContext.js';
-import { ingestPhoto } from '../services/photoStore.js';
+import { ingestPhoto, reevaluateWaitingFor } from '../services/photoStore.js';
 import { ServerFailure } from './ServerFailure.js';
 import { sendFailure } from './respond.js';
 
@@ -119,6 +119,8 @@ export function createUploads(ctx: ServerContext): Uploads {
         if (upload && req.method === 'HEAD' && upload.size !== undefined && upload.offset === upload.size) {
           const sha = upload.metadata?.sha256;
           if (sha && (await heldPhotos(ctx.tx, [sha])).size === 0) await finish(upload).catch(() => {});
+          // Held already (processed, then the server died before moving the orders on): move them now.
+          else if (sha) await reevaluateWaitingFor(ctx, sha);
         }
       }
       stations.set(req, station);

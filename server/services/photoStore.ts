@@ -66,8 +66,13 @@ export async function ingestPhoto(ctx: ServerContext, file: string, expectedSha:
     if (inserted) kind = 'stored';
   }
   // After the photo row commits: the orders that were waiting for it (see uploadOrder's re-check).
-  for (const orderId of await orderIdsWaitingFor(ctx.tx, actual, '已采集')) await reevaluateOrder(ctx, orderId);
+  await reevaluateWaitingFor(ctx, actual);
   return { kind, sha256: actual, bytes: size };
+}
+
+/** Orders at 已采集 that name this photo move to review if it completed them. Idempotent. */
+export async function reevaluateWaitingFor(ctx: ServerContext, sha256: string): Promise<void> {
+  for (const orderId of await orderIdsWaitingFor(ctx.tx, sha256, '已采集')) await reevaluateOrder(ctx, orderId);
 }
 
 /**

@@ -64,7 +64,14 @@ function acceptedAtStation(dataDir: string): StationCapture[] {
 /** Every accepted photo is on the server exactly once, at the station's revision; no order twice. */
 async function assertServerHolds(server: { url: string; adminToken: string }, serverDir: string, accepted: StationCapture[]): Promise<ServerOrder[]> {
   const admin = adminApi(server);
-  const orders = await admin.orders(`?taskCode=${DEMO_TASK_CODE}&limit=1000`);
+  // The station is done when its last upload is answered; the server may still be moving that
+  // order on to review. Every check below must hold once it settles (bounded wait).
+  const orders = await eventually(async () => {
+    const list = await admin.orders(`?taskCode=${DEMO_TASK_CODE}&limit=1000`);
+    const byId = new Map(list.map((o) => [o.id, o]));
+    for (const a of accepted) assert.equal(byId.get(a.orderId)?.status, '待审核', `order ${a.orderId} in review`);
+    return list;
+  }, 30_000, 'every accepted order in review on the server');
   const byId = new Map(orders.map((o) => [o.id, o]));
   for (const a of accepted) {
     const o = byId.get(a.orderId);
