@@ -69,7 +69,10 @@ async function assertServerHolds(server: { url: string; adminToken: string }, se
   const orders = await eventually(async () => {
     const list = await admin.orders(`?taskCode=${DEMO_TASK_CODE}&limit=1000`);
     const byId = new Map(list.map((o) => [o.id, o]));
-    for (const a of accepted) assert.equal(byId.get(a.orderId)?.status, '待审核', `order ${a.orderId} in review`);
+    for (const a of accepted) {
+      const o = byId.get(a.orderId);
+      assert.equal(o?.status, '待审核', `order ${a.orderId} in review; its photos on the server: ${JSON.stringify(o?.photos)}`);
+    }
     return list;
   }, 30_000, 'every accepted order in review on the server');
   const byId = new Map(orders.map((o) => [o.id, o]));
