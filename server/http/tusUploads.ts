@@ -118,7 +118,19 @@ export function createUploads(ctx: ServerContext): Uploads {
         // process it now, so the HEAD that tells the station "complete" is true.
         if (upload && req.method === 'HEAD' && upload.size !== undefined && upload.offset === upload.size) {
           const sha = upload.metadata?.sha256;
-          if (sha && (await heldPhotos(ctx.tx, [sha])).size === 0) await finish(upload).catch(() => {});
+          if (sha && (await heldPhotos(ctx.tx, [sha])).size === 0) {
+            // Never answer "complete" for bytes that did not become a photo: the station would mark
+            // the upload done and its order would wait at 已采集 for ever. Say what went wrong instead.
+            try {
+              await finish(upload);
+            } catch (err) {
+              const e = err as { status_code?: number; body?: string };
+              if (e.status_code && e.body) res.writeHead(e.status_code, { 'content-type': 'application/json' }).end(e.body);
+              else sendFailure(res, new ServerFailure('INTERNAL'));
+              ctx.log('warn', 'finishing an upload on HEAD failed', { uploadId: id, error: String((err as Error)?.message ?? e.body ?? err) });
+              return;
+            }
+          }
           // Held already (processed, then the server died before moving the orders on): move them now.
           else if (sha) await reevaluateWaitingFor(ctx, sha);
         }
