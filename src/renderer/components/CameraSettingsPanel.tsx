@@ -1,39 +1,48 @@
-import { useEffect, useState, type FormEvent } from 'react';
+import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
-import { CAMERA_KINDS } from '../../shared/rpc/contract';
+import { CAMERA_KINDS, type OutputOf } from '../../shared/rpc/contract';
 import { useLoader } from '../hooks/useLoader';
 import { useRpc } from '../hooks/useRpc';
 import { ErrorMessage } from './ErrorMessage';
 
 type Kind = (typeof CAMERA_KINDS)[number];
 
-/** Site managers choose the station camera: the webcam, a tether tool's hot folder, a DSLR on USB (gphoto2), or the demo camera. */
+type CameraSettings = OutputOf<'camera.get'>;
+
+/**
+ * Site managers choose the station camera: the webcam, a tether tool's hot folder, a DSLR on USB
+ * (gphoto2), or the demo camera. The form appears only once the saved settings have arrived, so a
+ * slow answer can never overwrite a choice the manager has already started making.
+ */
 export function CameraSettingsPanel() {
   const { t } = useTranslation();
   const client = useRpc();
   const current = useLoader(() => client.call('camera.get', {}), [client]);
-  const [kind, setKind] = useState<Kind>('uvc');
-  const [folder, setFolder] = useState('');
+  if (current.data === null) {
+    return (
+      <section className="feature-code camera-settings" data-testid="camera-settings-loading">
+        <h2>{t('camera.title')}</h2>
+        {current.error !== null ? <ErrorMessage error={current.error} /> : <p className="muted">{t('camera.loading')}</p>}
+      </section>
+    );
+  }
+  return <CameraSettingsForm saved={current.data} />;
+}
+
+function CameraSettingsForm({ saved: initial }: { saved: CameraSettings }) {
+  const { t } = useTranslation();
+  const client = useRpc();
+  const dslrSaved = initial.dslr?.settings;
+  const [kind, setKind] = useState<Kind>(initial.kind);
+  const [folder, setFolder] = useState(initial.hotFolder ?? '');
   // The tethered DSLR (gphoto2): which camera, where shots go, live-view renewal.
-  const [dslrCamera, setDslrCamera] = useState('');
-  const [captureTarget, setCaptureTarget] = useState<'card' | 'pc'>('card');
-  const [keepAlive, setKeepAlive] = useState(25);
+  const [dslrCamera, setDslrCamera] = useState(dslrSaved?.model ? `${dslrSaved.model}\n${dslrSaved.port ?? ''}` : '');
+  const [captureTarget, setCaptureTarget] = useState<'card' | 'pc'>(dslrSaved?.captureTarget ?? 'card');
+  const [keepAlive, setKeepAlive] = useState(dslrSaved?.keepAliveMinutes ?? 25);
   const [detected, setDetected] = useState<{ model: string; port: string }[] | null>(null);
   const [detecting, setDetecting] = useState(false);
   const [error, setError] = useState<unknown>(null);
   const [saved, setSaved] = useState(false);
-
-  useEffect(() => {
-    if (!current.data) return;
-    setKind(current.data.kind);
-    setFolder(current.data.hotFolder ?? '');
-    const dslr = current.data.dslr?.settings;
-    if (dslr) {
-      setDslrCamera(dslr.model ? `${dslr.model}\n${dslr.port ?? ''}` : '');
-      setCaptureTarget(dslr.captureTarget);
-      setKeepAlive(dslr.keepAliveMinutes);
-    }
-  }, [current.data]);
 
   const detect = async () => {
     setDetecting(true);
@@ -56,7 +65,6 @@ export function CameraSettingsPanel() {
       const dslr = kind === 'gphoto2' ? { dslr: { model: model || null, port: port || null, captureTarget, keepAliveMinutes: keepAlive } } : {};
       await client.call('camera.set', { kind, hotFolder: folder.trim() || null, ...dslr });
       setSaved(true);
-      current.reload();
     } catch (caught) {
       setError(caught);
     }

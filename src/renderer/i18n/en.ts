@@ -175,6 +175,7 @@ export const en: Messages = {
     kind: 'Camera',
     kinds: { uvc: 'USB webcam', hotfolder: 'Hot folder (DSLR tether software)', simulated: 'Simulated (demo)', gphoto2: 'DSLR on USB (gphoto2)' },
     hotFolder: 'Hot folder path',
+    loading: 'Reading the camera settings…',
     save: 'Save',
     saved: 'Saved',
   },

@@ -173,6 +173,7 @@ export const zhCN = {
     kind: '相机',
     kinds: { uvc: 'USB 摄像头', hotfolder: '热文件夹（单反联机软件）', simulated: '模拟相机（演示）', gphoto2: '单反相机（USB 联机，gphoto2）' },
     hotFolder: '热文件夹路径',
+    loading: '正在读取相机设置…',
     save: '保存',
     saved: '已保存',
   },
