@@ -599,6 +599,7 @@ export const en: Messages = {
     },
     settings: {
       idleLock: 'Lock the screen after this many idle minutes (0: never)',
+      loading: 'Reading the settings…',
       reason: 'Reason (optional)',
       save: 'Save',
       saved: 'Saved',

@@ -597,6 +597,7 @@ export const zhCN = {
     },
     settings: {
       idleLock: '无操作自动锁屏（分钟，0 为不锁）',
+      loading: '正在读取设置…',
       reason: '原因（可不填）',
       save: '保存',
       saved: '已保存',

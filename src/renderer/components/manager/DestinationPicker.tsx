@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { ExportDestination } from '../../../shared/export/exportTypes';
 import { formatBytes } from '../../format/bytes';
@@ -19,6 +19,9 @@ export function DestinationPicker({ value, onChange, testId }: Props) {
   const [destinations, setDestinations] = useState<ExportDestination[]>([]);
   const [custom, setCustom] = useState(false);
   const [generation, setGeneration] = useState(0);
+  // Read when the list arrives, not when it was asked for: a folder typed meanwhile is kept.
+  const latestValue = useRef(value);
+  latestValue.current = value;
 
   useEffect(() => {
     let current = true;
@@ -28,7 +31,7 @@ export function DestinationPicker({ value, onChange, testId }: Props) {
         setDestinations(list);
         // A removable drive, when one is plugged in, is what the site manager most likely wants.
         const preferred = list.find((d) => d.kind === 'removable' && d.writable) ?? list.find((d) => d.writable);
-        if (!value && preferred) onChange(preferred.path);
+        if (!latestValue.current && preferred) onChange(preferred.path);
       },
       () => undefined,
     );

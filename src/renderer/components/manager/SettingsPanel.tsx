@@ -13,7 +13,9 @@ interface Props {
 export function SettingsPanel({ onIdleMinutesChanged }: Props) {
   const { t } = useTranslation();
   const client = useRpc();
-  const [minutes, setMinutes] = useState('');
+  // null until the saved value arrives: the field appears only then, so a slow answer never
+  // overwrites what the manager has started typing.
+  const [minutes, setMinutes] = useState<string | null>(null);
   const [reason, setReason] = useState('');
   const [saved, setSaved] = useState(false);
   const [lock, setLock] = useState<LockState | null>(null);
@@ -25,7 +27,7 @@ export function SettingsPanel({ onIdleMinutesChanged }: Props) {
     void Promise.all([client.call('settings.get', {}), client.call('auth.lockState', {})]).then(
       ([s, l]) => {
         if (!current) return;
-        setMinutes(String(s.idleLockMinutes));
+        setMinutes((typed) => typed ?? String(s.idleLockMinutes));
         setLock(l);
       },
       (caught: unknown) => current && setError(caught),
@@ -59,27 +61,30 @@ export function SettingsPanel({ onIdleMinutesChanged }: Props) {
     }
   };
 
-  const valid = /^\d+$/.test(minutes) && Number(minutes) <= MAX_IDLE_LOCK_MINUTES;
+  const valid = minutes !== null && /^\d+$/.test(minutes) && Number(minutes) <= MAX_IDLE_LOCK_MINUTES;
   return (
     <section className="manager-panel" data-testid="settings-panel">
-      <form className="form-row" onSubmit={(e) => void save(e)}>
-        <label className="manager-field">
-          {t('manager.settings.idleLock')}
-          <input type="number" min={0} max={MAX_IDLE_LOCK_MINUTES} value={minutes} onChange={(e) => setMinutes(e.target.value)} data-testid="settings-idle-minutes" />
-        </label>
-        <label className="manager-field manager-field-wide">
-          {t('manager.settings.reason')}
-          <input value={reason} maxLength={200} onChange={(e) => setReason(e.target.value)} />
-        </label>
-        <button type="submit" className="button button-primary" disabled={!valid} data-testid="settings-save">
-          {t('manager.settings.save')}
-        </button>
-        {saved && (
-          <span className="muted" role="status" data-testid="settings-saved">
-            {t('manager.settings.saved')}
-          </span>
-        )}
-      </form>
+      {minutes === null && error === null && <p className="muted">{t('manager.settings.loading')}</p>}
+      {minutes !== null && (
+        <form className="form-row" onSubmit={(e) => void save(e)}>
+          <label className="manager-field">
+            {t('manager.settings.idleLock')}
+            <input type="number" min={0} max={MAX_IDLE_LOCK_MINUTES} value={minutes} onChange={(e) => setMinutes(e.target.value)} data-testid="settings-idle-minutes" />
+          </label>
+          <label className="manager-field manager-field-wide">
+            {t('manager.settings.reason')}
+            <input value={reason} maxLength={200} onChange={(e) => setReason(e.target.value)} />
+          </label>
+          <button type="submit" className="button button-primary" disabled={!valid} data-testid="settings-save">
+            {t('manager.settings.save')}
+          </button>
+          {saved && (
+            <span className="muted" role="status" data-testid="settings-saved">
+              {t('manager.settings.saved')}
+            </span>
+          )}
+        </form>
+      )}
       <h3>{t('manager.settings.lockTitle')}</h3>
       {lock && (
         <p data-testid="settings-lock-state" data-locked={lock.locked}>
