@@ -63,7 +63,7 @@ export function createUploads(ctx: ServerContext): Uploads {
       ctx.log('warn', 'photo hash mismatch', { uploadId: upload.id, named: outcome.sha256, actual: outcome.actual });
       throw tusError(new ServerFailure('PHOTO_HASH_MISMATCH', { details: [`named ${outcome.sha256}`, `received ${outcome.actual}`] }));
     }
-    ctx.log('info', 'photo received', { sha256: outcome.sha256, bytes: outcome.bytes, outcome: outcome.kind });
+    ctx.log('info', 'photo received', { uploadId: upload.id, sha256: outcome.sha256, bytes: outcome.bytes, outcome: outcome.kind });
   };
 
   const tus = new TusServer({

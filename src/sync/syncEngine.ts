@@ -245,7 +245,7 @@ export class SyncEngine {
       schema: OrderUploadResult,
       timeoutMs: this.requestTimeoutMs,
     });
-    this.store.orderAccepted(orderId, upload.revision, result);
+    this.store.orderAccepted(upload, result);
   }
 
   private async pushCorrection(job: OutboxJob): Promise<void> {

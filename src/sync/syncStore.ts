@@ -41,8 +41,12 @@ export interface SyncStore {
 
   /** The order as the server should see it now, or null when the order no longer exists. */
   orderUpload(orderId: string): OrderUpload | null;
-  /** The server holds this revision: photo jobs the server already has are done; sync state refreshed. */
-  orderAccepted(orderId: string, revision: number, result: OrderUploadResult): void;
+  /**
+   * The server holds the order as `sent`: jobs for the photos `sent` named and the server already
+   * has are done; sync state refreshed. Only those: the order may have gained photos since it was
+   * read for sending, and the server's answer says nothing about them.
+   */
+  orderAccepted(sent: OrderUpload, result: OrderUploadResult): void;
   photoToUpload(job: OutboxJob): PhotoToUpload | null;
   /** The corrected fields as they stand now, or null when the student is gone. */
   correctionUpload(job: OutboxJob): StudentCorrectionUpload | null;

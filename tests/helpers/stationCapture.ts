@@ -49,11 +49,16 @@ export async function shootAndFinish(app: App, s: Session, orderId: string, opts
 /** The photographer's whole path for one student: check-in, a shot (`variant` makes its bytes unique), finishing, acceptance. */
 export async function captureAndAccept(app: App, s: Session, taskCode: string, studentId: string, portrait: PortraitKey = 'a', variant = 0): Promise<{ orderId: string; captureId: string; revision: number }> {
   const { orderId } = await app.call(s, 'checkin.confirm', { taskCode, studentId });
+  return { orderId, ...(await shootAndAccept(app, s, orderId, portrait, variant)) };
+}
+
+/** A shot for a checked-in order, finished and accepted. */
+export async function shootAndAccept(app: App, s: Session, orderId: string, portrait: PortraitKey = 'a', variant = 0): Promise<{ captureId: string; revision: number }> {
   const { captureId, verdict } = await shootAndFinish(app, s, orderId, { portrait, tag: `cc-variant-${variant}` });
   // The station re-judges framing on the original; whatever it fails is accepted with a reason, as a photographer would.
   const overrides = verdict.checks.filter((c) => c.status === 'fail').map((c) => ({ checkId: c.id, reason: '测试：摄影师确认' }));
   const accepted = await app.call(s, 'capture.accept', { orderId, captureId, overrides });
-  return { orderId, captureId, revision: accepted.revision };
+  return { captureId, revision: accepted.revision };
 }
 
 /** Demo students who can be checked in without a reason (a cancelled reservation asks for one). */

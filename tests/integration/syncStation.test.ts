@@ -6,8 +6,10 @@ import { after, before, describe, test } from 'node:test';
 import { DEMO_TASK_CODE } from '../../src/shared/demo/demoTask.js';
 import type { Session } from '../../src/main/services/AppContext.js';
 import { receiptTokenFor } from '../../src/main/printing/receiptToken.js';
-import { capturableDemoStudents, captureAndAccept } from '../helpers/stationCapture.js';
-import { adminApi, demoServer, eventually, syncedStation } from '../helpers/syncRig.js';
+import { StationSyncStore } from '../../src/main/sync/stationSyncStore.js';
+import { capturableDemoStudents, captureAndAccept, shootAndAccept } from '../helpers/stationCapture.js';
+import { tempApp } from '../helpers/tempApp.js';
+import { adminApi, demoServer, eventually, FAST_SYNC, syncedStation } from '../helpers/syncRig.js';
 import { startFaultProxy } from '../helpers/faultProxy.js';
 
 const students = capturableDemoStudents();
@@ -191,6 +193,40 @@ describe('sync: a server that misbehaves', () => {
     } finally {
       bad.closeAllConnections();
       bad.close();
+      await app.close();
+      await server.close();
+      server.cleanup();
+    }
+  });
+});
+
+describe('sync: an order read for sending just before its photo was accepted', () => {
+  // Found by the 30 % fault test: the server's answer about the photo-less revision ("nothing
+  // missing") marked the photos accepted meanwhile as sent; the order waited at 已采集 for ever.
+  test('the answer about the earlier revision leaves the new photos queued; both reach the server', async () => {
+    const server = await demoServer();
+    const app = await tempApp({ demo: true, syncTuning: FAST_SYNC });
+    try {
+      const s = await app.loggedIn();
+      const { orderId } = await app.call(s, 'checkin.confirm', { taskCode: DEMO_TASK_CODE, studentId: students[3]!.id });
+      const store = new StationSyncStore(app.ctx);
+      const sent = store.orderUpload(orderId)!;
+      assert.deepEqual(sent.photos, []);
+      // The photographer accepts while that PUT is on the wire …
+      await shootAndAccept(app, s, orderId, 'b', 401);
+      // … then the server's answer to it arrives: stored, and of the photos it named none missing.
+      store.orderAccepted(sent, { outcome: 'stored', serverRevision: sent.revision, missingPhotos: [] });
+      const queued = app.ctx.db.prepare(`SELECT json_extract(payload, '$.role') FROM outbox_jobs WHERE order_id = ? AND kind = 'photo.upload' AND state = 'queued'`).pluck().all(orderId);
+      assert.deepEqual(queued.sort(), ['finished', 'original']);
+
+      await app.ctx.sync.enrol(server.url, server.demoEnrolCode!, null);
+      const order = await eventually(async () => {
+        const o = await adminApi(server).order(orderId);
+        assert.equal(o.status, '待审核');
+        return o;
+      }, 20_000, 'order 待审核 on the server');
+      assert.deepEqual(order.photos.map((p) => [p.role, p.held]).sort(), [['finished', true], ['original', true]]);
+    } finally {
       await app.close();
       await server.close();
       server.cleanup();

@@ -119,12 +119,16 @@ export class StationSyncStore implements SyncStore {
     };
   }
 
-  orderAccepted(orderId: string, revision: number, result: OrderUploadResult): void {
+  orderAccepted(sent: OrderUpload, result: OrderUploadResult): void {
+    // The server's missing list speaks of the photos of the order it holds; that is what was sent
+    // unless it answered stale. A photo accepted here after the order was read for sending is not
+    // in `sent`, and its job must stay queued (it once was marked done unsent: CI's stuck order).
+    const held = result.outcome === 'stale' ? [] : sent.photos.map((p) => p.sha256).filter((sha) => !result.missingPhotos.includes(sha));
     this.ctx.db.transaction(() => {
-      queue.completeHeldPhotoJobs(this.ctx.db, orderId, result.missingPhotos, this.nowIso());
+      queue.completeHeldPhotoJobs(this.ctx.db, sent.id, held, this.nowIso());
       // Each upload sends the order as it stands, so older revisions' jobs have nothing left to say.
-      queue.completeSubsumedOrderJobs(this.ctx.db, orderId, revision, this.nowIso());
-      queue.recordServerRevision(this.ctx.db, orderId, revision, result.serverRevision);
+      queue.completeSubsumedOrderJobs(this.ctx.db, sent.id, sent.revision, this.nowIso());
+      queue.recordServerRevision(this.ctx.db, sent.id, sent.revision, result.serverRevision);
     })();
   }
 

@@ -56,14 +56,14 @@ export function requeueParked(db: Db, now: string): { jobs: number; orderIds: st
   return { jobs: rows.length, orderIds: [...new Set(rows.flatMap((r) => (r.order_id ? [r.order_id] : [])))] };
 }
 
-/** Photo jobs of this order whose photo the server already holds are done without sending a byte. */
-export function completeHeldPhotoJobs(db: Db, orderId: string, missingSha256: readonly string[], now: string): number {
+/** Photo jobs of this order for photos the server holds are done without sending a byte. */
+export function completeHeldPhotoJobs(db: Db, orderId: string, heldSha256: readonly string[], now: string): number {
   return stmt(
     db,
     `UPDATE outbox_jobs SET state = 'done', upload_url = NULL, last_error = NULL, updated_at = @now
      WHERE order_id = @orderId AND kind = 'photo.upload' AND state IN ('queued', 'parked')
-       AND json_extract(payload, '$.sha256') NOT IN (SELECT value FROM json_each(@missing))`,
-  ).run({ orderId, missing: JSON.stringify(missingSha256), now }).changes;
+       AND json_extract(payload, '$.sha256') IN (SELECT value FROM json_each(@held))`,
+  ).run({ orderId, held: JSON.stringify(heldSha256), now }).changes;
 }
 
 /** Order jobs for revisions the server now holds (the check-in's r1 once r2 went up) are done unsent. */
