@@ -257,7 +257,9 @@ describe('sync: two stations photograph the same student while both are offline'
         const orders = await eventually(async () => {
           const list = (await admin.orders(`?taskCode=${DEMO_TASK_CODE}`)).filter((o) => o.studentId === student.id);
           assert.equal(list.length, 2);
-          assert.ok(list.every((o) => o.photos.every((p) => p.held)));
+          // A message of its own: without one, each failed poll has Node re-read this file to quote the
+          // expression, which under tsx's shifted columns took minutes and starved the station (CI hang).
+          assert.ok(list.every((o) => o.photos.every((p) => p.held)), `photos not all held yet: ${JSON.stringify(list.map((o) => o.photos))}`);
           return list;
         }, 20_000, 'both orders in');
         const byId = new Map(orders.map((o) => [o.id, o]));
