@@ -125,7 +125,7 @@ describe('sync under faults', { concurrency: false }, () => {
 
     // Kill the server while a photo is on its way; keep photographing while it is down; bring it
     // back on the same port and data.
-    await eventually(() => assert.ok(app.ctx.sync.status().uploading), 60_000, 'an upload in flight');
+    await eventually(() => assert.ok(app.ctx.sync.status().uploading, 'no upload in flight yet'), 60_000, 'an upload in flight');
     process.kill(server.pid, 'SIGKILL');
     await server.exited;
     for (let i = 3; i < 8; i++) await shoot(i);
