@@ -26,10 +26,10 @@ export function CameraSettingsPanel() {
       </section>
     );
   }
-  return <CameraSettingsForm saved={current.data} />;
+  return <CameraSettingsForm initial={current.data} />;
 }
 
-function CameraSettingsForm({ saved: initial }: { saved: CameraSettings }) {
+function CameraSettingsForm({ initial }: { initial: CameraSettings }) {
   const { t } = useTranslation();
   const client = useRpc();
   const dslrSaved = initial.dslr?.settings;
