@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { open, type FileHandle } from 'node:fs/promises';
 import { crc32 } from 'node:zlib';
+import { openPrivateFile } from '../security/privateFiles.js';
 
 /** Read and write in 1 MiB pieces: a 24 MP original never sits whole in memory. */
 export const CHUNK = 1 << 20;
@@ -17,14 +18,15 @@ export function throwIfAborted(signal: AbortSignal | undefined): void {
 }
 
 /**
- * Copies `source` to a new file `dest` (never over an existing one), computing its SHA-256 and CRC-32
+ * Copies `source` to a new owner-only file `dest` (never over an existing one: exports hold full ID
+ * numbers, the manager copies them on), computing its SHA-256 and CRC-32
  * on the way, and fsyncs it: when this returns, the bytes are on the device as far as the OS can say.
  */
 export async function copyWithDigest(source: string, dest: string, onBytes: (n: number) => void, signal?: AbortSignal): Promise<Digest> {
   const src = await open(source, 'r');
   let out: FileHandle | null = null;
   try {
-    out = await open(dest, 'wx', 0o644);
+    out = await openPrivateFile(dest);
     const hash = createHash('sha256');
     let crc = 0;
     let bytes = 0;
@@ -43,9 +45,9 @@ export async function copyWithDigest(source: string, dest: string, onBytes: (n: 
   }
 }
 
-/** Writes a small file whole (manifests, checksums) and fsyncs it. */
+/** Writes a small file whole (manifests, checksums) and fsyncs it, owner-only like every export file. */
 export async function writeNewFile(dest: string, data: Uint8Array): Promise<Digest> {
-  const out = await open(dest, 'wx', 0o644);
+  const out = await openPrivateFile(dest);
   try {
     await writeAll(out, data);
     await out.sync();

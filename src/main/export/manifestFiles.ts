@@ -1,5 +1,4 @@
 import { createHash } from 'node:crypto';
-import { createWriteStream } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { Transform } from 'node:stream';
 import { crc32 } from 'node:zlib';
@@ -7,6 +6,7 @@ import ExcelJS from 'exceljs';
 import { MANIFEST_COLUMNS, manifestCsv, type ManifestRow } from '../../shared/export/manifestColumns.js';
 import type { ExportRetakeRow } from '../db/queries/export.js';
 import { localDateTime, type ExportPlan } from './exportPlan.js';
+import { openPrivateFile } from '../security/privateFiles.js';
 import type { Digest } from './fileDigest.js';
 
 /** The notice every export carries: why ID numbers are in it, and what to do with them. */
@@ -26,7 +26,7 @@ export function csvBytes(rows: readonly ManifestRow[]): Buffer {
  * new file (exceljs' streaming writer): a whole workbook in memory cost ~100 MB for 2,000 rows.
  */
 export async function writeXlsx(plan: ExportPlan, rows: readonly ManifestRow[], stationName: string, path: string): Promise<Digest> {
-  const out = createWriteStream(path, { flags: 'wx', mode: 0o644 });
+  const out = (await openPrivateFile(path)).createWriteStream();
   // The bytes are digested on their way to the file, so reading back later is a real comparison.
   const hash = createHash('sha256');
   let crc = 0;

@@ -1,10 +1,11 @@
-import { access, constants, mkdir, open, readdir, rename, rm, stat, statfs } from 'node:fs/promises';
+import { access, constants, open, readdir, rename, rm, stat, statfs } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { AppError } from '../../shared/errors.js';
 import type { ExportPhase, ExportProblem, ExportProgress, ExportRequest, ExportResult } from '../../shared/export/exportTypes.js';
 import type { ManifestRow } from '../../shared/export/manifestColumns.js';
 import { writeAudit } from '../db/queries/audit.js';
 import { createLogger } from '../log/logger.js';
+import { mkdirPrivate, mkdirPrivateUnder } from '../security/privateFiles.js';
 import { ExportCancelled, exportFailure, notEnoughSpace } from './exportErrors.js';
 import { planExport, type ExportContext, type ExportPlan } from './exportPlan.js';
 import { copyWithDigest, digestFile, throwIfAborted, writeNewFile, type Digest } from './fileDigest.js';
@@ -139,10 +140,11 @@ export async function runExport(ctx: ExportContext, request: ExportRequest, hook
 
   try {
     created.push(partialDir);
-    await mkdir(partialDir);
+    // Owner-only folders and files (0700/0600 whatever the umask): the export holds full ID numbers.
+    await mkdirPrivate(partialDir);
     const dirs = new Set<string>();
     for (const f of plan.files) dirs.add(dirname(join(partialDir, f.rel)));
-    for (const d of [...dirs].sort()) await mkdir(d, { recursive: true });
+    for (const d of [...dirs].sort()) await mkdirPrivateUnder(partialDir, d);
 
     // 1. Photos (and originals), each fsynced, digested on the way.
     const digests = new Map<string, Digest>();

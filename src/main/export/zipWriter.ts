@@ -1,6 +1,7 @@
 import { createHash, type Hash } from 'node:crypto';
 import { open, type FileHandle } from 'node:fs/promises';
 import { crc32 } from 'node:zlib';
+import { openPrivateFile } from '../security/privateFiles.js';
 import { CHUNK, fileChunks, writeAll } from './fileDigest.js';
 
 /**
@@ -26,7 +27,8 @@ const MAX32 = 0xffffffff;
 const MAX16 = 0xffff;
 /** Made by Unix (3), spec 4.5: external attributes then carry the mode. */
 const MADE_BY = (3 << 8) | 45;
-const FILE_MODE = 0o100644;
+// Owner-only, as on the drive: whoever unzips the day export gets files only they can read.
+const FILE_MODE = 0o100600;
 
 interface CentralEntry {
   name: Buffer;
@@ -60,7 +62,7 @@ export class ZipWriter {
 
   /** A new file (never over an existing one). */
   static async create(path: string, modified: Date): Promise<ZipWriter> {
-    return new ZipWriter(await open(path, 'wx', 0o644), modified);
+    return new ZipWriter(await openPrivateFile(path), modified);
   }
 
   /** Headers and small entries are gathered and written in pieces of ~1 MiB: a day's zip has
