@@ -28,19 +28,6 @@ const DECISION_COLOURS: Record<FaceMatchDecision, string> = {
   未比对: '#555555',
 };
 
-const photoBox: CSSProperties = {
-  width: 150,
-  height: 200,
-  border: '1px solid #c8c8c8',
-  borderRadius: 6,
-  display: 'flex',
-  alignItems: 'center',
-  justifyContent: 'center',
-  overflow: 'hidden',
-  background: '#f4f4f4',
-  textAlign: 'center',
-  fontSize: '0.85rem',
-};
 const photoImg: CSSProperties = { width: '100%', height: '100%', objectFit: 'contain' };
 
 function ReasonField({ value, onChange }: { value: string; onChange: (v: string) => void }) {
@@ -65,11 +52,11 @@ export function FaceMatchPanel({ admission, capturedUrl, match, reason, onReason
   const issueText = (i: SidedIssue) => t(`faceMatch.issues.${i.code}`, { side: t(`faceMatch.side.${i.side}`) });
   const admissionIssues: SidedIssue[] = match ? match.issues : (admission?.issues ?? []).map((code) => ({ side: 'admission', code }));
   return (
-    <section className="face-match" data-testid="face-match" data-decision={decision ?? 'pending'} style={{ margin: '0.75rem 0' }}>
-      <h2 style={{ fontSize: '1.1rem', margin: '0 0 0.5rem' }}>{t('faceMatch.title')}</h2>
+    <section className="face-match" data-testid="face-match" data-decision={decision ?? 'pending'}>
+      <h2>{t('faceMatch.title')}</h2>
       <div style={{ display: 'flex', gap: '0.75rem', alignItems: 'flex-start', flexWrap: 'wrap' }}>
         <figure style={{ margin: 0 }}>
-          <div style={photoBox} data-testid="face-match-admission-photo">
+          <div className="face-match-photo" data-testid="face-match-admission-photo">
             {admission === undefined ? null : admission.photoUrl ? (
               <img src={admission.photoUrl} alt={t('faceMatch.admission')} style={photoImg} />
             ) : (
@@ -80,15 +67,15 @@ export function FaceMatchPanel({ admission, capturedUrl, match, reason, onReason
         </figure>
         {capturedUrl !== null && (
           <figure style={{ margin: 0 }}>
-            <div style={photoBox}>
+            <div className="face-match-photo">
               <img src={capturedUrl} alt={t('faceMatch.captured')} style={photoImg} />
             </div>
             <figcaption className="muted">{t('faceMatch.captured')}</figcaption>
           </figure>
         )}
-        <div style={{ minWidth: 180, flex: 1 }}>
+        <div style={{ minWidth: 120, flex: 1 }}>
           {decision !== null ? (
-            <p style={{ fontSize: '1.6rem', fontWeight: 800, margin: '0 0 0.25rem', color: DECISION_COLOURS[decision] }} data-testid="face-match-decision">
+            <p className="face-match-decision" style={{ color: DECISION_COLOURS[decision] }} data-testid="face-match-decision">
               {t(`faceMatch.decision.${decision}`)}
             </p>
           ) : (

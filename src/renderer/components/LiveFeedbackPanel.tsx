@@ -1,9 +1,14 @@
 import type { CSSProperties } from 'react';
-import { topInstructions, type LiveFeedback, type LiveItem } from '../../shared/vision/liveGuidance';
+import type { LiveFeedback, LiveItem } from '../../shared/vision/liveGuidance';
+import { orderedHints } from '../vision/liveHintOrder';
+
+/** Beside the first, large instruction: up to this many more, small, so the photographer sees
+ * what comes next without the panel growing over the shutter. */
+const MORE_HINTS = 3;
 
 /**
- * What the student reads from the chair (~2 m): the one or two most urgent instructions in large
- * type, Chinese first with the English under it (students read the one they know, no toggling), or
+ * What the student reads from the chair (~2 m): the most urgent instruction in large type (the
+ * order is HINT_PRIORITY's), the next few small beside it, Chinese first with the English under it (students read the one they know, no toggling), or
  * a green "hold still" once every live check passes. Styled inline: the panel is self-contained and
  * also rendered by the live bench page, which has no app stylesheet.
  *
@@ -13,7 +18,8 @@ import { topInstructions, type LiveFeedback, type LiveItem } from '../../shared/
  */
 export function LiveFeedbackPanel({ feedback }: { feedback: LiveFeedback | null }) {
   const state = !feedback ? 'waiting' : feedback.steady ? 'steady' : feedback.allGood ? 'good' : 'fix';
-  const shown = feedback ? topInstructions(feedback, 2) : [];
+  const [first, ...rest] = feedback ? orderedHints(feedback) : [];
+  const more = rest.slice(0, MORE_HINTS);
   return (
     <div
       className="live-feedback"
@@ -26,7 +32,14 @@ export function LiveFeedbackPanel({ feedback }: { feedback: LiveFeedback | null 
     >
       {state === 'waiting' && <Line zh="正在识别…" en="Looking for your face…" size={1.5} />}
       {(state === 'good' || state === 'steady') && <Line zh="很好，保持不动" en="Good, hold still" size={2.5} />}
-      {state === 'fix' && shown.map((item, i) => <Instruction key={item.id} item={item} size={i === 0 ? 2.5 : 1.75} />)}
+      {state === 'fix' && first && <Instruction item={first} size={2.2} />}
+      {state === 'fix' && more.length > 0 && (
+        <div style={MORE}>
+          {more.map((item) => (
+            <Instruction key={item.id} item={item} size={1} />
+          ))}
+        </div>
+      )}
     </div>
   );
 }
@@ -39,7 +52,7 @@ function Instruction({ item, size }: { item: LiveItem; size: number }) {
   );
 }
 
-/** Sizes in em of the app's 24 px base: 2.5em ≈ 60 px, legible at 2 m. */
+/** Sizes in em of the app's base (24 px on a 1080p station, ~17 px on a 768 p laptop). */
 function Line({ zh, en, size }: { zh: string; en: string; size: number }) {
   return (
     <span style={{ display: 'block', lineHeight: 1.15 }}>
@@ -53,7 +66,8 @@ function Line({ zh, en, size }: { zh: string; en: string; size: number }) {
   );
 }
 
-const PANEL: CSSProperties = { borderRadius: 12, border: '3px solid', padding: '0.5em 0.75em', display: 'grid', gap: '0.4em', minHeight: '4.5em', alignContent: 'center' };
+const PANEL: CSSProperties = { borderRadius: 12, border: '3px solid', padding: '0.5em 0.75em', display: 'grid', gap: '0.4em', minHeight: '4em', alignContent: 'center' };
+const MORE: CSSProperties = { display: 'flex', flexWrap: 'wrap', gap: '0.3em 1.2em' };
 const GOOD: CSSProperties = { background: '#ddf5e4', color: '#0f6b2f', borderColor: '#0f6b2f' };
 const FIX: CSSProperties = { background: '#fff1c2', color: '#7a4b00', borderColor: '#7a4b00' };
 const WAITING: CSSProperties = { background: '#eef1f6', color: '#3d4250', borderColor: '#b8c0cc' };

@@ -245,6 +245,8 @@ export const en: Messages = {
   student: {
     loading: 'Loading the student…',
     confirm: 'Confirm check-in (Enter)',
+    continueCapture: 'Continue the session (Enter)',
+    retake: 'Retake the photo (Enter)',
     confirming: 'Checking in…',
     back: 'Back (Esc)',
     noReservation: 'No reservation',
@@ -268,6 +270,9 @@ export const en: Messages = {
     overrideReason: 'Reason for checking in',
   },
   capture: {
+    passedCount: '✓ {{count}} more checks passed (open to see)',
+    shotOf: 'Shot {{n}} of {{count}}',
+    bestShot: 'best',
     title: 'Capture',
     back: 'Back to check-in (Esc)',
     keys: 'Space / Enter / foot pedal to shoot, A to accept, ← → to choose a shot, Esc to go back',

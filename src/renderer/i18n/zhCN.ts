@@ -243,6 +243,8 @@ export const zhCN = {
   student: {
     loading: '正在读取学生信息…',
     confirm: '确认签到 (Enter)',
+    continueCapture: '继续拍摄 (Enter)',
+    retake: '重拍 (Enter)',
     confirming: '正在签到…',
     back: '返回 (Esc)',
     noReservation: '无预约',
@@ -266,6 +268,9 @@ export const zhCN = {
     overrideReason: '签到原因',
   },
   capture: {
+    passedCount: '✓ 其余 {{count}} 项检查通过（点开查看）',
+    shotOf: '第 {{n}} 张 / 共 {{count}} 张',
+    bestShot: '最佳',
     title: '拍摄',
     back: '返回签到 (Esc)',
     keys: '空格 / Enter / 脚踏开关 拍照，A 采用，← → 选择照片，Esc 返回',

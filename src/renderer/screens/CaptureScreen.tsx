@@ -122,7 +122,8 @@ export function CaptureScreen({ studentName, outcome, onBack }: Props) {
         if (shot.finishedUrl) objectUrls.current.push(shot.finishedUrl);
         setShots((prev) => {
           const next = [...prev, shot];
-          setSelected(bestShot(next));
+          // The photographer judges the shot just taken: it is shown at once, the best stays marked.
+          setSelected(next.length - 1);
           return next;
         });
       } catch (caught) {
@@ -220,6 +221,7 @@ export function CaptureScreen({ studentName, outcome, onBack }: Props) {
   }, [live.feedback?.steady]);
 
   const current = selected >= 0 ? shots[selected] : undefined;
+  const best = bestShot(shots);
 
   // 录取照片比对: each finished shot is compared with the admission photo (on the main side, once).
   const { admission } = useAdmissionPhoto(begin.data?.studentId ?? null);
@@ -311,8 +313,13 @@ export function CaptureScreen({ studentName, outcome, onBack }: Props) {
     }
   });
 
+  const shutterDisabled =
+    (kind === 'uvc' && !stream) || (kind === 'gphoto2' && (triggering || dslr?.phase === 'absent' || dslr?.phase === 'searching')) || kind === 'hotfolder' || kind === null || !spec || phase.kind !== 'live';
+
+  // One fixed frame: the live view and its feedback with the shutter on the left, the shot just
+  // taken with its verdict and the accept button on the right. Only the verdict side scrolls.
   return (
-    <main className="screen capture-screen" data-testid="capture-screen" data-order-id={outcome.orderId} data-phase={phase.kind}>
+    <main className="screen screen-kiosk capture-screen" data-testid="capture-screen" data-order-id={outcome.orderId} data-phase={phase.kind}>
       <div className="capture-heading">
         <h1 className="student-name" data-testid="capture-student-name">
           {studentName}
@@ -339,7 +346,7 @@ export function CaptureScreen({ studentName, outcome, onBack }: Props) {
             </div>
           )}
           {kind === 'uvc' || (kind === 'gphoto2' && dslr?.liveView !== 'unsupported') ? (
-            <div className="capture-preview">
+            <div className="capture-preview" data-testid="capture-preview">
               <video ref={video} autoPlay muted playsInline data-testid="capture-video" data-source={kind} />
               {kind === 'gphoto2' && dslrLive.size === null && <p className="muted capture-waiting">{t('dslr.waitingFrames')}</p>}
               {spec && stream && (
@@ -360,79 +367,93 @@ export function CaptureScreen({ studentName, outcome, onBack }: Props) {
               {t('scan.cameraFailed', { reason: t(`scan.cameraErrors.${failure}`) })}
             </p>
           )}
-          {spec && stream && phase.kind === 'live' && <LiveFeedbackPanel feedback={live.feedback} />}
           {live.error && (
             <p className="message message-warn" data-testid="live-error">
               {t('capture.liveFailed')}
             </p>
           )}
-          <div className="action-row">
-            {(kind === 'uvc' || (kind === 'gphoto2' && dslr?.liveView === 'on')) && (
-              <label className="auto-capture">
-                <input
-                  type="checkbox"
-                  checked={autoCapture}
-                  onChange={(e) => {
-                    setAutoCapture(e.target.checked);
-                    rememberAutoCapture(e.target.checked);
-                  }}
-                  data-testid="auto-capture"
-                />
-                {t('capture.autoCapture')}
-              </label>
-            )}
-            <button
-              type="button"
-              className="button button-primary button-large"
-              onClick={() => void shoot()}
-              disabled={(kind === 'uvc' && !stream) || (kind === 'gphoto2' && (triggering || dslr?.phase === 'absent' || dslr?.phase === 'searching')) || kind === 'hotfolder' || kind === null || !spec || phase.kind !== 'live'}
-              data-testid="shutter"
-            >
-              {phase.kind === 'working' ? t('capture.working') : triggering ? t('dslr.phase.capturing') : t('capture.shutter')}
-            </button>
+          <div className="capture-live-bar">
+            <div className="capture-feedback">{spec && stream && phase.kind === 'live' && <LiveFeedbackPanel feedback={live.feedback} />}</div>
+            <div className="capture-shutter">
+              <button type="button" className="button button-primary button-large" onClick={() => void shoot()} disabled={shutterDisabled} data-testid="shutter">
+                {phase.kind === 'working' ? t('capture.working') : triggering ? t('dslr.phase.capturing') : t('capture.shutter')}
+              </button>
+              {(kind === 'uvc' || (kind === 'gphoto2' && dslr?.liveView === 'on')) && (
+                <label className="auto-capture">
+                  <input
+                    type="checkbox"
+                    checked={autoCapture}
+                    onChange={(e) => {
+                      setAutoCapture(e.target.checked);
+                      rememberAutoCapture(e.target.checked);
+                    }}
+                    data-testid="auto-capture"
+                  />
+                  {t('capture.autoCapture')}
+                </label>
+              )}
+            </div>
           </div>
           {kind === 'gphoto2' && <HeldShotsPanel orderId={outcome.orderId} />}
         </section>
         <section className="capture-result">
-          {current ? (
-            <>
-              {current.finishedUrl ? (
-                <img className="finished-photo" src={current.finishedUrl} alt={t('capture.finishedAlt')} data-testid="finished-photo" />
-              ) : (
-                <p className="message message-error" data-testid="no-face">
-                  {t('capture.noFace')}
-                </p>
-              )}
-              {current.finishedUrl && <FaceMatchPanel admission={admission} capturedUrl={current.finishedUrl} match={currentMatch} reason={faceReason} onReason={setFaceReason} />}
-              <VerdictList verdict={current.verdict} />
-            </>
-          ) : (
-            <p className="muted">{t('capture.noShotYet')}</p>
-          )}
-          {shots.length > 1 && (
-            <ol className="shot-strip" data-testid="shot-strip">
-              {shots.map((s, i) => (
-                <li key={s.captureId}>
-                  <button type="button" className={`shot ${i === selected ? 'shot-selected' : ''} shot-${s.verdict.status}`} onClick={() => setSelected(i)} aria-pressed={i === selected}>
-                    {s.finishedUrl ? <img src={s.finishedUrl} alt="" /> : <span>{i + 1}</span>}
-                  </button>
-                </li>
-              ))}
-            </ol>
-          )}
-          {error !== null && <ErrorMessage error={error} testId="capture-error" />}
-          {phase.kind === 'accepting' && current && (
-            <OverrideForm failed={phase.failed} verdict={current.verdict} onCancel={() => setPhase({ kind: 'live' })} onSubmit={(o) => void accept(o)} />
-          )}
+          <div className="capture-result-body" data-testid="capture-result-body">
+            {current ? (
+              <div className="capture-shot">
+                <div className="capture-shot-photo">
+                  {current.finishedUrl ? (
+                    <img className="finished-photo" src={current.finishedUrl} alt={t('capture.finishedAlt')} data-testid="finished-photo" data-capture-id={current.captureId} />
+                  ) : (
+                    <p className="message message-error" data-testid="no-face">
+                      {t('capture.noFace')}
+                    </p>
+                  )}
+                  <p className="capture-shot-which" data-testid="shot-which" data-newest={selected === shots.length - 1 ? 'true' : 'false'} data-best={selected === best ? 'true' : 'false'}>
+                    {t('capture.shotOf', { n: selected + 1, count: shots.length })}
+                    {selected === best && shots.length > 1 && <span className="badge badge-done">{t('capture.bestShot')}</span>}
+                  </p>
+                </div>
+                <div className="capture-shot-facts">
+                  {current.finishedUrl && <FaceMatchPanel admission={admission} capturedUrl={current.finishedUrl} match={currentMatch} reason={faceReason} onReason={setFaceReason} />}
+                  <VerdictList verdict={current.verdict} />
+                </div>
+              </div>
+            ) : (
+              <p className="muted capture-no-shot">{t('capture.noShotYet')}</p>
+            )}
+            {shots.length > 1 && (
+              <ol className="shot-strip" data-testid="shot-strip">
+                {shots.map((s, i) => (
+                  <li key={s.captureId}>
+                    <button
+                      type="button"
+                      className={`shot ${i === selected ? 'shot-selected' : ''} shot-${s.verdict.status} ${i === best ? 'shot-best' : ''}`}
+                      onClick={() => setSelected(i)}
+                      aria-pressed={i === selected}
+                      aria-label={i === best ? `${i + 1} · ${t('capture.bestShot')}` : String(i + 1)}
+                      data-best={i === best ? 'true' : 'false'}
+                    >
+                      {s.finishedUrl ? <img src={s.finishedUrl} alt="" /> : <span>{i + 1}</span>}
+                      {i === best && <span className="shot-best-mark" aria-hidden>★</span>}
+                    </button>
+                  </li>
+                ))}
+              </ol>
+            )}
+            {error !== null && <ErrorMessage error={error} testId="capture-error" />}
+            {phase.kind === 'accepting' && current && (
+              <OverrideForm failed={phase.failed} verdict={current.verdict} onCancel={() => setPhase({ kind: 'live' })} onSubmit={(o) => void accept(o)} />
+            )}
+          </div>
           {phase.kind === 'accepted' ? (
-            <div className="message message-info" role="status" data-testid="capture-accepted">
+            <div className="message message-info capture-footer" role="status" data-testid="capture-accepted">
               <p className="message-primary">{t('capture.accepted')}</p>
               <button type="button" className="button button-primary button-large" autoFocus onClick={onBack} data-testid="capture-next">
                 {t('capture.next')}
               </button>
             </div>
           ) : (
-            <div className="action-row">
+            <div className="action-row capture-footer">
               <button type="button" className="button button-primary button-large" onClick={startAccept} disabled={!current?.finishedUrl || phase.kind !== 'live' || identityBlocked} data-testid="capture-accept">
                 {t('capture.accept')}
               </button>

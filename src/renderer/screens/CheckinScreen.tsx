@@ -121,92 +121,98 @@ export function CheckinScreen({ task, initialQuery, notice, onOpenStudent, onSca
   const shown = fresh ?? (trimmed === '' ? null : result);
   const activeId = shown && shown.students[selected] ? `result-${shown.students[selected].id}` : undefined;
   return (
-    <main className="screen checkin-screen">
+    <main className="screen screen-kiosk checkin-screen">
       <div className="screen-heading">
         <h1>
           {t('checkin.title')} · {task.name}
         </h1>
         <p className="muted">{t('checkin.hint')}</p>
       </div>
-      {notice && (
-        <ScanNoticePanel
-          notice={notice}
-          onOpenStudent={(id) => onOpenStudent(id, '')}
-          onSearchByHand={() => {
-            onDismissNotice();
-            searchField.current?.focus();
-          }}
-          onRegisterPending={(code) => onWalkin(code)}
-          onDismiss={onDismissNotice}
-        />
-      )}
-      <div className="checkin-tools">
-        <CameraScanPanel onCode={(text) => onScanText(text, 'camera')} />
-        <div className="checkin-tool-buttons">
-          <ImageScanButton task={task} onOutcome={onScanOutcome} onNoCode={onNoCode} />
-          <button type="button" className="button button-secondary" onClick={() => setFeatureOpen((v) => !v)} aria-expanded={featureOpen} data-testid="feature-code-toggle">
-            {t('featureCode.button')}
-          </button>
-          <button type="button" className="button button-secondary" onClick={() => onWalkin(null)} data-testid="walkin-button">
-            {t('walkin.button')}
-          </button>
-        </div>
-      </div>
-      {trimmed === '' && <RetakeList task={task} onOpenStudent={onOpenRetake} />}
-      {featureOpen && <FeatureCodePanel task={task} onOpenStudent={(id) => onOpenStudent(id, query)} />}
-      <label htmlFor="student-search" className="visually-hidden">
-        {t('checkin.searchLabel')}
-      </label>
-      <input
-        ref={searchField}
-        id="student-search"
-        className="search-input"
-        type="search"
-        autoFocus={!featureOpen && notice === null}
-        autoComplete="off"
-        spellCheck={false}
-        maxLength={SEARCH_QUERY_MAX}
-        placeholder={t('checkin.placeholder')}
-        value={query}
-        onChange={(e) => {
-          setQuery(e.target.value);
-          setEnterPending(false);
-        }}
-        onKeyDown={onKeyDown}
-        role="combobox"
-        aria-expanded={shown !== null && shown.students.length > 0}
-        aria-controls="search-results"
-        aria-activedescendant={activeId}
-        aria-autocomplete="list"
-        data-testid="search-input"
-      />
-      <div className="search-status" aria-live="polite">
-        {error !== null && <ErrorMessage error={error} />}
-        {trimmed !== '' && fresh === null && error === null && <p className="muted">{t('checkin.searching')}</p>}
-        {fresh !== null && fresh.students.length === 0 && (
-          <p className="message message-info" data-testid="search-empty">
-            {t('checkin.notFound')}
-          </p>
-        )}
-        {fresh !== null && fresh.truncated && (
-          <p className="message message-warn" data-testid="search-truncated">
-            {t('checkin.truncated')}
-          </p>
-        )}
-      </div>
-      {shown !== null && shown.students.length > 0 && (
-        <ul id="search-results" className={`result-list ${fresh === null ? 'result-list-stale' : ''}`} role="listbox" aria-label={t('checkin.searchLabel')}>
-          {shown.students.map((student, index) => (
-            <SearchResultRow
-              key={student.id}
-              id={`result-${student.id}`}
-              student={student}
-              selected={index === selected}
-              onOpen={(s) => onOpenStudent(s.id, query)}
+      {/* The search and its results keep the wide column; the camera, the other ways in and the
+          retakes sit beside them, so neither pushes the results below the fold. */}
+      <div className="checkin-layout">
+        <section className="checkin-main">
+          {notice && (
+            <ScanNoticePanel
+              notice={notice}
+              onOpenStudent={(id) => onOpenStudent(id, '')}
+              onSearchByHand={() => {
+                onDismissNotice();
+                searchField.current?.focus();
+              }}
+              onRegisterPending={(code) => onWalkin(code)}
+              onDismiss={onDismissNotice}
             />
-          ))}
-        </ul>
-      )}
+          )}
+          {featureOpen && <FeatureCodePanel task={task} onOpenStudent={(id) => onOpenStudent(id, query)} />}
+          <label htmlFor="student-search" className="visually-hidden">
+            {t('checkin.searchLabel')}
+          </label>
+          <input
+            ref={searchField}
+            id="student-search"
+            className="search-input"
+            type="search"
+            autoFocus={!featureOpen && notice === null}
+            autoComplete="off"
+            spellCheck={false}
+            maxLength={SEARCH_QUERY_MAX}
+            placeholder={t('checkin.placeholder')}
+            value={query}
+            onChange={(e) => {
+              setQuery(e.target.value);
+              setEnterPending(false);
+            }}
+            onKeyDown={onKeyDown}
+            role="combobox"
+            aria-expanded={shown !== null && shown.students.length > 0}
+            aria-controls="search-results"
+            aria-activedescendant={activeId}
+            aria-autocomplete="list"
+            data-testid="search-input"
+          />
+          <div className="search-status" aria-live="polite">
+            {error !== null && <ErrorMessage error={error} />}
+            {trimmed !== '' && fresh === null && error === null && <p className="muted">{t('checkin.searching')}</p>}
+            {fresh !== null && fresh.students.length === 0 && (
+              <p className="message message-info" data-testid="search-empty">
+                {t('checkin.notFound')}
+              </p>
+            )}
+            {fresh !== null && fresh.truncated && (
+              <p className="message message-warn" data-testid="search-truncated">
+                {t('checkin.truncated')}
+              </p>
+            )}
+          </div>
+          {shown !== null && shown.students.length > 0 && (
+            <ul id="search-results" className={`result-list ${fresh === null ? 'result-list-stale' : ''}`} role="listbox" aria-label={t('checkin.searchLabel')}>
+              {shown.students.map((student, index) => (
+                <SearchResultRow
+                  key={student.id}
+                  id={`result-${student.id}`}
+                  student={student}
+                  selected={index === selected}
+                  onOpen={(s) => onOpenStudent(s.id, query)}
+                />
+              ))}
+            </ul>
+          )}
+        </section>
+        <aside className="checkin-side">
+          <CameraScanPanel onCode={(text) => onScanText(text, 'camera')} />
+          <div className="checkin-tool-buttons">
+            <ImageScanButton task={task} onOutcome={onScanOutcome} onNoCode={onNoCode} />
+            <button type="button" className="button button-secondary" onClick={() => setFeatureOpen((v) => !v)} aria-expanded={featureOpen} data-testid="feature-code-toggle">
+              {t('featureCode.button')}
+            </button>
+            <button type="button" className="button button-secondary" onClick={() => onWalkin(null)} data-testid="walkin-button">
+              {t('walkin.button')}
+            </button>
+          </div>
+          {trimmed === '' && <RetakeList task={task} onOpenStudent={onOpenRetake} />}
+        </aside>
+      </div>
     </main>
   );
 }

@@ -166,7 +166,7 @@ export function PrintScreen({ task, onBack }: Props) {
   };
 
   return (
-    <main className="screen print-screen" data-testid="print-screen" data-order-id={orderId ?? ''}>
+    <main className="screen screen-kiosk print-screen" data-testid="print-screen" data-order-id={orderId ?? ''}>
       <div className="screen-heading">
         <h1>
           {t('print.title')} · {task.name}

@@ -1,6 +1,7 @@
 import { useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { StudentCard, TaskSummary } from '../../shared/domain/entities';
+import type { OrderStatus } from '../../shared/domain/status';
 import { useAdmissionPhoto } from '../capture/useAdmissionPhoto';
 import { CorrectionForm } from '../components/CorrectionForm';
 import { ErrorMessage } from '../components/ErrorMessage';
@@ -24,6 +25,14 @@ interface Props {
 function joinPresent(...parts: (string | null)[]): string | null {
   const present = parts.filter((p): p is string => p !== null && p !== '');
   return present.length > 0 ? present.join(' / ') : null;
+}
+
+/** The main button says what pressing it will do for this student: a first check-in, going on
+ * with a session already open, or a retake of a photo already taken (or rejected in review). */
+function confirmLabel(status: OrderStatus | null): 'student.confirm' | 'student.continueCapture' | 'student.retake' {
+  if (status === null || status === '已作废') return 'student.confirm';
+  if (status === '已签到' || status === '采集中') return 'student.continueCapture';
+  return 'student.retake';
 }
 
 export function StudentCardScreen({ task, studentId, onBack, onCheckedIn }: Props) {
@@ -80,7 +89,8 @@ export function StudentCardScreen({ task, studentId, onBack, onCheckedIn }: Prop
   });
 
   return (
-    <main className="screen student-screen" data-testid="student-card">
+    <main className="screen screen-kiosk student-screen" data-testid="student-card">
+      <div className="kiosk-scroll student-body">
       {card.error !== null && <ErrorMessage error={card.error} />}
       {card.loading && !student && <p className="muted">{t('student.loading')}</p>}
       {student && (
@@ -153,6 +163,7 @@ export function StudentCardScreen({ task, studentId, onBack, onCheckedIn }: Prop
         </div>
       )}
       {confirmError !== null && <ErrorMessage error={confirmError} testId="checkin-error" />}
+      </div>
       <div className="action-row">
         {student && (
           <button
@@ -163,7 +174,7 @@ export function StudentCardScreen({ task, studentId, onBack, onCheckedIn }: Prop
             disabled={confirming || (needsOverride && overrideReason.trim().length < 2)}
             data-testid="checkin-confirm"
           >
-            {confirming ? t('student.confirming') : t('student.confirm')}
+            {confirming ? t('student.confirming') : t(confirmLabel(student.order?.status ?? null))}
           </button>
         )}
         {student && !correcting && (
