@@ -283,7 +283,12 @@ export function App() {
             key={screen.studentId}
             task={task}
             studentId={screen.studentId}
-            onBack={() => navigate(screen.returnTo)}
+            onBack={() => {
+              // Closing a card forgets the code that opened it: the phone still held up to the
+              // camera is a deliberate "again", and must open the card again, not be ignored.
+              lastCameraCode.current = null;
+              navigate(screen.returnTo);
+            }}
             onCheckedIn={(student: StudentCard, outcome: CheckinOutcome) =>
               navigate({ name: 'capture', studentId: student.id, studentName: student.name, outcome })
             }

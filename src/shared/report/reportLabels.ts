@@ -11,7 +11,7 @@ export const CHECK_LABELS: Record<CheckId, { zh: string; en: string }> = {
   'pose.yaw': { zh: '左右转头', en: 'Head yaw' },
   'pose.pitch': { zh: '抬头低头', en: 'Head pitch' },
   'eyes.open': { zh: '睁眼', en: 'Eyes open' },
-  'mouth.closed': { zh: '闭嘴', en: 'Mouth closed' },
+  'mouth.closed': { zh: '嘴巴闭合', en: 'Mouth closed' },
   'light.uniform': { zh: '光照均匀', en: 'Even light' },
   exposure: { zh: '曝光', en: 'Exposure' },
   sharpness: { zh: '清晰度', en: 'Sharpness' },
