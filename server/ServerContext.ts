@@ -17,6 +17,8 @@ export interface ServerContext {
   keys: MasterKey;
   adminToken: string;
   serverName: string;
+  /** Reverse proxies whose X-Forwarded-For / X-Forwarded-Proto are believed (review login limits, Secure cookies). */
+  trustedProxies: readonly string[];
   now(): Date;
   log: ServerLog;
 }

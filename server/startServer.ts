@@ -9,6 +9,7 @@ import { loadAdminToken } from './security/adminToken.js';
 import { loadMasterKey } from './security/masterKey.js';
 import type { ServerContext, ServerLog } from './ServerContext.js';
 import { seedDemo } from './services/demoSeed.js';
+import { DEMO_TASK_CODE } from '../src/shared/demo/demoTask.js';
 import { createEnrolCode } from './services/enrolment.js';
 import { reevaluateCompleteOrders } from './services/photoStore.js';
 
@@ -24,6 +25,8 @@ export interface StartServerOptions {
   now?: () => Date;
   log?: ServerLog;
   serverName?: string;
+  /** Addresses of reverse proxies in front of the server (TLS ends there): believed about the client's address and https. */
+  trustProxy?: readonly string[];
   /** Tests shorten these to see a stalled client cut off. */
   timeouts?: Partial<ServerTimeouts>;
 }
@@ -69,6 +72,7 @@ export async function startServer(opts: StartServerOptions): Promise<RunningServ
     keys,
     adminToken: admin.token,
     serverName: opts.serverName ?? DEFAULT_SERVER_NAME,
+    trustedProxies: opts.trustProxy ?? [],
     now: opts.now ?? (() => new Date()),
     log: opts.log ?? (() => {}),
   };
@@ -79,7 +83,7 @@ export async function startServer(opts: StartServerOptions): Promise<RunningServ
     let demoEnrolCode: string | undefined;
     if (opts.demo) {
       await seedDemo(ctx);
-      demoEnrolCode = (await createEnrolCode(ctx, { label: 'demo' })).code;
+      demoEnrolCode = (await createEnrolCode(ctx, { label: 'demo', tasks: [DEMO_TASK_CODE] })).code;
     }
     const uploads = createUploads(ctx);
     await uploads.sweep();

@@ -24,12 +24,18 @@ export async function ordersOfStudent(tx: Tx, taskCode: string, studentId: strin
   return tx.db.selectFrom('orders').selectAll().where('task_code', '=', taskCode).where('student_id', '=', studentId).orderBy('id').execute();
 }
 
+/** A rejected order, or one of two stations' orders for one student, becomes visible to the task's
+ * other stations (retakes, the two-station flag) and stays so, so they also hear how it ends. */
+function sharedOnce(row: Partial<OrderRow>): Partial<OrderRow> {
+  return row.status === '被驳回' || row.conflict === 1 ? { ...row, shared: 1 } : row;
+}
+
 export async function insertOrder(tx: Tx, row: OrderRow): Promise<void> {
-  await tx.db.insertInto('orders').values(row).execute();
+  await tx.db.insertInto('orders').values(sharedOnce(row) as OrderRow).execute();
 }
 
 export async function updateOrder(tx: Tx, id: string, row: Partial<Omit<OrderRow, 'id' | 'received_at'>>): Promise<void> {
-  await tx.db.updateTable('orders').set(row).where('id', '=', id).execute();
+  await tx.db.updateTable('orders').set(sharedOnce(row)).where('id', '=', id).execute();
 }
 
 export async function listOrders(tx: Tx, filter: { status?: string; taskCode?: string; limit: number }): Promise<OrderRow[]> {
@@ -60,7 +66,7 @@ export async function orderIdsCompleteAt(tx: Tx, status: string): Promise<string
       not(
         exists(
           selectFrom('order_photos as p')
-            .leftJoin('photos as ph', 'ph.sha256', 'p.sha256')
+            .leftJoin('photo_holders as ph', (j) => j.onRef('ph.sha256', '=', 'p.sha256').onRef('ph.station_id', '=', 'o.station_id'))
             .select('p.order_id')
             .whereRef('p.order_id', '=', 'o.id')
             .where('ph.sha256', 'is', null),
@@ -71,8 +77,8 @@ export async function orderIdsCompleteAt(tx: Tx, status: string): Promise<string
   return rows.map((r) => r.id);
 }
 
-/** Orders still in `status` that name this photo: the ones a newly arrived photo may complete. */
-export async function orderIdsWaitingFor(tx: Tx, sha256: string, status: string): Promise<string[]> {
+/** This station's orders still in `status` that name this photo: the ones its newly arrived photo may complete. */
+export async function orderIdsWaitingFor(tx: Tx, sha256: string, status: string, stationId: string): Promise<string[]> {
   const rows = await tx.db
     .selectFrom('order_photos as p')
     .innerJoin('orders as o', 'o.id', 'p.order_id')
@@ -80,6 +86,7 @@ export async function orderIdsWaitingFor(tx: Tx, sha256: string, status: string)
     .distinct()
     .where('p.sha256', '=', sha256)
     .where('o.status', '=', status)
+    .where('o.station_id', '=', stationId)
     .execute();
   return rows.map((r) => r.id);
 }

@@ -41,6 +41,45 @@ export interface EnrolCodesTable {
   expires_at: string;
   used_at: string | null;
   used_by: string | null;
+  /** Made for this station id (0004): the enrolling station must claim it. */
+  station_id: ColumnType<string | null, string | null | undefined, string | null>;
+  /** The task codes the station will work on, JSON. */
+  tasks_json: ColumnType<string, string | undefined, string>;
+  /** 1: re-issues station_id (a replaced laptop): its earlier devices are revoked. */
+  reissue: ColumnType<number, number | undefined, number>;
+}
+
+export interface StationTasksTable {
+  station_id: string;
+  task_code: string;
+}
+
+/** Which stations uploaded a photo's bytes (0004): an order may name only its own station's photos. */
+export interface PhotoHoldersTable {
+  sha256: string;
+  station_id: string;
+  received_at: string;
+}
+
+/** The review page's browser sessions (0004): the cookie holds a random id, the row its hash. */
+export interface ReviewSessionsTable {
+  id_hash: string;
+  /** Fingerprint of the admin token the session was opened with: a new token ends every session. */
+  admin_fp: string;
+  created_at: string;
+  last_seen_at: string;
+  expires_at: string;
+  revoked_at: string | null;
+}
+
+/** Admin actions that move trust: re-issuing or revoking a station, its tasks, an order's takeover. */
+export interface AdminAuditTable {
+  id: string;
+  at: string;
+  action: string;
+  target: string;
+  reason: string | null;
+  detail_json: string;
 }
 
 export interface TasksTable {
@@ -130,6 +169,8 @@ export interface OrdersTable {
   receipt_token: string | null;
   current: number;
   conflict: number;
+  /** 1 once other stations of the task must see it (rejected, or two stations on one student); sticky (0004). */
+  shared: ColumnType<number, number | undefined, number>;
   reason: string | null;
   decided_at: string | null;
   decided_revision: number | null;
@@ -197,4 +238,8 @@ export interface ServerDatabase {
   decisions: DecisionsTable;
   session_closures: SessionClosuresTable;
   corrections: CorrectionsTable;
+  station_tasks: StationTasksTable;
+  photo_holders: PhotoHoldersTable;
+  review_sessions: ReviewSessionsTable;
+  admin_audit: AdminAuditTable;
 }

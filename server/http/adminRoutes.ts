@@ -7,12 +7,16 @@ import { listTasks } from '../db/tasks.js';
 import { REJECTION_REASONS } from '../domain/orderStatus.js';
 import { secretsEqual } from '../security/secrets.js';
 import type { ServerContext } from '../ServerContext.js';
-import { createEnrolCode, revokeDevice, stationViews } from '../services/enrolment.js';
+import { listAdminActions } from '../db/adminAudit.js';
+import { stationTasks } from '../db/stations.js';
+import { createEnrolCode, revokeDevice, setTasksOfStation, stationViews } from '../services/enrolment.js';
+import { transferOrder } from '../services/orderTransfer.js';
 import { taskItem } from '../services/feedItems.js';
 import { cancelReservation, closeSession, createReservation, recordSettlement, reservationViews } from '../services/reservationAdmin.js';
 import { decide, orderDetail, orderViews } from '../services/review.js';
 import { importStudents, putTask, studentViews } from '../services/taskAdmin.js';
 import {
+  AuditQuery,
   CancelBody,
   DateParam,
   DecisionBody,
@@ -20,11 +24,15 @@ import {
   OrdersQuery,
   ReservationBody,
   ReservationQuery,
+  ReissueBody,
+  RevokeBody,
   SettlementBody,
   Sha256Param,
   StudentImportBody,
   TaskBody,
+  StationTasksBody,
   TaskCodeParam,
+  TransferBody,
 } from './adminSchemas.js';
 import { parseWith, readJson } from './readBody.js';
 import { sendJson } from './respond.js';
@@ -71,10 +79,33 @@ export function addAdminRoutes(router: Router, ctx: ServerContext): void {
 
   admin('POST', '/enrol-codes', async ({ req, res }) => {
     const body = await readJson(req, EnrolCodeBody);
-    sendJson(res, 201, await createEnrolCode(ctx, { label: body.label ?? null, ...(body.ttlMinutes ? { ttlMinutes: body.ttlMinutes } : {}) }));
+    sendJson(
+      res,
+      201,
+      await createEnrolCode(ctx, { label: body.label ?? null, tasks: body.tasks, stationId: body.stationId ?? null, ...(body.ttlMinutes ? { ttlMinutes: body.ttlMinutes } : {}) }),
+    );
   });
   admin('GET', '/stations', async ({ res }) => sendJson(res, 200, { stations: await stationViews(ctx) }));
-  admin('POST', '/stations/:deviceId/revoke', async ({ res, params }) => sendJson(res, 200, await revokeDevice(ctx, params.deviceId!)));
+  admin('POST', '/stations/:deviceId/revoke', async ({ req, res, params }) => {
+    const body = req.headers['content-length'] && req.headers['content-length'] !== '0' ? await readJson(req, RevokeBody) : {};
+    sendJson(res, 200, await revokeDevice(ctx, params.deviceId!, body.reason ?? null));
+  });
+  // A station id (not a device): its laptop replaced → a code for that id; every device it had is revoked now.
+  admin('POST', '/station-ids/:stationId/reissue', async ({ req, res, params }) => {
+    const body = await readJson(req, ReissueBody);
+    const tasks = body.tasks ?? (await stationTasks(ctx.tx, params.stationId!));
+    if ((await stationViews(ctx)).every((s) => s.stationId !== params.stationId)) throw new ServerFailure('NOT_FOUND', { zh: '没有这个采集站', en: 'No such station' });
+    sendJson(res, 201, await createEnrolCode(ctx, { label: body.reason, tasks, stationId: params.stationId!, reissue: true, ...(body.ttlMinutes ? { ttlMinutes: body.ttlMinutes } : {}) }));
+  });
+  admin('PUT', '/station-ids/:stationId/tasks', async ({ req, res, params }) => {
+    const body = await readJson(req, StationTasksBody);
+    sendJson(res, 200, { stationId: params.stationId, tasks: await setTasksOfStation(ctx, params.stationId!, body.tasks, body.reason ?? null) });
+  });
+  admin('GET', '/audit', async ({ res, url }) => {
+    const q = parseWith(AuditQuery, Object.fromEntries(url.searchParams), '查询参数 / query');
+    const rows = await listAdminActions(ctx.tx, { limit: q.limit, ...(q.target ? { target: q.target } : {}) });
+    sendJson(res, 200, { actions: rows.map((r) => ({ id: r.id, at: r.at, action: r.action, target: r.target, reason: r.reason, detail: JSON.parse(r.detail_json) as unknown })) });
+  });
 
   admin('GET', '/tasks', async ({ res }) => sendJson(res, 200, { tasks: (await listTasks(ctx.tx)).map(taskItem) }));
   admin('PUT', '/tasks/:code', async ({ req, res, params }) => {
@@ -111,6 +142,10 @@ export function addAdminRoutes(router: Router, ctx: ServerContext): void {
     sendJson(res, 200, { orders: await orderViews(ctx, q) });
   });
   admin('GET', '/orders/:id', async ({ res, params }) => sendJson(res, 200, await orderDetail(ctx, params.id!)));
+  admin('POST', '/orders/:id/transfer', async ({ req, res, params }) => {
+    const body = await readJson(req, TransferBody);
+    sendJson(res, 200, await transferOrder(ctx, params.id!, { stationId: body.toStationId, reason: body.reason }));
+  });
   admin('POST', '/orders/:id/decision', async ({ req, res, params }) => sendJson(res, 200, await decide(ctx, params.id!, await readJson(req, DecisionBody))));
   admin('GET', '/photos/:sha', async ({ res, params }) => sendPhoto(ctx, res, param(Sha256Param, params.sha)));
 }

@@ -12,13 +12,35 @@ const OptText = (max: number) => z.string().trim().max(max).nullable().optional(
 
 export const TaskCodeParam = z.string().regex(/^[A-Za-z0-9_-]{2,32}$/);
 
+const StationIdParam = z.string().min(1).max(64);
+const TaskList = z.array(z.string().regex(/^[A-Za-z0-9_-]{2,32}$/)).min(1).max(100);
+
 export const EnrolCodeBody = z
   .object({
     label: z.string().max(64).nullable().optional(),
     /** Minutes until the code expires; default one day, at most 30 days. */
     ttlMinutes: z.number().int().min(1).max(30 * 24 * 60).optional(),
+    /** The tasks the station will work on: it is sent nothing of any other task. */
+    tasks: TaskList,
+    /** Made for this station id: only a device claiming it may use the code. */
+    stationId: StationIdParam.nullable().optional(),
   })
   .strict();
+
+/** Re-issuing a station (its laptop was replaced): the old credential is revoked at once. */
+export const ReissueBody = z
+  .object({
+    reason: z.string().trim().min(1).max(200),
+    ttlMinutes: z.number().int().min(1).max(30 * 24 * 60).optional(),
+    /** Default: the tasks the station has now. */
+    tasks: TaskList.optional(),
+  })
+  .strict();
+
+export const StationTasksBody = z.object({ tasks: TaskList, reason: z.string().trim().max(200).nullable().optional() }).strict();
+export const RevokeBody = z.object({ reason: z.string().trim().max(200).nullable().optional() }).strict();
+export const TransferBody = z.object({ toStationId: StationIdParam, reason: z.string().trim().min(1).max(200) }).strict();
+export const AuditQuery = z.object({ target: z.string().max(64).optional(), limit: z.coerce.number().int().min(1).max(1000).default(200) }).strict();
 
 export const TaskBody = z
   .object({

@@ -26,15 +26,16 @@ export function addStationRoutes(router: Router, ctx: ServerContext): void {
       stationName: station.station_name,
       serverName: ctx.serverName,
       serverTime: ctx.now().toISOString(),
+      tasks: station.tasks,
     });
   });
 
   router.add('GET', `${API}/feeds/:feed`, async ({ req, res, url, params }) => {
-    await authenticateStation(ctx, req.headers.authorization);
+    const station = await authenticateStation(ctx, req.headers.authorization);
     const feed = FeedName.safeParse(params.feed);
     if (!feed.success) throw new ServerFailure('NOT_FOUND', { zh: `没有名为 ${params.feed} 的数据流`, en: `No feed named ${params.feed}` });
     const q = parseWith(FeedQuery, Object.fromEntries(url.searchParams), '查询参数 / query');
-    sendJson(res, 200, await readFeed(ctx, feed.data, q.cursor, q.limit));
+    sendJson(res, 200, await readFeed(ctx, feed.data, q.cursor, q.limit, { stationId: station.station_id, tasks: station.tasks }));
   });
 
   router.add('PUT', `${API}/orders/:id`, async ({ req, res, params }) => {

@@ -11,7 +11,8 @@ import { secretsEqual } from '../security/secrets.js';
 import type { ServerContext } from '../ServerContext.js';
 import { decide, orderViews } from '../services/review.js';
 import { listPage, loginPage, reviewCsp, TABS, type Tab } from './reviewPage.js';
-import { CLEAR_COOKIE, csrfOk, csrfToken, newSessionCookie, sessionOf } from './reviewSession.js';
+import { LoginThrottle } from './loginThrottle.js';
+import { clearCookie, clientOf, closeSession, csrfOk, csrfToken, openSession, sessionOf } from './reviewSession.js';
 
 /** Fixed notices after a redirect (never text from the query string). */
 const NOTICES = {
@@ -39,14 +40,20 @@ function sameOrigin(req: IncomingMessage): boolean {
   }
 }
 
+function lockedOut(res: ServerResponse, seconds: number): void {
+  const minutes = Math.ceil(seconds / 60);
+  html(res, 429, (n) => loginPage(n, `登录失败次数过多，请 ${minutes} 分钟后再试 / too many failed logins; try again in ${minutes} min`), { 'Retry-After': String(seconds) });
+}
+
 function tabOf(value: string | null): Tab {
   return (TABS as readonly string[]).includes(value ?? '') ? (value as Tab) : '待审核';
 }
 
 /** The reviewer's web page at /review: log in with the admin token, then review. */
 export function addReviewRoutes(router: Router, ctx: ServerContext): void {
+  const throttle = new LoginThrottle();
   router.add('GET', '/review', async ({ req, res, url }) => {
-    const session = sessionOf(req, ctx.adminToken, ctx.now());
+    const session = await sessionOf(ctx, req);
     if (!session) return html(res, 200, (n) => loginPage(n, null));
     const tab = tabOf(url.searchParams.get('status'));
     const notice = url.searchParams.get('notice') as Notice | null;
@@ -56,23 +63,31 @@ export function addReviewRoutes(router: Router, ctx: ServerContext): void {
 
   router.add('POST', '/review/login', async ({ req, res }) => {
     if (!sameOrigin(req)) return html(res, 403, (n) => loginPage(n, '跨站请求被拒绝 / cross-site request refused'));
+    const client = clientOf(req, ctx.trustedProxies);
+    const wait = throttle.retryAfter(client.address, ctx.now().getTime());
+    if (wait > 0) return lockedOut(res, wait);
     const form = await readForm(req);
     if (!secretsEqual(form.get('token')?.trim() ?? '', ctx.adminToken)) {
-      ctx.log('warn', 'review login failed');
+      const locked = throttle.fail(client.address, ctx.now().getTime());
+      ctx.log('warn', 'review login failed', { address: client.address, lockedForSeconds: locked });
+      if (locked > 0) return lockedOut(res, locked);
       return html(res, 401, (n) => loginPage(n, '令牌不正确 / wrong token'));
     }
-    redirect(res, '/review', { 'Set-Cookie': newSessionCookie(ctx.adminToken, ctx.now()).header });
+    throttle.succeed(client.address);
+    redirect(res, '/review', { 'Set-Cookie': (await openSession(ctx, client)).header });
   });
 
   router.add('POST', '/review/logout', async ({ req, res }) => {
-    const session = sessionOf(req, ctx.adminToken, ctx.now());
+    const session = await sessionOf(ctx, req);
     const form = await readForm(req);
     if (session && !csrfOk(ctx.adminToken, session, form.get('csrf'))) return html(res, 403, (n) => loginPage(n, '请求无效 / invalid request'));
-    redirect(res, '/review', { 'Set-Cookie': CLEAR_COOKIE });
+    // Ended on the server: the same cookie, replayed from anywhere, no longer opens the page.
+    if (session) await closeSession(ctx, session);
+    redirect(res, '/review', { 'Set-Cookie': clearCookie(clientOf(req, ctx.trustedProxies).secure) });
   });
 
   router.add('POST', '/review/orders/:id/decision', async ({ req, res, params }) => {
-    const session = sessionOf(req, ctx.adminToken, ctx.now());
+    const session = await sessionOf(ctx, req);
     if (!session) return redirect(res, '/review');
     const form = await readForm(req);
     if (!sameOrigin(req) || !csrfOk(ctx.adminToken, session, form.get('csrf'))) {
@@ -95,7 +110,7 @@ export function addReviewRoutes(router: Router, ctx: ServerContext): void {
   });
 
   router.add('GET', '/review/photos/:sha', async ({ req, res, params }) => {
-    if (!sessionOf(req, ctx.adminToken, ctx.now())) throw new ServerFailure('UNAUTHENTICATED');
+    if (!(await sessionOf(ctx, req))) throw new ServerFailure('UNAUTHENTICATED');
     const sha = Sha256Param.safeParse(params.sha);
     if (!sha.success) throw new ServerFailure('NOT_FOUND');
     await sendPhoto(ctx, res, sha.data);

@@ -1,7 +1,7 @@
 import type { StudentCorrectionUpload } from '../../src/shared/sync/protocol.js';
 import { getCorrection, insertCorrection } from '../db/corrections.js';
 import { recordChanges, type FeedChange } from '../db/feedLog.js';
-import type { StationRow } from '../db/stations.js';
+import { requireStationTask, type Station } from './enrolment.js';
 import { findStudentByIdHmac, getStudent, updateStudent, type StudentRow } from '../db/students.js';
 import { getTask } from '../db/tasks.js';
 import { inTransaction } from '../db/tx.js';
@@ -36,14 +36,19 @@ function patchOf(ctx: ServerContext, taskCode: string, f: Fields): Partial<Stude
  * the roster feed so every station sees the corrected data. A correction for a student the server
  * does not know yet (a walk-in whose order has not arrived) is kept but not applied.
  */
-export async function storeCorrection(ctx: ServerContext, station: StationRow, body: StudentCorrectionUpload): Promise<{ outcome: 'stored' | 'duplicate' }> {
+export async function storeCorrection(ctx: ServerContext, station: Station, body: StudentCorrectionUpload): Promise<{ outcome: 'stored' | 'duplicate' }> {
   if (body.stationId !== station.station_id) {
     throw new ServerFailure('CONFLICT', { zh: '更正的采集站编号与本设备登记的不符', en: "The correction's stationId is not the one this device enrolled as" });
   }
+  requireStationTask(station, body.taskCode);
   const now = nowIso(ctx);
   return inTransaction(ctx.tx, async (t) => {
     const existing = await getCorrection(t, body.id);
     if (existing) {
+      if (existing.station_id !== station.station_id) {
+        ctx.log('warn', 'correction id of another station', { correctionId: body.id, owner: existing.station_id, requester: station.station_id });
+        throw new ServerFailure('FORBIDDEN', { zh: '此更正编号属于另一个采集站', en: 'This correction id belongs to another station' });
+      }
       if (existing.task_code !== body.taskCode || existing.student_id !== body.studentId) {
         throw new ServerFailure('CONFLICT', { zh: '同一更正编号用于不同的学生', en: 'This correction id was used for another student' });
       }

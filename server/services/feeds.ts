@@ -1,9 +1,10 @@
 import type { FeedItem, FeedName, FeedPage } from '../../src/shared/sync/protocol.js';
-import { currentSeq, readChangedKeys } from '../db/feedLog.js';
+import { changesOfTasks, currentSeq, readChangedKeys, recordChanges, type FeedScope } from '../db/feedLog.js';
 import { ordersByIds } from '../db/orders.js';
 import { reservationsByIds } from '../db/reservations.js';
 import { studentsByIds } from '../db/students.js';
 import { tasksByCodes } from '../db/tasks.js';
+import type { Tx } from '../db/tx.js';
 import type { ServerContext } from '../ServerContext.js';
 import { reservationItem, reviewItem, revocationItem, rosterItem, taskItem } from './feedItems.js';
 
@@ -38,15 +39,18 @@ async function loadItems(ctx: ServerContext, feed: FeedName, keys: string[]): Pr
 }
 
 /**
- * One page of a feed: the items whose latest change is after `cursor`, oldest change first, each
- * in its current state. The next cursor is the seq of the last item returned, so a station that
- * stores it never downloads an unchanged item again. A cursor from the future (the server was
- * restored from an older backup) starts over from 0 rather than waiting forever.
+ * One page of a feed as this station may see it (its tasks; of the reviews, its own orders and the
+ * ones shared with it): the items whose latest change is after `cursor`, oldest change first, each
+ * in its current state. The next cursor is the seq of the last item returned, or, when nothing more
+ * is in scope, the counter as read before the query (every change up to it had committed: the
+ * counter is each writer's last write), so other tasks' changes are not scanned again. A cursor
+ * from the future (the server was restored from an older backup) starts over from 0.
  */
-export async function readFeed<F extends FeedName>(ctx: ServerContext, feed: F, cursor: string, limit: number): Promise<FeedPage<F>> {
+export async function readFeed<F extends FeedName>(ctx: ServerContext, feed: F, cursor: string, limit: number, scope: FeedScope): Promise<FeedPage<F>> {
+  const upto = await currentSeq(ctx.tx);
   let after = Number(cursor);
-  if (!Number.isSafeInteger(after) || after > (await currentSeq(ctx.tx))) after = 0;
-  const changed = await readChangedKeys(ctx.tx, feed, after, limit + 1);
+  if (!Number.isSafeInteger(after) || after > upto) after = 0;
+  const changed = await readChangedKeys(ctx.tx, feed, after, upto, limit + 1, scope);
   const page = changed.slice(0, limit);
   const items = await loadItems(
     ctx,
@@ -58,7 +62,12 @@ export async function readFeed<F extends FeedName>(ctx: ServerContext, feed: F, 
       const item = items.get(c.key);
       return item ? [item as FeedItem<F>] : [];
     }),
-    cursor: page.length > 0 ? String(page[page.length - 1]!.seq) : String(after),
+    cursor: changed.length > limit ? String(page[page.length - 1]!.seq) : String(upto),
     more: changed.length > limit,
   };
+}
+
+/** Sends every item of these tasks again (new seqs), in the caller's transaction. */
+export async function touchTaskItems(t: Tx, tasks: readonly string[]): Promise<void> {
+  await recordChanges(t, await changesOfTasks(t, tasks));
 }

@@ -1,14 +1,14 @@
 import type { OrderUpload, OrderUploadResult } from '../../src/shared/sync/protocol.js';
 import { recordChanges, type FeedChange } from '../db/feedLog.js';
-import { getOrder, insertOrder, ordersOfStudent, replaceOrderPhotos, updateOrder, type OrderRow } from '../db/orders.js';
+import { getOrder, getOrderByReceiptToken, insertOrder, ordersOfStudent, replaceOrderPhotos, updateOrder, type OrderRow } from '../db/orders.js';
 import { heldPhotos } from '../db/photos.js';
-import type { StationRow } from '../db/stations.js';
 import { getStudent, insertStudentIfAbsent, type StudentRow } from '../db/students.js';
 import { getTask, type TaskRow } from '../db/tasks.js';
 import { inTransaction, type Tx } from '../db/tx.js';
 import { isAccepted, isReviewStatus, resolveGroup, statusAfterUpload, type ServerStatus } from '../domain/orderStatus.js';
 import { ServerFailure } from '../http/ServerFailure.js';
 import { nowIso, type ServerContext } from '../ServerContext.js';
+import { requireStationTask, type Station } from './enrolment.js';
 import { markReservationCaptured } from './settlement.js';
 
 type PhotoRefs = OrderUpload['photos'];
@@ -70,9 +70,30 @@ export async function regroupStudent(t: Tx, taskCode: string, studentId: string,
   return changes;
 }
 
+/**
+ * The receipt token an order keeps: bound once, by the owning station (the caller has checked it
+ * owns the order), and never replaced; a token already bound to another order is refused rather
+ * than left for the database's unique index to turn into a 500.
+ */
+async function bindReceiptToken(ctx: ServerContext, t: Tx, existing: OrderRow | undefined, upload: OrderUpload): Promise<string | null> {
+  if (existing?.receipt_token) {
+    if (upload.receiptToken && upload.receiptToken !== existing.receipt_token) {
+      ctx.log('warn', 'receipt token change ignored', { orderId: upload.id, stationId: upload.stationId });
+    }
+    return existing.receipt_token;
+  }
+  if (!upload.receiptToken) return null;
+  const holder = await getOrderByReceiptToken(t, upload.receiptToken);
+  if (holder && holder.id !== upload.id) {
+    ctx.log('warn', 'receipt token of another order refused', { orderId: upload.id, holder: holder.id, stationId: upload.stationId });
+    throw new ServerFailure('CONFLICT', { zh: '此回执码已属于另一个订单', en: 'This receipt token belongs to another order' });
+  }
+  return upload.receiptToken;
+}
+
 type Stored = { outcome: OrderUploadResult['outcome']; serverRevision: number };
 
-async function storeInTransaction(ctx: ServerContext, t: Tx, station: StationRow, upload: OrderUpload): Promise<Stored> {
+async function storeInTransaction(ctx: ServerContext, t: Tx, station: Station, upload: OrderUpload): Promise<Stored> {
   const now = nowIso(ctx);
   const task = await getTask(t, upload.taskCode);
   if (!task) throw new ServerFailure('UNKNOWN_TASK', { zh: `服务器上没有采集任务 ${upload.taskCode}`, en: `The server has no task ${upload.taskCode}` });
@@ -89,6 +110,17 @@ async function storeInTransaction(ctx: ServerContext, t: Tx, station: StationRow
   }
 
   const existing = await getOrder(t, upload.id, { lock: true });
+  // An order belongs to the station that first stored it: nothing another station sends about it
+  // is written — no field, not the receipt token, not a feed entry. Taking one over is the admin's
+  // audited transfer (transferOrder).
+  if (existing && existing.station_id !== station.station_id) {
+    ctx.log('warn', 'order of another station refused', { orderId: upload.id, owner: existing.station_id, requester: station.station_id, deviceId: station.device_id });
+    throw new ServerFailure('FORBIDDEN', {
+      zh: '此订单属于另一个采集站，本站不能更改',
+      en: 'This order belongs to another station; this station cannot change it',
+      details: [`owner: ${existing.station_id}`, `requester: ${station.station_id}`],
+    });
+  }
   if (existing && (existing.task_code !== upload.taskCode || existing.student_id !== upload.studentId)) {
     throw new ServerFailure('CONFLICT', {
       zh: '订单的采集任务或学生与服务器上的不同，不能更改',
@@ -96,9 +128,10 @@ async function storeInTransaction(ctx: ServerContext, t: Tx, station: StationRow
       details: [`server: ${existing.task_code}/${existing.student_id}`, `upload: ${upload.taskCode}/${upload.studentId}`],
     });
   }
-  // A receipt printed after the order went up arrives on the same revision: keep its token all the same.
-  if (existing && existing.revision >= upload.revision && upload.receiptToken && !existing.receipt_token) {
-    await updateOrder(t, upload.id, { receipt_token: upload.receiptToken });
+  const receiptToken = await bindReceiptToken(ctx, t, existing, upload);
+  // A receipt printed after the order went up arrives on the same revision: bind its token all the same.
+  if (existing && existing.revision >= upload.revision && receiptToken !== existing.receipt_token) {
+    await updateOrder(t, upload.id, { receipt_token: receiptToken });
   }
   if (existing && existing.revision > upload.revision) return { outcome: 'stale', serverRevision: existing.revision };
   if (existing && existing.revision === upload.revision) return { outcome: 'duplicate', serverRevision: existing.revision };
@@ -108,6 +141,7 @@ async function storeInTransaction(ctx: ServerContext, t: Tx, station: StationRow
   const held = await heldPhotos(
     t,
     upload.photos.map((p) => p.sha256),
+    station.station_id,
   );
   const allHeld = upload.photos.every((p) => held.has(p.sha256));
   const prevStatus = (existing?.status ?? null) as ServerStatus | null;
@@ -131,9 +165,10 @@ async function storeInTransaction(ctx: ServerContext, t: Tx, station: StationRow
     photos_json: JSON.stringify(upload.photos),
     checks_json: upload.checks ? JSON.stringify(upload.checks) : null,
     face_match_json: upload.faceMatch ? JSON.stringify(upload.faceMatch) : null,
-    receipt_token: upload.receiptToken ?? existing?.receipt_token ?? null,
+    receipt_token: receiptToken,
     current: existing?.current ?? 1,
     conflict: existing?.conflict ?? 0,
+    shared: existing?.shared ?? 0,
     reason: keepDecision ? existing.reason : null,
     decided_at: keepDecision ? existing.decided_at : null,
     decided_revision: keepDecision ? existing.decided_revision : null,
@@ -161,7 +196,7 @@ async function storeInTransaction(ctx: ServerContext, t: Tx, station: StationRow
 async function missingPhotosOf(ctx: ServerContext, orderId: string): Promise<{ order: OrderRow; missing: string[] }> {
   const order = (await getOrder(ctx.tx, orderId))!;
   const shas = [...new Set((JSON.parse(order.photos_json) as PhotoRefs).map((p) => p.sha256))];
-  const held = await heldPhotos(ctx.tx, shas);
+  const held = await heldPhotos(ctx.tx, shas, order.station_id);
   return { order, missing: shas.filter((s) => !held.has(s)) };
 }
 
@@ -169,7 +204,7 @@ async function missingPhotosOf(ctx: ServerContext, orderId: string): Promise<{ o
  * PUT /v1/orders/:id. Upsert by order id and revision: an older revision never overwrites a newer
  * one (stale), the same revision twice is a no-op (duplicate), everything in one transaction.
  */
-export async function uploadOrder(ctx: ServerContext, station: StationRow, upload: OrderUpload): Promise<OrderUploadResult> {
+export async function uploadOrder(ctx: ServerContext, station: Station, upload: OrderUpload): Promise<OrderUploadResult> {
   if (upload.stationId !== station.station_id) {
     throw new ServerFailure('CONFLICT', {
       zh: '订单的采集站编号与本设备登记的不符',
@@ -177,6 +212,7 @@ export async function uploadOrder(ctx: ServerContext, station: StationRow, uploa
       details: [`enrolled: ${station.station_id}`, `order: ${upload.stationId}`],
     });
   }
+  requireStationTask(station, upload.taskCode);
   const stored = await inTransaction(ctx.tx, (t) => storeInTransaction(ctx, t, station, upload));
   const { order, missing } = await missingPhotosOf(ctx, upload.id);
   // A photo whose upload finished while this transaction ran may have looked for waiting orders
@@ -198,6 +234,7 @@ export async function reevaluateOrder(ctx: ServerContext, orderId: string): Prom
     const held = await heldPhotos(
       t,
       photos.map((p) => p.sha256),
+      order.station_id,
     );
     if (!photos.every((p) => held.has(p.sha256))) return false;
     await updateOrder(t, orderId, { status: '待审核', updated_at: nowIso(ctx) });

@@ -3,11 +3,12 @@ import { createReadStream } from 'node:fs';
 import { copyFile, link, mkdir, open, rename, rm, stat } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { orderIdsCompleteAt, orderIdsWaitingFor } from '../db/orders.js';
-import { getPhoto, insertPhotoIfAbsent } from '../db/photos.js';
+import { addPhotoHolder, getPhoto, insertPhotoIfAbsent } from '../db/photos.js';
 import { nowIso, type ServerContext } from '../ServerContext.js';
 import { reevaluateOrder } from './orderUpload.js';
 
-/** Photos live by content: <data>/photos/ab/abcdef….; one file per sha256, whoever sent it. */
+/** Photos live by content: <data>/photos/ab/abcdef….; one file per sha256, whoever sent it (who may
+ * use it is photo_holders). */
 export function photoPath(ctx: Pick<ServerContext, 'photosDir'>, sha256: string): string {
   return join(ctx.photosDir, sha256.slice(0, 2), sha256);
 }
@@ -53,7 +54,7 @@ export type IngestOutcome = { kind: 'stored' | 'duplicate'; sha256: string; byte
  * hash, then moves any order that was only waiting for this photo on to review. The caller removes
  * the upload on a mismatch. Safe to run twice for the same file (after a crash, or a HEAD retry).
  */
-export async function ingestPhoto(ctx: ServerContext, file: string, expectedSha: string): Promise<IngestOutcome> {
+export async function ingestPhoto(ctx: ServerContext, file: string, expectedSha: string, stationId: string): Promise<IngestOutcome> {
   const actual = await sha256OfFile(file);
   if (actual !== expectedSha) return { kind: 'mismatch', sha256: expectedSha, actual };
   const { size } = await stat(file);
@@ -65,14 +66,16 @@ export async function ingestPhoto(ctx: ServerContext, file: string, expectedSha:
     const inserted = await insertPhotoIfAbsent(ctx.tx, { sha256: actual, bytes: size, path: join(actual.slice(0, 2), actual), received_at: nowIso(ctx) });
     if (inserted) kind = 'stored';
   }
+  // Held for the station that sent the bytes: its orders, and only its orders, may name them.
+  await addPhotoHolder(ctx.tx, actual, stationId, nowIso(ctx));
   // After the photo row commits: the orders that were waiting for it (see uploadOrder's re-check).
-  await reevaluateWaitingFor(ctx, actual);
+  await reevaluateWaitingFor(ctx, actual, stationId);
   return { kind, sha256: actual, bytes: size };
 }
 
-/** Orders at 已采集 that name this photo move to review if it completed them. Idempotent. */
-export async function reevaluateWaitingFor(ctx: ServerContext, sha256: string): Promise<void> {
-  for (const orderId of await orderIdsWaitingFor(ctx.tx, sha256, '已采集')) await reevaluateOrder(ctx, orderId);
+/** This station's orders at 已采集 that name this photo move to review if it completed them. Idempotent. */
+export async function reevaluateWaitingFor(ctx: ServerContext, sha256: string, stationId: string): Promise<void> {
+  for (const orderId of await orderIdsWaitingFor(ctx.tx, sha256, '已采集', stationId)) await reevaluateOrder(ctx, orderId);
 }
 
 /**

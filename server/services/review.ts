@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { OrderUpload } from '../../src/shared/sync/protocol.js';
 import { recordChanges } from '../db/feedLog.js';
 import { decisionsOf, getOrder, insertDecision, listOrders, updateOrder, type OrderRow } from '../db/orders.js';
-import { heldPhotos } from '../db/photos.js';
+import { photoHolders } from '../db/photos.js';
 import { getStudent, studentsByIds } from '../db/students.js';
 import { inTransaction } from '../db/tx.js';
 import { statusAfterDecision, type Decision } from '../domain/orderStatus.js';
@@ -45,10 +45,10 @@ export interface OrderView {
 async function views(ctx: ServerContext, orders: OrderRow[]): Promise<OrderView[]> {
   const students = new Map((await studentsByIds(ctx.tx, [...new Set(orders.map((o) => o.student_id))])).map((s) => [s.id, s]));
   const allShas = orders.flatMap((o) => (JSON.parse(o.photos_json) as PhotoRefs).map((p) => p.sha256));
-  const held = await heldPhotos(ctx.tx, [...new Set(allShas)]);
+  const holders = await photoHolders(ctx.tx, [...new Set(allShas)]);
   return orders.map((o) => {
     const s = students.get(o.student_id);
-    const photos = (JSON.parse(o.photos_json) as PhotoRefs).map((p) => ({ ...p, held: held.has(p.sha256) }));
+    const photos = (JSON.parse(o.photos_json) as PhotoRefs).map((p) => ({ ...p, held: holders.get(p.sha256)?.has(o.station_id) ?? false }));
     const finished = photos.find((p) => p.role === 'finished' && p.held) ?? null;
     return {
       id: o.id,

@@ -60,8 +60,8 @@ export function httpFailure(status: number, code: ServerErrorCode | null, zh: st
   // is the network misbehaving, not a verdict on this job.
   if (status < 400) return new SyncError('transient', ...words(`服务器的回答不符合协议（${status}）`, `The server’s answer does not follow the protocol (${status})`), status, code);
   if (status >= 500 || status === 408) return new SyncError('transient', ...words(`服务器错误 ${status}`, `Server error ${status}`), status, code);
+  if (code === 'REVOKED') return new SyncError('halt', ...words('本站已被服务器停用', 'This station was revoked by the server'), status, code);
   if (status === 401) return new SyncError('halt', ...words('服务器不认可本站凭据，请重新登记', 'The server does not accept this station’s credential; enrol again'), status, code);
-  if (status === 403 && code === 'REVOKED') return new SyncError('halt', ...words('本站已被服务器停用', 'This station was revoked by the server'), status, code);
   if (code === 'PHOTO_HASH_MISMATCH') return new SyncError('transient', ...words('照片传输损坏，将重新上传', 'The photo arrived damaged; uploading again'), status, code);
   return new SyncError('permanent', ...words(`服务器拒绝（${status}）`, `Refused by the server (${status})`), status, code);
 }

@@ -110,7 +110,8 @@ export interface TestServer {
   running: RunningServer;
   url: string;
   admin<T = unknown>(method: string, path: string, body?: unknown): Promise<HttpAnswer<T>>;
-  enrol(stationId: string, stationName?: string): Promise<StationClient>;
+  /** Enrols a station for these tasks (default: every task the server has now). */
+  enrol(stationId: string, stationName?: string, opts?: { tasks?: string[] }): Promise<StationClient>;
   /** Stops and starts the server again on the same data folder, store and port. */
   restart(): Promise<void>;
   close(): Promise<void>;
@@ -184,8 +185,10 @@ export async function startTestServer(kind: StoreKind, opts: Partial<Omit<StartS
           ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
         }),
       ),
-    async enrol(stationId, stationName = `采集站 ${stationId}`) {
-      const code = await t.admin<{ code: string }>('POST', '/v1/admin/enrol-codes', {});
+    async enrol(stationId, stationName = `采集站 ${stationId}`, opts = {}) {
+      const tasks = opts.tasks ?? (await t.admin<{ tasks: { code: string }[] }>('GET', '/v1/admin/tasks')).body.tasks.map((x) => x.code);
+      const code = await t.admin<{ code: string }>('POST', '/v1/admin/enrol-codes', { tasks });
+      if (code.status !== 201) throw new Error(`enrol code: ${code.status} ${JSON.stringify(code.body)}`);
       const r = await answer<EnrolResponse>(
         await fetch(running.url + PATHS.enrol, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ code: code.body.code, stationId, stationName }) }),
       );

@@ -1,4 +1,5 @@
 import { startServer, type RunningServer } from '../../server/startServer.js';
+import { DEMO_TASK_CODE } from '../../src/shared/demo/demoTask.js';
 import type { EngineTuning } from '../../src/main/sync/stationSync.js';
 import { tempApp, tempDir } from './tempApp.js';
 
@@ -25,7 +26,7 @@ export function adminApi(server: { url: string; adminToken: string }) {
   };
   return {
     call,
-    enrolCode: () => call<{ code: string }>('POST', '/enrol-codes', {}).then((r) => r.code),
+    enrolCode: (tasks: string[] = [DEMO_TASK_CODE]) => call<{ code: string }>('POST', '/enrol-codes', { tasks }).then((r) => r.code),
     orders: (query = '') => call<{ orders: ServerOrder[] }>('GET', `/orders${query}`).then((r) => r.orders),
     order: (id: string) => call<ServerOrder>('GET', `/orders/${encodeURIComponent(id)}`),
     decide: (id: string, decision: 'approve' | 'reject' | 'complete' | 'void', reason?: string) => call<unknown>('POST', `/orders/${encodeURIComponent(id)}/decision`, { decision, reason: reason ?? null }),

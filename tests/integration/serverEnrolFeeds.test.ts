@@ -70,7 +70,8 @@ for (const kind of STORE_KINDS) {
       let clock = new Date('2026-06-01T08:00:00Z');
       const s = await startTestServer(kind, { now: () => clock });
       try {
-        const code = (await s.admin<{ code: string; expiresAt: string }>('POST', '/v1/admin/enrol-codes', { label: 'A', ttlMinutes: 60 })).body.code;
+        const task = await seedTask(s, 'ENR1', 1);
+        const code = (await s.admin<{ code: string; expiresAt: string }>('POST', '/v1/admin/enrol-codes', { label: 'A', ttlMinutes: 60, tasks: [task.code] })).body.code;
         // Typing tolerance: lower case, no dashes.
         const good = await enrolWith(s, code.toLowerCase().replace(/-/g, ''), 'st-a');
         assert.equal(good.status, 201);
@@ -83,7 +84,7 @@ for (const kind of STORE_KINDS) {
         const unknown = await enrolWith(s, 'ZZZZ-ZZZZ-ZZZZ');
         assert.equal(errorCode(unknown.body), 'ENROL_CODE_INVALID');
 
-        const shortLived = (await s.admin<{ code: string }>('POST', '/v1/admin/enrol-codes', { ttlMinutes: 1 })).body.code;
+        const shortLived = (await s.admin<{ code: string }>('POST', '/v1/admin/enrol-codes', { ttlMinutes: 1, tasks: [task.code] })).body.code;
         clock = new Date(clock.getTime() + 2 * 60_000);
         const expired = await enrolWith(s, shortLived);
         assert.equal(errorCode(expired.body), 'ENROL_CODE_INVALID');
@@ -110,11 +111,11 @@ for (const kind of STORE_KINDS) {
         assert.ok(revoked.body.revokedAt);
         for (const path of [PATHS.whoami, PATHS.feed('roster')]) {
           const r = await fetch(s.url + path, { headers: auth });
-          assert.equal(r.status, 403);
+          assert.equal(r.status, 401);
           assert.equal(errorCode(await r.json()), 'REVOKED');
         }
         const tusRefused = await fetch(s.url + PATHS.uploads, { method: 'POST', headers: { ...auth, 'Tus-Resumable': '1.0.0', 'Upload-Length': '10' } });
-        assert.equal(tusRefused.status, 403);
+        assert.equal(tusRefused.status, 401);
       } finally {
         await s.close();
       }
@@ -207,7 +208,8 @@ for (const kind of STORE_KINDS) {
         const clash = await st.put(PATHS.correction('cor-3'), { ...correction('cor-3', '2026-06-01T03:00:00.000Z', { idNumber: '11010819900307001X' }), studentId: task.studentIds[1] });
         assert.equal(clash.status, 409);
         assert.equal((await st.put(PATHS.correction('cor-x'), newer)).status, 400, 'path and body ids differ');
-        assert.equal((await st.put(PATHS.correction('cor-4'), { ...correction('cor-4', '2026-06-01T03:00:00.000Z', {}), taskCode: 'NOPE' })).status, 404);
+        // A task this station is not enrolled for (here: one the server does not have either).
+        assert.equal((await st.put(PATHS.correction('cor-4'), { ...correction('cor-4', '2026-06-01T03:00:00.000Z', {}), taskCode: 'NOPE' })).status, 403);
       } finally {
         await s.close();
       }
@@ -261,6 +263,7 @@ for (const kind of STORE_KINDS) {
     test('a stalled client is cut off and does not hold up others', async () => {
       const s = await startTestServer(kind, { timeouts: { headersMs: 400, bodyMs: 400, requestMs: 1500 } });
       try {
+        await seedTask(s, 'SLOW1', 1);
         const st = await s.enrol('st-slow');
         const host = new URL(s.url).host;
         const noHeaders = stallAfter(s.url, `GET ${PATHS.whoami} HTTP/1.1\r\nHost: ${host}\r\n`);
@@ -318,9 +321,10 @@ for (const kind of STORE_KINDS) {
         assert.equal(chunked.status, 413);
 
         // Unknown task; unknown path; nothing was half-stored by any of the above.
+        // A task this station is not enrolled for (here: one the server does not have either) is refused as not its business.
         const unknownTask = await st.put(PATHS.order('bad-order-2'), { ...order, id: 'bad-order-2', taskCode: 'NOPE' });
-        assert.equal(unknownTask.status, 404);
-        assert.equal(errorCode(unknownTask.body), 'UNKNOWN_TASK');
+        assert.equal(unknownTask.status, 403);
+        assert.equal(errorCode(unknownTask.body), 'FORBIDDEN');
         assert.equal((await st.get('/v1/nothing')).status, 404);
         const orders = await s.admin<{ orders: unknown[] }>('GET', '/v1/admin/orders');
         assert.equal(orders.body.orders.length, 0);

@@ -101,10 +101,18 @@ export class StationSync {
       }
       throw err;
     }
+    // The server confirms the id this station's orders carry; a server that says otherwise would
+    // refuse every order it sends, so say so now instead of parking a day's work.
+    if (res.stationId !== this.ctx.stationId) {
+      throw new AppError('ENROL_REFUSED', {
+        zh: `登记失败：服务器确认的采集站编号（${res.stationId}）与本站（${this.ctx.stationId}）不符`,
+        en: `Enrolment failed: the server confirmed station id ${res.stationId}, this station is ${this.ctx.stationId}`,
+      });
+    }
     const creds: Credentials = { serverUrl: url.toString(), deviceId: res.deviceId, credential: res.credential };
     await this.stop();
     this.writeCredentials(creds);
-    writeAudit(this.ctx.db, { at: this.ctx.now().toISOString(), operatorId: operator?.id ?? null, action: 'sync.enrol', detail: { serverUrl: creds.serverUrl, deviceId: res.deviceId } });
+    writeAudit(this.ctx.db, { at: this.ctx.now().toISOString(), operatorId: operator?.id ?? null, action: 'sync.enrol', detail: { serverUrl: creds.serverUrl, deviceId: res.deviceId, tasks: res.tasks } });
     log.info('station enrolled', { serverUrl: creds.serverUrl, deviceId: res.deviceId });
     this.run(creds);
     return this.status();

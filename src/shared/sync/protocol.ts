@@ -39,13 +39,17 @@ export type EnrolRequest = z.infer<typeof EnrolRequest>;
 
 export const EnrolResponse = z.object({
   deviceId: Id,
+  /** The station id the server confirmed for this device (the one the code was made for, or the one claimed). */
+  stationId: Id,
+  /** The task codes this station is enrolled for: it is sent only their rosters, reservations and reviews. */
+  tasks: z.array(TaskCode).max(100),
   /** The device credential: sent as `Bearer <deviceId>.<credential>`; the server stores only its hash. */
   credential: z.string().min(32).max(128),
   serverName: z.string(),
 });
 export type EnrolResponse = z.infer<typeof EnrolResponse>;
 
-export const WhoAmIResponse = z.object({ deviceId: Id, stationId: Id, stationName: z.string(), serverName: z.string(), serverTime: Iso });
+export const WhoAmIResponse = z.object({ deviceId: Id, stationId: Id, stationName: z.string(), serverName: z.string(), serverTime: Iso, tasks: z.array(TaskCode).max(100) });
 
 // ---- change feeds ----------------------------------------------------------------------------
 
@@ -278,6 +282,7 @@ export const SERVER_ERROR_CODES = [
   'UNKNOWN_TASK',
   'PHOTO_HASH_MISMATCH', // the bytes that arrived are not the sha256 the station named
   'CONFLICT', // the request does not fit the server's state (e.g. the order changed task)
+  'FORBIDDEN', // authenticated, but not this station's to touch (another station's order, a task it is not enrolled for)
   'RATE_LIMITED',
   'INTERNAL',
 ] as const;
