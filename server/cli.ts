@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { LogLevel } from './ServerContext.js';
 import { startServer } from './startServer.js';
+import { publishUpdateCommand } from './updates/publishCommand.js';
 
 /**
  * `campus-capture server`: the central server on its own. Human lines (zh + en) go to stderr; once
@@ -15,6 +16,7 @@ export const SERVER_USAGE = `用法 / usage: campus-capture server [options]
   --host ADDR      监听地址 / listen address (default 127.0.0.1)
   --postgres URL   使用 PostgreSQL（默认 SQLite）/ use PostgreSQL instead of SQLite (or $CC_SERVER_POSTGRES)
   --demo           首次启动时生成演示任务，并打印一个登记码 / seed the demo task; print an enrolment code
+  publish-update DIR [--channel stable|pilot]  发布采集站更新 / publish a station update (see publish-update --help)
   --with-parent    标准输入关闭时退出（由采集站启动时使用）/ exit when stdin closes (used when a kiosk starts it)
 `;
 
@@ -29,6 +31,8 @@ function stderrLog(level: LogLevel, msg: string, fields?: Record<string, unknown
 
 /** Runs until SIGTERM/SIGINT; returns the exit code on a start failure. */
 export async function serverCommand(argv: string[]): Promise<number> {
+  // `server publish-update <dir>`: publishes an electron-builder release on an update channel.
+  if (argv[0] === 'publish-update') return publishUpdateCommand(argv.slice(1), defaultServerDataDir);
   let values;
   try {
     ({ values } = parseArgs({

@@ -10,6 +10,7 @@ import { sendFailure, sendJson } from './respond.js';
 import { Router } from './router.js';
 import { isServerFailure, ServerFailure } from './ServerFailure.js';
 import { addStationRoutes } from './stationRoutes.js';
+import { addUpdateRoutes } from '../updates/updateRoutes.js';
 import type { Uploads } from './tusUploads.js';
 
 /** Timeouts that keep a slow or stalled client from holding a connection forever. */
@@ -40,6 +41,7 @@ export function createHttpServer(ctx: ServerContext, uploads: Uploads, timeouts:
   addAdminRoutes(router, ctx);
   addReviewRoutes(router, ctx);
   addReceiptRoutes(router, ctx);
+  addUpdateRoutes(router, ctx);
   router.add('GET', '/', async ({ res }) => sendJson(res, 200, { name: ctx.serverName, api: 'v1', review: '/review' }));
 
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
