@@ -34,9 +34,22 @@ async function readAt(fh: FileHandle, position: number, length: number): Promise
 }
 
 export async function readCentralDirectory(fh: FileHandle): Promise<{ entries: ZipEntryInfo[]; cdOffset: number; fileSize: number }> {
-  const fileSize = (await fh.stat()).size;
+  return parseCentralDirectory((position, length) => readAt(fh, position, length), (await fh.stat()).size);
+}
+
+/** A zip held in memory (a roster workbook): every read is checked against the buffer's bounds, as
+ * the directory of a file someone sent us may point anywhere. */
+export function bufferReader(buf: Buffer): (position: number, length: number) => Promise<Buffer> {
+  return async (position, length) => {
+    if (!Number.isSafeInteger(position) || !Number.isSafeInteger(length) || position < 0 || length < 0 || position + length > buf.length) throw new ZipFormatError('zip directory points outside the file');
+    return buf.subarray(position, position + length);
+  };
+}
+
+/** The central directory (and ZIP64 end records) through `read`, which throws at the file's end. */
+export async function parseCentralDirectory(read: (position: number, length: number) => Promise<Buffer>, fileSize: number): Promise<{ entries: ZipEntryInfo[]; cdOffset: number; fileSize: number }> {
   const tailLen = Math.min(fileSize, 22 + 0xffff);
-  const tail = await readAt(fh, fileSize - tailLen, tailLen);
+  const tail = await read(fileSize - tailLen, tailLen);
   let eocd = -1;
   for (let i = tail.length - 22; i >= 0; i--) {
     if (tail.readUInt32LE(i) === 0x06054b50) {
@@ -50,16 +63,16 @@ export async function readCentralDirectory(fh: FileHandle): Promise<{ entries: Z
   let cdOffset = tail.readUInt32LE(eocd + 16);
   const eocdPos = fileSize - tailLen + eocd;
   if (eocdPos >= 20) {
-    const loc = await readAt(fh, eocdPos - 20, 20);
+    const loc = await read(eocdPos - 20, 20);
     if (loc.readUInt32LE(0) === 0x07064b50) {
-      const rec = await readAt(fh, Number(loc.readBigUInt64LE(8)), 56);
+      const rec = await read(Number(loc.readBigUInt64LE(8)), 56);
       if (rec.readUInt32LE(0) !== 0x06064b50) throw new ZipFormatError('bad zip64 end record');
       count = Number(rec.readBigUInt64LE(32));
       cdSize = Number(rec.readBigUInt64LE(40));
       cdOffset = Number(rec.readBigUInt64LE(48));
     }
   }
-  const cd = await readAt(fh, cdOffset, cdSize);
+  const cd = await read(cdOffset, cdSize);
   const entries: ZipEntryInfo[] = [];
   let p = 0;
   for (let i = 0; i < count; i++) {

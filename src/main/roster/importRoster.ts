@@ -9,8 +9,9 @@ import { featureCodeDigest, sha256Hex } from '../security/digest.js';
 import { identityColumns } from '../security/identityColumns.js';
 import { nameInitials } from './nameInitials.js';
 import type { AppContext } from '../services/AppContext.js';
-import { parseRosterRows, type RosterRecord } from './parseRosterRows.js';
-import { readRosterTable } from './readRosterTable.js';
+import type { RosterRecord } from './parseRosterRows.js';
+import { readRosterInWorker } from './readRosterInWorker.js';
+import type { RosterLimits } from './rosterLimits.js';
 
 const log = createLogger('roster');
 
@@ -21,11 +22,19 @@ function requireTask(ctx: AppContext, taskCode: string) {
 }
 
 /** Reads, validates and stores a roster file. Bad rows are reported and skipped; good rows import
- * in one transaction. Importing the same file again updates instead of duplicating. */
-export async function importRosterFile(ctx: AppContext, operator: Operator | null, taskCode: string, fileName: string, buf: Buffer): Promise<RosterImportReport> {
+ * in one transaction. Importing the same file again updates instead of duplicating. The file is
+ * read and validated in a worker thread within limits (rosterLimits.ts): the station keeps
+ * answering while a hostile file is refused. */
+export async function importRosterFile(
+  ctx: AppContext,
+  operator: Operator | null,
+  taskCode: string,
+  fileName: string,
+  buf: Buffer,
+  limits?: RosterLimits,
+): Promise<RosterImportReport> {
   requireTask(ctx, taskCode);
-  const table = await readRosterTable(fileName, buf);
-  const parsed = parseRosterRows(table);
+  const parsed = await readRosterInWorker(fileName, buf, limits);
   // The rows and the audit entry that explains them commit together.
   const report = ctx.db
     .transaction(() => {
@@ -36,7 +45,7 @@ export async function importRosterFile(ctx: AppContext, operator: Operator | nul
         imported: stored.imported,
         updated: stored.updated,
         rejected: problems.length,
-        encoding: table.encoding,
+        encoding: parsed.encoding,
         problems,
       };
       writeAudit(ctx.db, {
