@@ -51,9 +51,9 @@ export function AdmissionImportPanel({ tasks, defaultTaskCode }: Props) {
             </select>
           </label>
         )}
-        <label className="inline-field">
+        <label className="inline-field admission-folder-field">
           <span className="field-label">{t('admissionImport.folder')}</span>
-          <input value={folder} onChange={(e) => setFolder(e.target.value)} spellCheck={false} placeholder="/media/…/录取照片" data-testid="admission-folder" />
+          <input className="admission-folder-input" value={folder} onChange={(e) => setFolder(e.target.value)} spellCheck={false} placeholder="/media/…/录取照片" data-testid="admission-folder" />
         </label>
         <button type="submit" className="button button-secondary" disabled={busy || !target || !folder.trim()} data-testid="admission-import-button">
           {busy ? t('admissionImport.importing') : t('admissionImport.import')}

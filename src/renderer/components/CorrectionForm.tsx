@@ -6,6 +6,7 @@ import { useRpc } from '../hooks/useRpc';
 import { useHoldScans } from '../navigation/scanGuard';
 import { ErrorMessage } from './ErrorMessage';
 import { StudentFieldsForm } from './StudentFieldsForm';
+import { fieldProblemsFromError, type FieldProblems } from '../forms/studentFieldProblems';
 
 interface Props {
   student: StudentCard;
@@ -22,6 +23,7 @@ export function CorrectionForm({ student, onSaved, onCancel }: Props) {
   const [reason, setReason] = useState('');
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>(null);
+  const [problems, setProblems] = useState<FieldProblems>({});
   useHoldScans();
 
   const submit = async (event: FormEvent) => {
@@ -32,6 +34,7 @@ export function CorrectionForm({ student, onSaved, onCancel }: Props) {
       const result = await client.call('students.correct', { taskCode: student.taskCode, studentId: student.id, changes: changedFields(before, values), reason });
       onSaved(result.student, result.changed);
     } catch (caught) {
+      setProblems(fieldProblemsFromError(caught, values));
       setError(caught);
       setBusy(false);
     }
@@ -52,7 +55,7 @@ export function CorrectionForm({ student, onSaved, onCancel }: Props) {
       data-testid="correction-form"
     >
       <h2>{t('correction.title')}</h2>
-      <StudentFieldsForm values={values} onChange={setValues} idPlaceholder={t('correction.idHint')} />
+      <StudentFieldsForm values={values} onChange={setValues} idPlaceholder={t('correction.idHint')} problems={problems} />
       <label className="student-field">
         <span>{t('correction.reason')}</span>
         <input value={reason} onChange={(e) => setReason(e.target.value)} maxLength={200} data-testid="correction-reason" />

@@ -21,17 +21,23 @@ export function ErrorMessage({ error, testId }: Props) {
       <p className="message-secondary" lang={other}>
         {secondary}
       </p>
-      {described.kind === 'service' && (
-        <p className="message-code">
-          {t('errors.code')}: {described.code}
-        </p>
-      )}
-      {described.details.length > 0 && (
-        <ul className="message-details">
-          {described.details.map((detail, index) => (
-            <li key={`${index}-${detail}`}>{detail}</li>
-          ))}
-        </ul>
+      {/* The code and the raw details are for support, not for the operator: folded away. */}
+      {(described.kind === 'service' || described.details.length > 0) && (
+        <details className="message-support" data-testid={testId ? `${testId}-details` : undefined}>
+          <summary>{t('errors.supportDetails')}</summary>
+          {described.kind === 'service' && (
+            <p className="message-code">
+              {t('errors.code')}: {described.code}
+            </p>
+          )}
+          {described.details.length > 0 && (
+            <ul className="message-details">
+              {described.details.map((detail, index) => (
+                <li key={`${index}-${detail}`}>{detail}</li>
+              ))}
+            </ul>
+          )}
+        </details>
       )}
     </div>
   );

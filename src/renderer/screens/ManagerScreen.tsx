@@ -2,6 +2,7 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { Operator, TaskSummary } from '../../shared/domain/entities';
 import { localDateOf } from '../../shared/localDate';
+import { DateField, isIsoDate } from '../components/DateField';
 import { AuditPanel } from '../components/manager/AuditPanel';
 import { ExportPanel } from '../components/manager/ExportPanel';
 import { ReconcilePanel } from '../components/manager/ReconcilePanel';
@@ -31,7 +32,7 @@ export function ManagerScreen({ operator, task, onBack, onIdleMinutesChanged }: 
   const [from, setFrom] = useState(today);
   const [to, setTo] = useState(today);
   const code = taskCode || tasks.data?.[0]?.code || '';
-  const rangeOk = /^\d{4}-\d{2}-\d{2}$/.test(from) && /^\d{4}-\d{2}-\d{2}$/.test(to) && from <= to;
+  const rangeOk = isIsoDate(from) && isIsoDate(to) && from <= to;
   const needsRange = tab === 'export' || tab === 'report';
   const needsTask = tab !== 'audit' && tab !== 'settings';
 
@@ -67,14 +68,8 @@ export function ManagerScreen({ operator, task, onBack, onIdleMinutesChanged }: 
           )}
           {needsRange && (
             <>
-              <label className="manager-field">
-                {t('manager.from')}
-                <input type="date" value={from} onChange={(e) => setFrom(e.target.value)} data-testid="manager-from" />
-              </label>
-              <label className="manager-field">
-                {t('manager.to')}
-                <input type="date" value={to} onChange={(e) => setTo(e.target.value)} data-testid="manager-to" />
-              </label>
+              <DateField label={t('manager.from')} value={from} onChange={setFrom} testId="manager-from" />
+              <DateField label={t('manager.to')} value={to} onChange={setTo} testId="manager-to" />
             </>
           )}
         </div>

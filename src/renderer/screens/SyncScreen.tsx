@@ -44,7 +44,9 @@ export function SyncScreen({ operator, onBack }: Props) {
           <dt>{t('sync.connection')}</dt>
           <dd data-testid="sync-online">{status.online === null ? '—' : status.online ? t('sync.online') : t('sync.offline')}</dd>
           <dt>{t('sync.waiting')}</dt>
-          <dd>{t('sync.backlog', { jobs: status.backlog.jobs, size: formatBytes(status.backlog.bytes) })}</dd>
+          <dd data-testid="sync-backlog">
+            {status.backlog.jobs === 0 ? t('sync.allSent') : t('sync.backlogValue', { jobs: status.backlog.jobs, size: formatBytes(status.backlog.bytes) })}
+          </dd>
           <dt>{t('sync.lastSuccessLabel')}</dt>
           <dd>{formatClock(status.lastSuccessAt) ?? '—'}</dd>
           {status.lastError && (

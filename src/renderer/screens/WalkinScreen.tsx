@@ -4,7 +4,8 @@ import { PENDING_NAME, WALKIN_REASONS } from '../../shared/checkin/studentEdits'
 import type { TaskSummary } from '../../shared/domain/entities';
 import { ErrorMessage } from '../components/ErrorMessage';
 import { StudentFieldsForm } from '../components/StudentFieldsForm';
-import { EMPTY_FIELDS, toStudentFields } from '../forms/studentFieldValues';
+import { fieldProblemsFromError, studentFieldProblems, type FieldProblems } from '../forms/studentFieldProblems';
+import { EMPTY_FIELDS, FIELD_ORDER, toStudentFields } from '../forms/studentFieldValues';
 import { useRpc } from '../hooks/useRpc';
 import { useWindowKeydown } from '../hooks/useWindowKeydown';
 import { useHoldScans } from '../navigation/scanGuard';
@@ -40,9 +41,20 @@ export function WalkinScreen({ task, pendingCode, onCancel, onCheckedIn }: Props
     }
   });
 
+  const [problems, setProblems] = useState<FieldProblems>({});
+
   const submit = async (event: FormEvent) => {
     event.preventDefault();
     if (busy) return;
+    // Bad values are said at their fields before anything is sent.
+    const found = studentFieldProblems(values);
+    setProblems(found);
+    const first = FIELD_ORDER.find((f) => found[f]);
+    if (first) {
+      setError(null);
+      document.querySelector<HTMLElement>(`[data-testid="field-${first}"]`)?.focus();
+      return;
+    }
     setBusy(true);
     setError(null);
     try {
@@ -57,6 +69,7 @@ export function WalkinScreen({ task, pendingCode, onCancel, onCheckedIn }: Props
       });
       onCheckedIn(result.studentId, student.name, { orderId: result.orderId, status: '已签到', alreadyCheckedIn: false });
     } catch (caught) {
+      setProblems(fieldProblemsFromError(caught, values));
       setError(caught);
       setBusy(false);
     }
@@ -84,7 +97,7 @@ export function WalkinScreen({ task, pendingCode, onCancel, onCheckedIn }: Props
             ))}
           </select>
         </label>
-        <StudentFieldsForm values={values} onChange={setValues} />
+        <StudentFieldsForm values={values} onChange={setValues} problems={problems} />
         <label className="student-field">
           <span>{t('walkin.note')}</span>
           <input value={note} onChange={(e) => setNote(e.target.value)} maxLength={200} data-testid="walkin-note" />
