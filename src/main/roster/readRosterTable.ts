@@ -83,7 +83,9 @@ async function readCsv(buf: Buffer, limits: RosterLimits): Promise<RosterTable> 
     }
   } catch (err) {
     if (err instanceof AppError) throw err;
-    if ((err as { code?: string }).code === 'CSV_MAX_RECORD_SIZE') throw refuse.cell(limits, rows.length + 1);
+    // The parser reads ahead of this loop: the record it was on is its own count, not ours.
+    const e = err as { code?: string; records?: number };
+    if (e.code === 'CSV_MAX_RECORD_SIZE') throw refuse.cell(limits, (typeof e.records === 'number' ? e.records : rows.length) + 1);
     throw new AppError('ROSTER_UNREADABLE', { zh: `CSV 格式错误：${(err as Error).message}`, en: `Malformed CSV: ${(err as Error).message}` });
   } finally {
     source.destroy();
