@@ -85,6 +85,14 @@ describe('E2E: the site manager', () => {
     await page.getByTestId('manager-tab-audit').click();
     await page.locator('[data-testid="audit-row"][data-action="export.run"]').first().waitFor();
     assert.match(await page.locator('[data-testid="audit-row"][data-action="export.run"]').first().innerText(), /负责人 01/);
+    // In words for people: the action said, not its key; the student by masked name and 学号, never an order's UUID.
+    assert.match(await page.locator('[data-testid="audit-row"][data-action="export.run"]').first().innerText(), /导出当日批次/);
+    const accepted = page.locator('[data-testid="audit-row"][data-action="capture.accept"]').first();
+    assert.match(await accepted.innerText(), /采用照片/);
+    assert.match(await accepted.getByTestId('audit-subject').innerText(), /^\S\*+\S?\s*学号 \d+$/);
+    const auditText = await page.getByTestId('audit-panel').innerText();
+    assert.doesNotMatch(auditText, /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-/, 'no UUIDs on the audit screen');
+    assert.doesNotMatch(auditText, /export\.run|capture\.accept/, 'no action keys on the audit screen');
     assert.deepEqual(foreign, [], 'nothing leaves 127.0.0.1');
     await page.close();
   });

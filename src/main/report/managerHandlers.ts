@@ -47,6 +47,15 @@ function parseDetail(detail: string | null): Record<string, unknown> | null {
 }
 
 /** The site manager's procedures (the router has checked the role); every action is audited. */
+/** A name as the audit screen shows it: enough to recognise a student one has just photographed,
+ * not enough to read the roster off the screen (张*, 张*丰, 欧**娜). */
+function maskName(name: string): string {
+  const chars = [...name.trim()];
+  if (chars.length <= 1) return chars.join('');
+  if (chars.length === 2) return `${chars[0]}*`;
+  return `${chars[0]}${'*'.repeat(chars.length - 2)}${chars.at(-1)}`;
+}
+
 export function managerHandlers(ctx: AppContext & { sync?: { kick(): void } }): Pick<Handlers, ManagerProcedures> {
   const exports = exportRunnerFor(ctx);
   return {
@@ -70,6 +79,7 @@ export function managerHandlers(ctx: AppContext & { sync?: { kick(): void } }): 
           entityId: r.entity_id,
           detail: parseDetail(r.detail),
           reason: r.reason,
+          student: r.student_name === null ? null : { nameMasked: maskName(r.student_name), studentNo: r.student_no },
         })),
         more: rows.length > limit,
       };

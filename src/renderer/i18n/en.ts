@@ -590,6 +590,8 @@ export const en: Messages = {
       },
     },
     audit: {
+      studentNo: 'student no. {{no}}',
+      task: 'task {{code}}',
       filter: 'Filter',
       all: 'All',
       more: 'Older entries',

@@ -588,6 +588,8 @@ export const zhCN = {
       },
     },
     audit: {
+      studentNo: '学号 {{no}}',
+      task: '任务 {{code}}',
       filter: '筛选',
       all: '全部',
       more: '更早的记录',

@@ -30,6 +30,8 @@ export const AuditEntryView = z.object({
   /** The entry's details as stored (never an ID number), for display. */
   detail: z.record(z.string(), z.unknown()).nullable(),
   reason: z.string().nullable(),
+  /** The student an order's or a student's entry is about: the name masked (张*丰), the 学号 as is. */
+  student: z.object({ nameMasked: z.string(), studentNo: z.string().nullable() }).nullable(),
 });
 export type AuditEntryView = z.infer<typeof AuditEntryView>;
 

@@ -3,30 +3,15 @@ import { useTranslation } from 'react-i18next';
 import type { AuditEntryView } from '../../../shared/report/managerTypes';
 import { useRpc } from '../../hooks/useRpc';
 import { ErrorMessage } from '../ErrorMessage';
+import { useLanguage } from '../../hooks/useLanguage';
+import { actionWords, AUDIT_FILTERS, detailWords, inLang, localStamp } from './auditWords';
 
-/** Action families worth filtering by (prefixes of the stored action names). */
-const FILTERS = ['auth.', 'export.', 'report.', 'reconcile.', 'settings.', 'roster.', 'check.', 'face_match.', 'capture.', 'checkin.', 'student', 'sync.', 'print.', 'audit.'] as const;
 const PAGE = 100;
-
-function pad(n: number): string {
-  return String(n).padStart(2, '0');
-}
-
-function stamp(iso: string): string {
-  const d = new Date(iso);
-  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())} ${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}`;
-}
-
-function detailText(detail: Record<string, unknown> | null): string {
-  if (!detail) return '';
-  return Object.entries(detail)
-    .map(([k, v]) => `${k}: ${typeof v === 'string' ? v : JSON.stringify(v)}`)
-    .join(' · ');
-}
 
 /** Who did what, when and why, newest first; a page at a time. */
 export function AuditPanel() {
   const { t } = useTranslation();
+  const { language } = useLanguage();
   const client = useRpc();
   const [filter, setFilter] = useState<string>('');
   const [entries, setEntries] = useState<AuditEntryView[]>([]);
@@ -55,9 +40,9 @@ export function AuditPanel() {
           {t('manager.audit.filter')}
           <select value={filter} onChange={(e) => setFilter(e.target.value)} data-testid="audit-filter">
             <option value="">{t('manager.audit.all')}</option>
-            {FILTERS.map((f) => (
-              <option key={f} value={f}>
-                {f}
+            {AUDIT_FILTERS.map((f) => (
+              <option key={f.prefix} value={f.prefix}>
+                {inLang(f.label, language)}
               </option>
             ))}
           </select>
@@ -82,13 +67,22 @@ export function AuditPanel() {
           <tbody>
             {entries.map((e) => (
               <tr key={e.id} data-testid="audit-row" data-action={e.action}>
-                <td className="numeric">{stamp(e.at)}</td>
-                <td>{e.operatorName ?? e.operatorId ?? t('manager.audit.nobody')}</td>
-                <td>
-                  <code>{e.action}</code>
+                <td className="numeric">{localStamp(e.at)}</td>
+                <td>{e.operatorName ?? t('manager.audit.nobody')}</td>
+                <td className="manager-audit-action">{actionWords(e.action, language)}</td>
+                <td data-testid="audit-subject">
+                  {e.student ? (
+                    <>
+                      {e.student.nameMasked}
+                      {e.student.studentNo && <span className="cell-secondary">{t('manager.audit.studentNo', { no: e.student.studentNo })}</span>}
+                    </>
+                  ) : e.entity === 'task' && e.entityId ? (
+                    t('manager.audit.task', { code: e.entityId })
+                  ) : (
+                    ''
+                  )}
                 </td>
-                <td className="cell-secondary">{e.entity ? `${e.entity} ${e.entityId ?? ''}` : ''}</td>
-                <td className="manager-audit-detail">{detailText(e.detail)}</td>
+                <td className="manager-audit-detail">{detailWords(e.action, e.detail, language)}</td>
                 <td>{e.reason ?? ''}</td>
               </tr>
             ))}
