@@ -95,6 +95,10 @@ export interface TasksTable {
   public_key: string;
   /** The task's Ed25519 secret, AES-256-GCM sealed with the server's master key (files/masterKey.ts). */
   secret_sealed: string;
+  /** The 特征码's format and the check-in mode (0005); see src/shared/checkin/taskRules.ts. */
+  feature_code_length: ColumnType<number, number | undefined, number>;
+  feature_code_alphabet: ColumnType<string, string | undefined, string>;
+  checkin_mode: ColumnType<string, string | undefined, string>;
   created_at: string;
   updated_at: string;
 }

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { CheckinMode, DEFAULT_CHECKIN_MODE, DEFAULT_FEATURE_CODE_FORMAT, FeatureCodeFormat } from '../../src/shared/checkin/taskRules.js';
 import { TimeSlot } from '../../src/shared/domain/entities.js';
 import { EduLevel, PaymentState } from '../../src/shared/domain/status.js';
 import { DECISIONS } from '../domain/orderStatus.js';
@@ -52,6 +53,9 @@ export const TaskBody = z
     slots: z.array(TimeSlot).max(5000).default([]),
     specId: z.string().min(1).max(64).default('xuexin'),
     priceCents: z.number().int().nonnegative().default(0),
+    /** 特征码 format and check-in mode (issue 14); omitted, a task gets what stations always enforced. */
+    featureCodeFormat: FeatureCodeFormat.default(DEFAULT_FEATURE_CODE_FORMAT),
+    checkinMode: CheckinMode.default(DEFAULT_CHECKIN_MODE),
   })
   .strict()
   .superRefine((t, c) => {

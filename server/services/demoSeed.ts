@@ -21,7 +21,7 @@ export async function seedDemo(ctx: ServerContext): Promise<boolean> {
   // "already seeded" check above would then keep forever.
   await inTransaction(ctx.tx, async (tx) => {
     const c: ServerContext = { ...ctx, tx };
-    const task = { name: t.name, schoolName: t.schoolName, schoolCode: t.schoolCode, site: t.site, sessionDates: t.sessionDates, slots: t.slots, specId: t.specId, priceCents: t.priceCents };
+    const task = { name: t.name, schoolName: t.schoolName, schoolCode: t.schoolCode, site: t.site, sessionDates: t.sessionDates, slots: t.slots, specId: t.specId, priceCents: t.priceCents, featureCodeFormat: t.featureCodeFormat, checkinMode: t.checkinMode };
     await putTask(c, t.code, task, { secret: DEMO_ISSUER_SECRET });
     const rows = plan.students.map((s) => ({
       name: s.name,

@@ -1,3 +1,4 @@
+import { CheckinMode, FeatureCodeFormat } from '../../src/shared/checkin/taskRules.js';
 import type { TimeSlot } from '../../src/shared/domain/entities.js';
 import type { PaymentState, ReservationState } from '../../src/shared/domain/status.js';
 import type { EduLevel } from '../../src/shared/domain/status.js';
@@ -23,6 +24,9 @@ export function taskItem(t: TaskRow): TaskItem {
     specId: t.spec_id,
     priceCents: t.price_cents,
     publicKey: t.public_key,
+    // Parsed, not cast: a row outside the rules would otherwise reach every station unchecked.
+    featureCodeFormat: FeatureCodeFormat.parse({ length: t.feature_code_length, alphabet: t.feature_code_alphabet }),
+    checkinMode: CheckinMode.parse(t.checkin_mode),
   };
 }
 

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { signReservationToken } from '../../src/shared/checkin/reservationToken.js';
-import { endOfLocalDaySeconds } from '../../src/shared/demo/demoIssuer.js';
+import { endOfLocalDay, lastSessionDate } from '../../src/shared/checkin/taskRules.js';
 import type { TimeSlot } from '../../src/shared/domain/entities.js';
 import type { PaymentState } from '../../src/shared/domain/status.js';
 import type { ReservationItem } from '../../src/shared/sync/protocol.js';
@@ -50,10 +50,12 @@ export async function createReservation(ctx: ServerContext, body: z.infer<typeof
     const slots = JSON.parse(task.slots) as TimeSlot[];
     const slot = body.slotId ? slots.find((s) => s.id === body.slotId) : undefined;
     if (body.slotId && !slot) throw new ServerFailure('BAD_REQUEST', { zh: '没有这个时段', en: 'No such slot in the task', details: [`slotId: ${body.slotId}`] });
-    const dates = JSON.parse(task.session_dates) as string[];
-    const validUntil = slot?.date ?? dates[dates.length - 1]!;
+    // Good at any session of the task, not only the booked slot's day (高校学生图像采集, 注意事项 3):
+    // a student who missed the slot comes to a later session. Stations also apply the task's dates
+    // to tokens signed before this rule, so exp here is what a station without the task's dates sees.
+    const validUntil = lastSessionDate(JSON.parse(task.session_dates) as string[])!;
     const id = `${task.code}-R${randomToken(9)}`;
-    const token = signReservationToken({ rid: id, sid: student.id, task: task.code, slot: slot?.id ?? null, exp: endOfLocalDaySeconds(validUntil) }, taskSecret(ctx, task));
+    const token = signReservationToken({ rid: id, sid: student.id, task: task.code, slot: slot?.id ?? null, exp: endOfLocalDay(validUntil) }, taskSecret(ctx, task));
     const row: ReservationRow = {
       id,
       task_code: task.code,

@@ -31,6 +31,9 @@ export async function putTask(ctx: ServerContext, code: string, body: TaskBody, 
       slots: JSON.stringify(body.slots),
       spec_id: body.specId,
       price_cents: body.priceCents,
+      feature_code_length: body.featureCodeFormat.length,
+      feature_code_alphabet: body.featureCodeFormat.alphabet,
+      checkin_mode: body.checkinMode,
       updated_at: now,
     };
     const existing = await lockRows(t, t.db.selectFrom('tasks').selectAll().where('code', '=', code)).executeTakeFirst();

@@ -16,5 +16,7 @@ export function listTaskSummaries(ctx: AppContext): TaskSummary[] {
     specId: t.spec_id,
     studentCount: t.student_count,
     capturedCount: t.captured_count,
+    featureCodeFormat: { length: t.feature_code_length, alphabet: t.feature_code_alphabet },
+    checkinMode: t.checkin_mode,
   }));
 }

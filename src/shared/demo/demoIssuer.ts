@@ -15,7 +15,3 @@ export function signDemoToken(payload: ReservationTokenPayload): string {
   return signReservationToken(payload, DEMO_ISSUER_SECRET);
 }
 
-/** A reservation is good until the end of its session day, station-local. */
-export function endOfLocalDaySeconds(date: string): number {
-  return Math.floor(new Date(`${date}T23:59:59`).getTime() / 1000);
-}

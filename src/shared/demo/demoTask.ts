@@ -1,7 +1,8 @@
 import type { TimeSlot } from '../domain/entities.js';
 import type { PaymentState, ReservationState } from '../domain/status.js';
 import { localDateOf } from '../localDate.js';
-import { DEMO_PUBLIC_KEY_B64, endOfLocalDaySeconds, signDemoToken } from './demoIssuer.js';
+import { endOfLocalDay, type CheckinMode, type FeatureCodeFormat } from '../checkin/taskRules.js';
+import { DEMO_PUBLIC_KEY_B64, signDemoToken } from './demoIssuer.js';
 import { generateDemoStudents, type DemoStudent } from './demoRoster.js';
 import { seededRandom } from './seededRandom.js';
 
@@ -29,6 +30,8 @@ export interface DemoTaskPlan {
     specId: string;
     priceCents: number;
     publicKey: string;
+    featureCodeFormat: FeatureCodeFormat;
+    checkinMode: CheckinMode;
   };
   students: (DemoStudent & { id: string })[];
   reservations: DemoReservation[];
@@ -53,6 +56,8 @@ export function demoTaskPlan(today: Date, count = 300): DemoTaskPlan {
   const dates = [localDateOf(today), localDateOf(new Date(today.getFullYear(), today.getMonth(), today.getDate() + 1))];
   const slots = dates.flatMap(halfHourSlots);
   const students = generateDemoStudents(count).map((s, i) => ({ ...s, id: `${DEMO_TASK_CODE}-S${String(i + 1).padStart(4, '0')}` }));
+  // Tokens are signed as the server signs them: good at any session of the task (issue 14).
+  const exp = endOfLocalDay(dates[dates.length - 1]!);
   const rand = seededRandom(7);
   const reservations: DemoReservation[] = [];
   for (const s of students) {
@@ -66,7 +71,7 @@ export function demoTaskPlan(today: Date, count = 300): DemoTaskPlan {
       slot,
       paymentState: r < 0.9 ? '预授权' : '未支付',
       state: r > 0.97 ? 'cancelled' : 'active',
-      token: signDemoToken({ rid: id, sid: s.id, task: DEMO_TASK_CODE, slot: slot.id, exp: endOfLocalDaySeconds(slot.date) }),
+      token: signDemoToken({ rid: id, sid: s.id, task: DEMO_TASK_CODE, slot: slot.id, exp }),
     });
   }
   return {
@@ -82,6 +87,9 @@ export function demoTaskPlan(today: Date, count = 300): DemoTaskPlan {
       priceCents: 2500,
       // A real task's key comes from the central server; the demo's is public on purpose.
       publicKey: DEMO_PUBLIC_KEY_B64,
+      // The demo roster's 特征码 are 6 letters or digits (demoRoster.ts), read at a 集中 session.
+      featureCodeFormat: { length: 6, alphabet: 'alnum' },
+      checkinMode: '集中',
     },
     students,
     reservations,

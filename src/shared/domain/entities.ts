@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { CheckinMode, DEFAULT_CHECKIN_MODE, DEFAULT_FEATURE_CODE_FORMAT, FeatureCodeFormat } from '../checkin/taskRules.js';
 import { RosterField } from './rosterFields.js';
 import { EduLevel, OrderStatus, PaymentState, ReservationState, Role, SyncState } from './status.js';
 
@@ -22,6 +23,9 @@ export const TaskSummary = z.object({
   specId: z.string(),
   studentCount: z.number().int(),
   capturedCount: z.number().int(),
+  /** How students check in to this task (issue 14): the 特征码's format, and 集中 or 散排. */
+  featureCodeFormat: FeatureCodeFormat.default(DEFAULT_FEATURE_CODE_FORMAT),
+  checkinMode: CheckinMode.default(DEFAULT_CHECKIN_MODE),
 });
 export type TaskSummary = z.infer<typeof TaskSummary>;
 

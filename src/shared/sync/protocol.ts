@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { TimeSlot } from '../domain/entities.js';
 import { EduLevel, PaymentState, ReservationState } from '../domain/status.js';
+import { CheckinMode, DEFAULT_CHECKIN_MODE, DEFAULT_FEATURE_CODE_FORMAT, FeatureCodeFormat } from '../checkin/taskRules.js';
 
 /**
  * The wire between a station (src/sync) and the central server (server/): HTTP + JSON, every body
@@ -77,6 +78,9 @@ export const TaskItem = z.object({
   priceCents: z.number().int().nonnegative(),
   /** base64 of the raw 32-byte Ed25519 public key that verifies this task's reservation tokens. */
   publicKey: z.string(),
+  /** The task's 特征码 format and check-in mode; a server from before them sends neither. */
+  featureCodeFormat: FeatureCodeFormat.default(DEFAULT_FEATURE_CODE_FORMAT),
+  checkinMode: CheckinMode.default(DEFAULT_CHECKIN_MODE),
 });
 export type TaskItem = z.infer<typeof TaskItem>;
 

@@ -1,3 +1,4 @@
+import { DEFAULT_CHECKIN_MODE, DEFAULT_FEATURE_CODE_FORMAT, type CheckinMode, type FeatureCodeAlphabet } from '../../../shared/checkin/taskRules.js';
 import type { TaskItem } from '../../../shared/sync/protocol.js';
 import type { Db } from '../openDatabase.js';
 import { stmt } from '../statementCache.js';
@@ -13,17 +14,34 @@ export interface TaskRow {
   spec_id: string;
   price_cents: number;
   public_key: string | null;
+  /** The 特征码's format and the check-in mode (0008); see src/shared/checkin/taskRules.ts. */
+  feature_code_length: number;
+  feature_code_alphabet: FeatureCodeAlphabet;
+  checkin_mode: CheckinMode;
 }
 
-export function upsertTask(db: Db, t: TaskRow, now: string): void {
+type TaskRules = 'feature_code_length' | 'feature_code_alphabet' | 'checkin_mode';
+/** A task without rules given (a local import, a test) gets the defaults every station had before. */
+export type TaskInput = Omit<TaskRow, TaskRules> & Partial<Pick<TaskRow, TaskRules>>;
+
+export function upsertTask(db: Db, t: TaskInput, now: string): void {
   stmt(
     db,
-    `INSERT INTO tasks (code, name, school_name, school_code, site, session_dates, slots, spec_id, price_cents, public_key, created_at, updated_at)
-     VALUES (@code, @name, @school_name, @school_code, @site, @session_dates, @slots, @spec_id, @price_cents, @public_key, @now, @now)
+    `INSERT INTO tasks (code, name, school_name, school_code, site, session_dates, slots, spec_id, price_cents, public_key,
+       feature_code_length, feature_code_alphabet, checkin_mode, created_at, updated_at)
+     VALUES (@code, @name, @school_name, @school_code, @site, @session_dates, @slots, @spec_id, @price_cents, @public_key,
+       @feature_code_length, @feature_code_alphabet, @checkin_mode, @now, @now)
      ON CONFLICT(code) DO UPDATE SET name = excluded.name, school_name = excluded.school_name, school_code = excluded.school_code,
        site = excluded.site, session_dates = excluded.session_dates, slots = excluded.slots, spec_id = excluded.spec_id,
-       price_cents = excluded.price_cents, public_key = excluded.public_key, updated_at = excluded.updated_at`,
-  ).run({ ...t, now });
+       price_cents = excluded.price_cents, public_key = excluded.public_key, feature_code_length = excluded.feature_code_length,
+       feature_code_alphabet = excluded.feature_code_alphabet, checkin_mode = excluded.checkin_mode, updated_at = excluded.updated_at`,
+  ).run({
+    feature_code_length: DEFAULT_FEATURE_CODE_FORMAT.length,
+    feature_code_alphabet: DEFAULT_FEATURE_CODE_FORMAT.alphabet,
+    checkin_mode: DEFAULT_CHECKIN_MODE,
+    ...t,
+    now,
+  });
 }
 
 /** A task as the server's feed (or the demo plan) describes it. */
@@ -41,6 +59,9 @@ export function upsertTaskItem(db: Db, t: TaskItem, now: string): void {
       spec_id: t.specId,
       price_cents: t.priceCents,
       public_key: t.publicKey,
+      feature_code_length: t.featureCodeFormat.length,
+      feature_code_alphabet: t.featureCodeFormat.alphabet,
+      checkin_mode: t.checkinMode,
     },
     now,
   );
