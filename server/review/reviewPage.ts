@@ -1,7 +1,9 @@
 import { REJECTION_REASONS } from '../domain/orderStatus.js';
 import type { OrderView } from '../services/review.js';
 
-/** Server-rendered reviewer pages: no scripts, no external assets, one nonce'd style block. */
+/** Server-rendered reviewer pages: no external assets, one nonce'd style block and one nonce'd
+ * script that only adds comfort (times in the reviewer's own zone, a confirmation after each
+ * decision, keyboard shortcuts): every decision still works with scripts off. */
 
 export function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
@@ -13,6 +15,7 @@ export function reviewCsp(nonce: string): string {
     "default-src 'none'",
     "img-src 'self'",
     `style-src 'nonce-${nonce}'`,
+    `script-src 'nonce-${nonce}'`,
     "form-action 'self'",
     "base-uri 'none'",
     "frame-ancestors 'none'",
@@ -38,11 +41,88 @@ button{padding:6px 12px;font-size:14px;cursor:pointer} .approve{background:#1e84
 .reject{background:#c0392b;color:#fff;border:0} select,input[type=text],input[type=password]{padding:5px;font-size:14px}
 .login{max-width:380px;margin:80px auto;background:#fff;padding:24px;border-radius:6px}
 .login form{display:flex;flex-direction:column;gap:10px} .error{color:#c0392b}
+.confirm{margin:10px 20px 0;padding:10px 16px;border-radius:6px;background:#ddf5e4;color:#0f6b2f;border-left:6px solid #1e8449;font-weight:700;font-size:16px}
+.card.focused{outline:3px solid #f0b400;outline-offset:2px} .keys{margin-left:auto;color:#445;font-size:13px;align-self:center}
+kbd{border:1px solid #99a;border-radius:3px;padding:0 4px;background:#fff;font-family:inherit}
 `;
+
+function pad(n: number): string {
+  return String(n).padStart(2, '0');
+}
+
+/** A stored instant (UTC ISO) as a wall-clock time in the server's zone, 2026-12-07 21:24; the
+ * page's script rewrites it in the reviewer's own zone. */
+export function localTime(iso: string | null): string {
+  if (!iso) return '';
+  const d = new Date(iso);
+  if (Number.isNaN(d.getTime())) return e(iso);
+  const text = `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())} ${pad(d.getHours())}:${pad(d.getMinutes())}`;
+  return `<time datetime="${e(d.toISOString())}">${text}</time>`;
+}
+
+/** The reviewer's comfort, in the page itself (no external file): see the header comment. */
+const SCRIPT = `(() => {
+  const pad = (n) => String(n).padStart(2, '0');
+  for (const t of document.querySelectorAll('time[datetime]')) {
+    const d = new Date(t.getAttribute('datetime'));
+    if (!isNaN(d.getTime())) t.textContent = d.getFullYear() + '-' + pad(d.getMonth() + 1) + '-' + pad(d.getDate()) + ' ' + pad(d.getHours()) + ':' + pad(d.getMinutes());
+  }
+  // A decision posts and comes back to the list; the route adds ?notice= only when it failed, so
+  // the decision remembered before the post is confirmed when the list comes back without one.
+  const KEY = 'cc-review-decision';
+  const WORDS = { approve: '已通过 / Approved', reject: '已驳回 / Rejected', complete: '已标记完成 / Marked done', void: '已作废 / Voided' };
+  let last = null;
+  try { last = JSON.parse(sessionStorage.getItem(KEY) || 'null'); sessionStorage.removeItem(KEY); } catch { last = null; }
+  const box = document.getElementById('decision-confirm');
+  if (box && last && WORDS[last.decision] && !new URLSearchParams(location.search).has('notice')) {
+    box.textContent = WORDS[last.decision] + '：' + (last.name || '') + (last.no ? '（学号 ' + last.no + '）' : '') + (last.reason ? ' · ' + last.reason : '');
+    box.hidden = false;
+  }
+  document.addEventListener('submit', (ev) => {
+    const form = ev.target;
+    const decision = form.querySelector('input[name="decision"]');
+    const card = form.closest('.card');
+    if (!decision || !card) return;
+    const reason = (form.querySelector('input[name="reasonText"]') || {}).value || (form.querySelector('select[name="reason"]') || {}).value || '';
+    try { sessionStorage.setItem(KEY, JSON.stringify({ decision: decision.value, name: card.dataset.name, no: card.dataset.no, reason })); } catch {}
+  });
+  // Keys: J/K or ↓/↑ move between orders, A approves, R goes to the rejection reason, D marks done.
+  const cards = Array.from(document.querySelectorAll('.card'));
+  let at = 0;
+  const focusCard = (i) => {
+    if (cards.length === 0) return;
+    at = Math.max(0, Math.min(cards.length - 1, i));
+    cards.forEach((c, j) => c.classList.toggle('focused', j === at));
+    cards[at].focus({ preventScroll: true });
+    cards[at].scrollIntoView({ block: 'nearest' });
+  };
+  focusCard(0);
+  const submitDecision = (value) => {
+    const input = cards[at] && cards[at].querySelector('input[name="decision"][value="' + value + '"]');
+    if (input) input.form.requestSubmit();
+  };
+  document.addEventListener('keydown', (ev) => {
+    if (ev.ctrlKey || ev.altKey || ev.metaKey) return;
+    const typing = ev.target instanceof HTMLElement && ev.target.closest('input, select, textarea');
+    if (typing) {
+      if (ev.key === 'Escape') { ev.target.blur(); focusCard(at); }
+      return;
+    }
+    const key = ev.key.toLowerCase();
+    if (key === 'j' || ev.key === 'ArrowDown') { ev.preventDefault(); focusCard(at + 1); }
+    else if (key === 'k' || ev.key === 'ArrowUp') { ev.preventDefault(); focusCard(at - 1); }
+    else if (key === 'a') { ev.preventDefault(); submitDecision('approve'); }
+    else if (key === 'd') { ev.preventDefault(); submitDecision('complete'); }
+    else if (key === 'r') {
+      const select = cards[at] && cards[at].querySelector('select[name="reason"]');
+      if (select) { ev.preventDefault(); select.focus(); }
+    }
+  });
+})();`;
 
 function layout(nonce: string, title: string, body: string): string {
   return `<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
-<title>${e(title)}</title><style nonce="${nonce}">${STYLE}</style></head><body>${body}</body></html>`;
+<title>${e(title)}</title><style nonce="${nonce}">${STYLE}</style></head><body>${body}<script nonce="${nonce}">${SCRIPT}</script></body></html>`;
 }
 
 export function loginPage(nonce: string, error: string | null): string {
@@ -111,11 +191,11 @@ function orderCard(o: OrderView, csrf: string): string {
     : '<div class="nophoto">照片未到 / photo not here yet</div>';
   const conflict = o.conflict ? `<span class="flag">多站重复采集${o.current ? '（当前）' : '（非当前）'} / duplicate ${o.current ? '(current)' : '(not current)'}</span>` : '';
   const walkin = o.studentSource !== 'roster' ? '<span class="flag">现场登记 / walk-in</span>' : '';
-  return `<div class="card" id="order-${e(o.id)}">${img}<div class="info">
+  return `<div class="card" id="order-${e(o.id)}" tabindex="-1" data-name="${e(o.studentName || '')}" data-no="${e(o.studentNo ?? '')}">${img}<div class="info">
 <h2>${e(o.studentName || o.studentId)} ${conflict}${walkin}</h2>
 <div class="muted">学号 / No. ${e(o.studentNo ?? '—')} · ${e(o.department ?? '')} · 任务 / task ${e(o.taskCode)}</div>
-<div class="muted">订单 / order ${e(o.id)} · 版本 / rev ${o.revision} · 采集站 / station ${e(o.stationName)} · ${e(o.capturedAt ?? '')}</div>
-<p>状态 / status: <strong>${e(o.status)}</strong>${o.reason ? ` · 原因 / reason: ${e(o.reason)}` : ''}</p>
+<div class="muted">订单 / order ${e(o.id)} · 版本 / rev ${o.revision} · 采集站 / station ${e(o.stationName)} · 拍摄 / taken ${localTime(o.capturedAt)}</div>
+<p>状态 / status: <strong>${e(o.status)}</strong>${o.reason ? ` · 原因 / reason: ${e(o.reason)}` : ''}${o.decidedAt ? ` · 审核于 / decided ${localTime(o.decidedAt)}` : ''}</p>
 <p>${checksHtml(o)}</p><p>${faceHtml(o)}</p></div>
 <div class="actions">${actionsHtml(o, csrf)}</div></div>`;
 }
@@ -127,6 +207,7 @@ export function listPage(nonce: string, tab: Tab, orders: OrderView[], csrf: str
     nonce,
     `${tab} · 照片审核`,
     `<header><h1>照片审核 / Photo review</h1><form method="post" action="/review/logout"><input type="hidden" name="csrf" value="${e(csrf)}"><button type="submit">退出 / Log out</button></form></header>
-<nav>${nav}</nav>${notice ? `<p class="error">${e(notice)}</p>` : ''}<main>${body}</main>`,
+<nav>${nav}<span class="keys"><kbd>J</kbd>/<kbd>K</kbd> 上下选择 / move · <kbd>A</kbd> 通过 / approve · <kbd>R</kbd> 驳回原因 / reject reason · <kbd>D</kbd> 已完成 / done</span></nav>
+<p class="confirm" id="decision-confirm" role="status" data-testid="decision-confirm" hidden></p>${notice ? `<p class="error">${e(notice)}</p>` : ''}<main>${body}</main>`,
   );
 }

@@ -7,6 +7,7 @@ import { DEMO_TASK_CODE } from '../../src/main/demo/seedDemo.js';
 import { adminApi, eventually } from '../helpers/syncRig.js';
 import { startKiosk, type RunningKiosk } from './support/launchKiosk.js';
 import { fakeCameraBrowser, login, photograph } from './support/kioskFlow.js';
+import { assertFits } from './support/viewportFit.js';
 
 describe('E2E: npm start’s kiosk and central server — captured, reviewed and rejected on the server page, a retake at the station', () => {
   let kiosk: RunningKiosk;
@@ -45,10 +46,20 @@ describe('E2E: npm start’s kiosk and central server — captured, reviewed and
     });
     assert.match(await card.innerText(), new RegExp(name));
     if (process.env.CC_SCREENSHOTS) await review.screenshot({ path: join(process.env.CC_SCREENSHOTS, 'review-page.png') });
+    // Times in the reviewer's zone, as a wall clock, never the stored UTC instant.
+    assert.match(await card.innerText(), /拍摄 \/ taken \d{4}-\d{2}-\d{2} \d{2}:\d{2}/);
+    assert.doesNotMatch(await card.innerText(), /\d{4}-\d{2}-\d{2}T\d{2}:\d{2}/);
+    // The keyboard: R goes to the focused order's rejection reason.
+    await review.keyboard.press('r');
+    assert.equal(await card.locator('select[name="reason"]').evaluate((el) => el === document.activeElement), true);
     await card.locator('select[name="reason"]').selectOption('图像额外内容（手、水印等）');
     await card.locator('button.reject').click();
     await review.waitForURL(/\/review/);
     assert.equal((await admin.order(orderId)).status, '被驳回');
+    // Each decision is confirmed in words, with whom it was about.
+    const confirmation = review.getByTestId('decision-confirm');
+    await confirmation.waitFor();
+    assert.match(await confirmation.innerText(), new RegExp(`已驳回 / Rejected：${name}.*图像额外内容`));
 
     // Back at the station: 立即同步 (F6 → sync now), then the retake list says who and why.
     await page.keyboard.press('F6');
@@ -67,6 +78,20 @@ describe('E2E: npm start’s kiosk and central server — captured, reviewed and
       await page.getByTestId('sync-screen').waitFor();
       await page.screenshot({ path: join(process.env.CC_SCREENSHOTS, 'sync-screen.png') });
     }
+    // On a 1366×768 laptop the retake list has its own panel beside the search: nothing scrolls the page.
+    const laptop = await browser.newPage({ viewport: { width: 1366, height: 768 } });
+    await laptop.goto(kiosk.launchUrl);
+    await login(laptop, '1234');
+    await laptop.getByTestId(`task-card-${DEMO_TASK_CODE}`).click();
+    await laptop.getByTestId('retake-row').first().waitFor({ timeout: 30_000 });
+    await assertFits(laptop, '1366×768 check-in with a retake', {
+      search: laptop.getByTestId('search-input'),
+      'retake list': laptop.getByTestId('retake-list'),
+      retake: laptop.getByTestId('retake-row').first(),
+      'camera scan': laptop.getByTestId('camera-scan'),
+      'walk-in': laptop.getByTestId('walkin-button'),
+    });
+    await laptop.close();
     await review.close();
     await page.close();
   });
