@@ -12,7 +12,8 @@ if (!existsSync(fileURLToPath(entry))) {
 }
 if (isServer) {
   const { serverCommand } = await import(entry.href);
-  const code = await serverCommand(process.argv.slice(3));
+  // -h as every other command takes it; the server's own parser knows only --help.
+  const code = await serverCommand(process.argv.slice(3).map((a) => (a === '-h' ? '--help' : a)));
   // -1: listening; the process lives until SIGTERM/SIGINT.
   if (code >= 0) process.exit(code);
 } else {

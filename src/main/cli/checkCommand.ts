@@ -1,8 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { readFile, stat } from 'node:fs/promises';
 import { basename, extname, join } from 'node:path';
-import { AppError } from '../../shared/errors.js';
-import { fileError } from './fileError.js';
+import { fileError, readInputFile } from './fileError.js';
+import { STILL_LIMITS } from '../imaging/readStill.js';
 import type { SpecProfile } from '../../shared/spec/specProfile.js';
 import { settleVerdict } from '../../shared/vision/settleVerdict.js';
 import type { Verdict } from '../../shared/vision/verdict.js';
@@ -28,6 +27,12 @@ export interface CheckOptions {
   json: boolean;
 }
 
+class EngineUnavailable extends Error {
+  constructor(override readonly cause: unknown) {
+    super('the check engine did not start');
+  }
+}
+
 /** A file name for the finished photo that never overwrites another from the same run. */
 function outName(file: string, used: Set<string>): string {
   const stem = basename(file, extname(file));
@@ -44,33 +49,43 @@ function outName(file: string, used: Set<string>): string {
  */
 export async function checkCommand(opts: CheckOptions): Promise<number> {
   if (opts.outDir) mkdirSync(opts.outDir, { recursive: true });
-  const checker = await HeadlessChecker.open();
+  // Chromium starts with the first file that can be read: a batch of unreadable files needs none.
+  // Its failure to start (not built, not installed) is the run's, not that file's.
+  let checker: HeadlessChecker | null = null;
+  const engine = async () => {
+    try {
+      return (checker ??= await HeadlessChecker.open());
+    } catch (err) {
+      throw new EngineUnavailable(err);
+    }
+  };
   const used = new Set<string>();
   const reports: CheckReport[] = [];
   try {
     for (const file of opts.files) {
-      const report = await checkOne(checker, file, opts, used);
+      const report = await checkOne(engine, file, opts, used);
       reports.push(report);
       if (!opts.json) process.stdout.write(formatReport(report));
     }
   } finally {
-    await checker.close();
+    await (checker as HeadlessChecker | null)?.close();
   }
-  if (checker.blocked.length > 0) process.stderr.write(`已阻止外部请求 / blocked requests: ${checker.blocked.join(', ')}\n`);
+  const blocked = (checker as HeadlessChecker | null)?.blocked ?? [];
+  if (blocked.length > 0) process.stderr.write(`已阻止外部请求 / blocked requests: ${blocked.join(', ')}\n`);
   if (opts.json) process.stdout.write(JSON.stringify({ spec: opts.spec.id, results: reports }, null, 2) + '\n');
   return 0;
 }
 
-async function checkOne(checker: HeadlessChecker, file: string, opts: CheckOptions, used: Set<string>): Promise<CheckReport> {
+async function checkOne(engine: () => Promise<HeadlessChecker>, file: string, opts: CheckOptions, used: Set<string>): Promise<CheckReport> {
   const base: CheckReport = { file, verdict: null, finished: null, error: null };
   try {
-    if (!(await stat(file)).isFile()) throw new AppError('BAD_INPUT', { zh: '不是文件', en: 'Not a file' });
-    const original = await readFile(file);
+    const original = await readInputFile(file, STILL_LIMITS.maxBytes);
     const analysis = await stillForAnalysis(original, ANALYSIS_MAX_SIDE);
-    const engine = await checker.check(analysis.jpeg, opts.spec);
+    const checker = await engine();
+    const found = await checker.check(analysis.jpeg, opts.spec);
     // Judged exactly as the station judges a shot: framing on the original's own pixels.
     const original_ = { width: Math.round(analysis.width / analysis.scale), height: Math.round(analysis.height / analysis.scale) };
-    const result = { ...engine, verdict: settleVerdict(engine.verdict, engine.face, original_, opts.spec) };
+    const result = { ...found, verdict: settleVerdict(found.verdict, found.face, original_, opts.spec) };
     let finished: string | null = null;
     if (opts.outDir && result.face) {
       const mask = result.maskPngBase64 ? await decodeMaskPng(Buffer.from(result.maskPngBase64, 'base64')) : null;
@@ -80,6 +95,7 @@ async function checkOne(checker: HeadlessChecker, file: string, opts: CheckOptio
     }
     return { ...base, verdict: result.verdict, finished };
   } catch (err) {
+    if (err instanceof EngineUnavailable) throw err.cause;
     return { ...base, error: fileError(err) };
   }
 }

@@ -1,9 +1,8 @@
-import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { classifyCode, type CodeKind } from '../../shared/checkin/codeKind.js';
 import type { ScanOutcome } from '../../shared/checkin/scanOutcome.js';
 import { AppError } from '../../shared/errors.js';
-import { fileError } from './fileError.js';
+import { fileError, readInputFile } from './fileError.js';
 import { resolveScan } from '../checkin/resolveScan.js';
 import { openDatabaseReadOnly, type Db } from '../db/openDatabase.js';
 import { getTask } from '../db/queries/tasks.js';
@@ -19,6 +18,10 @@ export interface DecodeReport {
   verification: ScanOutcome | null;
   error: { code: string; zh: string; en: string } | null;
 }
+
+/** A saved 采集码 PNG is kilobytes, a phone photo a few megabytes; larger files are refused by their
+ * size before a byte is read. */
+export const DECODE_MAX_BYTES = 25 * 1024 * 1024;
 
 export interface DecodeOptions {
   files: string[];
@@ -55,9 +58,7 @@ export async function decodeCommand(opts: DecodeOptions): Promise<number> {
 async function decodeOne(file: string, db: Db | undefined, taskCode: string | undefined): Promise<DecodeReport> {
   const base: DecodeReport = { file, found: false, text: null, kind: null, verification: null, error: null };
   try {
-    const info = await stat(file);
-    if (!info.isFile()) throw new AppError('BAD_INPUT', { zh: '不是文件', en: 'Not a file' });
-    const decoded = await decodeImageBytes(await readFile(file));
+    const decoded = await decodeImageBytes(await readInputFile(file, DECODE_MAX_BYTES), { maxBytes: DECODE_MAX_BYTES });
     if (!decoded.found) return base;
     const text = decoded.text.trim();
     return {

@@ -1,10 +1,9 @@
-import { readFile, stat } from 'node:fs/promises';
-import { AppError } from '../../shared/errors.js';
 import type { FaceIssue, FaceMatchView, SidedIssue } from '../../shared/faceMatch/decision.js';
 import { FACE_DECISION_EN, FACE_ISSUE_MESSAGES, FACE_SIDE_LABELS } from '../../shared/faceMatch/messages.js';
 import { analyseFace, embeddingDistance, type FaceAnalysis, type PhotoRole } from '../faceMatch/analyseFace.js';
 import { compareAnalyses } from '../faceMatch/compare.js';
-import { fileError } from './fileError.js';
+import { STILL_LIMITS } from '../imaging/readStill.js';
+import { fileError, readInputFile } from './fileError.js';
 
 /** One photo in `match --json`. */
 export interface MatchPhotoReport {
@@ -40,8 +39,7 @@ export interface MatchReport {
 
 async function analyseFile(file: string, role: PhotoRole): Promise<{ report: MatchPhotoReport; analysis: FaceAnalysis | null }> {
   try {
-    if (!(await stat(file)).isFile()) throw new AppError('BAD_INPUT', { zh: '不是文件', en: 'Not a file' });
-    const analysis = await analyseFace(await readFile(file), role);
+    const analysis = await analyseFace(await readInputFile(file, STILL_LIMITS.maxBytes), role);
     return { report: { file, faces: analysis.faces, issues: analysis.issues, interEyePx: analysis.interEyePx === null ? null : Math.round(analysis.interEyePx * 10) / 10, error: null }, analysis };
   } catch (err) {
     return { report: { file, faces: null, issues: ['unreadable'], interEyePx: null, error: fileError(err) }, analysis: null };
