@@ -12,6 +12,7 @@ import { useRpc } from './hooks/useRpc';
 import { useScannerWedge } from './hooks/useScannerWedge';
 import { useStation } from './hooks/useStation';
 import { useWindowKeydown } from './hooks/useWindowKeydown';
+import { playCue } from './sound/soundCues';
 import { findRememberedTask } from './navigation/findRememberedTask';
 import { rememberTask } from './navigation/rememberedTask';
 import { useScanGuard } from './navigation/scanGuard';
@@ -140,7 +141,13 @@ export function App() {
   // The code that just opened a card is still in front of the camera when the operator comes back.
   const lastCameraCode = useRef<{ text: string; at: number } | null>(null);
 
-  const showScanOutcome = useCallback((outcome: ScanOutcome, text: string | null) => navigate(screenForScan(outcome, text)), [navigate]);
+  const showScanOutcome = useCallback(
+    (outcome: ScanOutcome, text: string | null) => {
+      playCue(outcome.kind === 'student' ? 'scan-accepted' : 'scan-refused');
+      navigate(screenForScan(outcome, text));
+    },
+    [navigate],
+  );
   const scanText = useCallback(
     (text: string, source: ScanSource) => {
       if (!currentTask) return;
@@ -155,6 +162,7 @@ export function App() {
           if (navigations.current === asked) showScanOutcome(outcome, text);
         },
         (error: unknown) => {
+          playCue('scan-refused');
           if (navigations.current === asked) navigate({ name: 'checkin', query: '', notice: { kind: 'error', error } });
         },
       );
@@ -262,7 +270,10 @@ export function App() {
             onOpenStudent={(studentId, query) => navigate({ name: 'student', studentId, returnTo: { name: 'checkin', query } })}
             onScanText={scanText}
             onScanOutcome={showScanOutcome}
-            onNoCode={() => navigate({ name: 'checkin', query: '', notice: { kind: 'noCode' } })}
+            onNoCode={() => {
+              playCue('scan-refused');
+              navigate({ name: 'checkin', query: '', notice: { kind: 'noCode' } });
+            }}
             onDismissNotice={() => navigate({ name: 'checkin', query: '' })}
             onWalkin={(pendingCode) => navigate({ name: 'walkin', pendingCode })}
             onOpenRetake={(studentId) => navigate({ name: 'student', studentId, returnTo: { name: 'checkin', query: '' } })}

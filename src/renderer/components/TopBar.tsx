@@ -1,4 +1,5 @@
 import { useTranslation } from 'react-i18next';
+import { SoundSwitch } from './SoundSwitch';
 import type { Operator, TaskSummary } from '../../shared/domain/entities';
 import type { AppInfo } from '../navigation/sessionState';
 import type { ScreenName } from '../navigation/screens';
@@ -61,6 +62,7 @@ export function TopBar({ info, operator, task, current, onNavigate, onLogout }: 
       </nav>
       <div className="top-bar-tools">
         <SyncIndicator status={sync} onOpen={() => onNavigate('sync')} />
+        <SoundSwitch />
         <LanguageSwitch />
         <button type="button" className="button button-quiet" onClick={onLogout} data-testid="logout">
           {t('nav.logout')}

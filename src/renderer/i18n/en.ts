@@ -42,6 +42,8 @@ export const en: Messages = {
     manager: 'Site manager',
   },
   nav: {
+    soundOn: 'Sound on',
+    soundOff: 'Sound off',
     station: 'Station',
     task: 'Task',
     noTask: 'No task selected',

@@ -40,6 +40,8 @@ export const zhCN = {
     manager: '站点负责人',
   },
   nav: {
+    soundOn: '提示音 开',
+    soundOff: '提示音 关',
     station: '站点',
     task: '任务',
     noTask: '未选择任务',

@@ -25,6 +25,7 @@ import { SCAN_BURST_EVENT } from '../hooks/useScannerWedge';
 import { useWindowKeydown } from '../hooks/useWindowKeydown';
 import type { CheckinOutcome } from '../navigation/screens';
 import { useLiveVision } from '../vision/useLiveVision';
+import { playCue } from '../sound/soundCues';
 
 interface Props {
   studentName: string;
@@ -120,6 +121,7 @@ export function CaptureScreen({ studentName, outcome, onBack }: Props) {
       try {
         const shot = await processShot(client, spec, captureId);
         if (shot.finishedUrl) objectUrls.current.push(shot.finishedUrl);
+        playCue(shot.finishedUrl && shot.verdict.status !== 'fail' ? 'shot-passed' : 'shot-failed');
         setShots((prev) => {
           const next = [...prev, shot];
           // The photographer judges the shot just taken: it is shown at once, the best stays marked.
