@@ -28,10 +28,11 @@ export function isAccepted(o: { status: string; captured_at: string | null }): b
  * - 已采集 with new photos starts (or restarts) review: 待审核 once every photo is here, else
  *   已采集 until the last one arrives.
  */
-export function statusAfterUpload(incoming: StationStatus, prev: ServerStatus | null, photosChanged: boolean, allPhotosHeld: boolean): ServerStatus {
+export function statusAfterUpload(incoming: StationStatus, prev: ServerStatus | null, photosChanged: boolean, allPhotosHeld: boolean, withdrawn = false): ServerStatus {
   if (incoming === '已作废') return '已作废';
   const reviewed = prev !== null && isReviewStatus(prev);
-  if (incoming === '已签到' || incoming === '采集中') return reviewed ? prev : incoming;
+  // 撤回审核 (allowed by the caller: nobody has decided): the order is back in capture.
+  if (incoming === '已签到' || incoming === '采集中') return reviewed && !withdrawn ? prev : incoming;
   if (reviewed && !photosChanged) return prev;
   return allPhotosHeld ? '待审核' : '已采集';
 }

@@ -1,10 +1,12 @@
 import type { OrderUpload, OrderUploadResult } from '../../src/shared/sync/protocol.js';
 import { recordChanges, type FeedChange } from '../db/feedLog.js';
-import { getOrder, getOrderByReceiptToken, insertOrder, ordersOfStudent, replaceOrderPhotos, updateOrder, type OrderRow } from '../db/orders.js';
+import { randomUUID } from 'node:crypto';
+import { getOrder, getOrderByReceiptToken, insertDecision, insertOrder, ordersOfStudent, replaceOrderPhotos, updateOrder, type OrderRow } from '../db/orders.js';
 import { heldPhotos } from '../db/photos.js';
 import { getStudent, insertStudentIfAbsent, type StudentRow } from '../db/students.js';
 import { getTask, type TaskRow } from '../db/tasks.js';
 import { inTransaction, type Tx } from '../db/tx.js';
+import { voidAllowed, withdrawalAllowed } from '../../src/shared/domain/lifecycle.js';
 import { isAccepted, isReviewStatus, resolveGroup, statusAfterUpload, type ServerStatus } from '../domain/orderStatus.js';
 import { ServerFailure } from '../http/ServerFailure.js';
 import { nowIso, type ServerContext } from '../ServerContext.js';
@@ -136,6 +138,20 @@ async function storeInTransaction(ctx: ServerContext, t: Tx, station: Station, u
   if (existing && existing.revision > upload.revision) return { outcome: 'stale', serverRevision: existing.revision };
   if (existing && existing.revision === upload.revision) return { outcome: 'duplicate', serverRevision: existing.revision };
 
+  const prevStatus = (existing?.status ?? null) as ServerStatus | null;
+  const decidedBy = `station:${station.station_id}`;
+  // Too late to withdraw (a reviewer decided) or to void (produced): the decision stands. The
+  // revision is taken (the station's later revisions follow on from it) but none of its content; the
+  // answer tells the station what holds. Voiding a void order again is no change at all.
+  const refused = existing && ((upload.withdrawal && !withdrawalAllowed(prevStatus)) || (upload.status === '已作废' && prevStatus !== '已作废' && !voidAllowed(prevStatus)));
+  if (existing && refused) {
+    await updateOrder(t, upload.id, { revision: upload.revision, updated_at: now });
+    const what = upload.status === '已作废' ? 'void' : 'withdraw';
+    await insertDecision(t, { id: randomUUID(), order_id: upload.id, revision: upload.revision, decision: `${what}.refused`, status_after: existing.status, reason: upload.voidReason ?? upload.withdrawal?.reason ?? null, decided_by: decidedBy, decided_at: now });
+    ctx.log('info', `station ${what} refused`, { orderId: upload.id, status: existing.status });
+    return { outcome: 'stored', serverRevision: upload.revision };
+  }
+
   const prevPhotos = existing ? (JSON.parse(existing.photos_json) as PhotoRefs) : [];
   const photosChanged = !existing || !samePhotos(prevPhotos, upload.photos);
   const held = await heldPhotos(
@@ -144,9 +160,11 @@ async function storeInTransaction(ctx: ServerContext, t: Tx, station: Station, u
     station.station_id,
   );
   const allHeld = upload.photos.every((p) => held.has(p.sha256));
-  const prevStatus = (existing?.status ?? null) as ServerStatus | null;
-  const status = statusAfterUpload(upload.status, prevStatus, photosChanged, allHeld);
+  const withdrawn = upload.withdrawal !== null && prevStatus !== null && isReviewStatus(prevStatus);
+  const status = statusAfterUpload(upload.status, prevStatus, photosChanged, allHeld, withdrawn);
   const keepDecision = existing !== undefined && status === prevStatus;
+  // The station's own reason for leaving review or voiding is what the order shows from now on.
+  const stationReason = status === '已作废' && upload.status === '已作废' ? upload.voidReason : withdrawn ? upload.withdrawal!.reason : null;
 
   const row: OrderRow = {
     id: upload.id,
@@ -169,7 +187,7 @@ async function storeInTransaction(ctx: ServerContext, t: Tx, station: Station, u
     current: existing?.current ?? 1,
     conflict: existing?.conflict ?? 0,
     shared: existing?.shared ?? 0,
-    reason: keepDecision ? existing.reason : null,
+    reason: keepDecision ? existing.reason : stationReason,
     decided_at: keepDecision ? existing.decided_at : null,
     decided_revision: keepDecision ? existing.decided_revision : null,
     received_at: existing?.received_at ?? now,
@@ -182,9 +200,16 @@ async function storeInTransaction(ctx: ServerContext, t: Tx, station: Station, u
     await insertOrder(t, row);
   }
   await replaceOrderPhotos(t, upload.id, upload.photos);
+  if (withdrawn) {
+    await insertDecision(t, { id: randomUUID(), order_id: upload.id, revision: upload.revision, decision: 'withdraw', status_after: status, reason: upload.withdrawal!.reason, decided_by: decidedBy, decided_at: now });
+  }
+  if (upload.status === '已作废' && prevStatus !== '已作废') {
+    await insertDecision(t, { id: randomUUID(), order_id: upload.id, revision: upload.revision, decision: 'void', status_after: status, reason: upload.voidReason, decided_by: decidedBy, decided_at: now });
+  }
 
   const changes: FeedChange[] = await regroupStudent(t, upload.taskCode, upload.studentId, now);
-  if (isReviewStatus(status)) changes.push({ feed: 'reviews', key: upload.id });
+  // Leaving review (withdrawn) is news too: stations that saw it in review hear it is back in capture.
+  if (isReviewStatus(status) || withdrawn) changes.push({ feed: 'reviews', key: upload.id });
   if (isAccepted({ status, captured_at: upload.capturedAt })) {
     changes.push(...(await markReservationCaptured(t, upload.taskCode, upload.studentId, upload.reservationId, now)));
   }
@@ -218,8 +243,9 @@ export async function uploadOrder(ctx: ServerContext, station: Station, upload: 
   // A photo whose upload finished while this transaction ran may have looked for waiting orders
   // before this one committed; looking again after commit closes that gap (photoIngest does the
   // mirror image), so an order never sits at 已采集 with every photo here.
-  if (order.status === '已采集' && missing.length === 0) await reevaluateOrder(ctx, order.id);
-  return { outcome: stored.outcome, serverRevision: stored.serverRevision, missingPhotos: missing };
+  let held = order;
+  if (order.status === '已采集' && missing.length === 0 && (await reevaluateOrder(ctx, order.id))) held = (await getOrder(ctx.tx, order.id))!;
+  return { outcome: stored.outcome, serverRevision: stored.serverRevision, missingPhotos: missing, status: held.status as ServerStatus, reason: held.reason };
 }
 
 /** An order at 已采集 whose photos have all arrived goes to review (待审核). Idempotent. */

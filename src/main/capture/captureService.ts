@@ -162,6 +162,14 @@ export function acceptCapture(
       const order = requireOrder(ctx, orderId);
       const c = requireCapture(ctx, captureId);
       if (c.order_id !== orderId) throw new AppError('BAD_INPUT', { zh: '照片不属于这个订单', en: 'The shot belongs to another order' });
+      if (c.before_rejection) {
+        throw new AppError('CONFLICT', {
+          zh: c.rejected_reason
+            ? `这张照片已被审核驳回（${c.rejected_reason}），不能再次采用，请重新拍摄`
+            : '这张照片拍摄于审核驳回之前，不能采用，请重新拍摄',
+          en: c.rejected_reason ? `This photo was rejected in review (${c.rejected_reason}) and cannot be accepted again; take a new one` : 'This shot was taken before the rejection in review and cannot be accepted; take a new one',
+        });
+      }
       if (!c.finished_path || !c.still_checks || !c.finished_sha256) {
         throw new AppError('CONFLICT', { zh: '这张照片还没有完成处理，不能采用', en: 'This shot has not been finished and cannot be accepted' });
       }
@@ -233,6 +241,8 @@ export function listCaptures(ctx: AppContext, orderId: string): CaptureSummary[]
     verdictStatus: c.verdict_status,
     finished: c.finished_path !== null,
     verdict: c.still_checks ? (JSON.parse(c.still_checks) as Verdict) : null,
+    beforeRejection: c.before_rejection === 1,
+    rejectedReason: c.rejected_reason,
   }));
 }
 

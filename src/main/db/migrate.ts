@@ -17,12 +17,25 @@ export function migrate(db: Database, migrations: readonly Migration[]): { from:
     });
   }
   if (from === latest) return { from, to: latest };
-  db.transaction(() => {
-    for (const m of migrations.slice(from)) {
-      if (typeof m.up === 'string') db.exec(m.up);
-      else m.up(db);
-    }
-    db.pragma(`user_version = ${latest}`);
-  }).immediate();
+  const pending = migrations.slice(from);
+  // PRAGMA foreign_keys is a no-op inside a transaction, so it is switched before one starts.
+  const keysWereOn = db.pragma('foreign_keys', { simple: true }) === 1;
+  const keysOff = keysWereOn && pending.some((m) => m.rebuildsTables);
+  if (keysOff) db.pragma('foreign_keys = OFF');
+  try {
+    db.transaction(() => {
+      for (const m of pending) {
+        if (typeof m.up === 'string') db.exec(m.up);
+        else m.up(db);
+      }
+      if (keysOff) {
+        const broken = db.pragma('foreign_key_check') as unknown[];
+        if (broken.length > 0) throw new Error(`migration left ${broken.length} rows referencing nothing: ${JSON.stringify(broken.slice(0, 3))}`);
+      }
+      db.pragma(`user_version = ${latest}`);
+    }).immediate();
+  } finally {
+    if (keysOff) db.pragma('foreign_keys = ON');
+  }
   return { from, to: latest };
 }

@@ -21,6 +21,7 @@ import type { AppContext, Session } from '../services/AppContext.js';
 import { login, logout } from '../services/auth.js';
 import { confirmCheckin } from '../services/checkin.js';
 import { listOrders } from '../services/orders.js';
+import { voidOrder, withdrawOrder } from '../services/orderLifecycle.js';
 import { getStudentCard } from '../services/studentCard.js';
 import { searchStudentSummaries } from '../services/studentSearch.js';
 import { listTaskSummaries } from '../services/tasks.js';
@@ -82,6 +83,8 @@ export function createHandlers(ctx: AppContext & { camera: CameraService; sync: 
       ctx.camera.deactivate(orderId);
       return accepted;
     },
+    'orders.void': ({ orderId, reason }, session) => voidOrder(ctx, requireOperator(session), orderId, reason),
+    'orders.withdraw': ({ orderId, reason }, session) => withdrawOrder(ctx, requireOperator(session), orderId, reason),
     'capture.end': ({ orderId }) => {
       ctx.camera.deactivate(orderId);
       return { ok: true as const };

@@ -11,6 +11,8 @@ import { nameInitials } from '../roster/nameInitials.js';
 import { identityColumns } from '../security/identityColumns.js';
 import type { AppContext } from '../services/AppContext.js';
 import type { Verdict } from '../../shared/vision/verdict.js';
+import { withdrawalAllowed } from '../../shared/domain/lifecycle.js';
+import type { OrderStatus } from '../../shared/domain/status.js';
 
 export interface PulledChanges {
   /** Orders whose status or flags the server changed, to refresh open screens. */
@@ -116,6 +118,8 @@ export class StationSyncStore implements SyncStore {
       faceMatch: faceMatchOf(this.ctx, o.id, o.captured_at !== null),
       walkin,
       receiptToken: o.receipt_token,
+      voidReason: o.status === '已作废' ? (o.void_reason ?? '作废 / void') : null,
+      withdrawal: o.withdrawal_reason && o.withdrawal_at ? { reason: o.withdrawal_reason, at: o.withdrawal_at } : null,
     };
   }
 
@@ -124,12 +128,33 @@ export class StationSyncStore implements SyncStore {
     // unless it answered stale. A photo accepted here after the order was read for sending is not
     // in `sent`, and its job must stay queued (it once was marked done unsent: CI's stuck order).
     const held = result.outcome === 'stale' ? [] : sent.photos.map((p) => p.sha256).filter((sha) => !result.missingPhotos.includes(sha));
-    this.ctx.db.transaction(() => {
-      queue.completeHeldPhotoJobs(this.ctx.db, sent.id, held, this.nowIso());
+    const changed = this.ctx.db.transaction(() => {
+      const now = this.nowIso();
+      queue.completeHeldPhotoJobs(this.ctx.db, sent.id, held, now);
       // Each upload sends the order as it stands, so older revisions' jobs have nothing left to say.
-      queue.completeSubsumedOrderJobs(this.ctx.db, sent.id, sent.revision, this.nowIso());
+      queue.completeSubsumedOrderJobs(this.ctx.db, sent.id, sent.revision, now);
       queue.recordServerRevision(this.ctx.db, sent.id, sent.revision, result.serverRevision);
+      return result.status ? this.applyServerAnswer(sent, result.status, result.reason ?? null, result.serverRevision, now) : false;
     })();
+    if (changed) this.onPulled({ orders: [{ taskCode: sent.taskCode, orderId: sent.id }] });
+  }
+
+  /**
+   * The station shows what the server holds, not what it sent: a photo sent again after its
+   * rejection stays 被驳回; a withdrawal a reviewer overtook is undone (the decision stands); a void
+   * refused because the order was produced shows 已完成. True when the order changed.
+   */
+  private applyServerAnswer(sent: OrderUpload, status: OrderStatus, reason: string | null, serverRevision: number, now: string): boolean {
+    const local = mirror.getLocalOrder(this.ctx.db, sent.id);
+    if (!local) return false;
+    if (sent.withdrawal) mirror.settleWithdrawal(this.ctx.db, sent.id, !withdrawalAllowed(status), now);
+    // A void the server refused would make this a second live order if the student was checked in again here.
+    if (local.status === '已作废' && status !== '已作废' && mirror.hasOtherLiveOrder(this.ctx.db, sent.id)) return false;
+    const before = local.status;
+    mirror.applyReview(this.ctx.db, { orderId: sent.id, status, reason, serverRevision, now });
+    const after = mirror.getLocalOrder(this.ctx.db, sent.id)!;
+    if (after.status === '被驳回' && before !== '被驳回') mirror.markShotsRejected(this.ctx.db, sent.id, reason);
+    return after.status !== before || sent.withdrawal !== null;
   }
 
   photoToUpload(job: OutboxJob): PhotoToUpload | null {
@@ -262,6 +287,8 @@ export class StationSyncStore implements SyncStore {
   private applyReview(r: ReviewItem, now: string, changes: PulledChanges): void {
     const local = mirror.getLocalOrder(this.ctx.db, r.orderId);
     if (local) {
+      if (local.status === '已作废' && r.status !== '已作废' && mirror.hasOtherLiveOrder(this.ctx.db, r.orderId)) return;
+      if (r.status === '被驳回' && r.revision >= local.revision && local.status !== '被驳回') mirror.markShotsRejected(this.ctx.db, r.orderId, r.reason);
       mirror.applyReview(this.ctx.db, {
         orderId: r.orderId,
         status: r.status,

@@ -53,6 +53,10 @@ export const CaptureSummary = z.object({
   finished: z.boolean(),
   /** The stored verdict, so a screen opened again shows earlier shots as they were judged. */
   verdict: Verdict.nullable(),
+  /** Taken before the order was rejected in review: it can never be accepted for this order again. */
+  beforeRejection: z.boolean(),
+  /** The reviewer's reason, on the shot that was rejected. */
+  rejectedReason: z.string().nullable(),
 });
 // ---- DSLR tethering (issue 8): a camera on USB driven through gphoto2 ----
 /** Which tethered camera, where its shots go, and how often live view is renewed before the body's own timer ends it. */
@@ -254,6 +258,10 @@ export const contract = {
     z.object({ taskCode: TaskCode, date: z.string().regex(/^\d{4}-\d{2}-\d{2}$/).optional() }).strict(),
     z.object({ orders: z.array(OrderRow) }),
   ),
+  /** 已作废 with a reason (site manager): photos kept aside, never exported or printed; the student may check in again. */
+  'orders.void': proc('manager', z.object({ orderId: OrderId, reason: Reason }).strict(), z.object({ revision: z.number().int() })),
+  /** 撤回审核 with a reason (site manager): back to capture for a new photo, unless a reviewer has decided by the time it reaches the server. */
+  'orders.withdraw': proc('manager', z.object({ orderId: OrderId, reason: Reason }).strict(), z.object({ revision: z.number().int() })),
   'roster.import': proc(
     'manager',
     z

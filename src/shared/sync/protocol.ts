@@ -215,9 +215,19 @@ export const OrderUpload = z
     walkin: WalkinStudent.nullable(),
     /** The random token in the student's receipt QR (`<server>/r/<token>`): the server's status page for this order. */
     receiptToken: z.string().regex(/^[A-Za-z0-9_-]{22}$/).nullable().default(null),
+    /** With 已作废: why the site manager voided it (wrong student, a test shot, a duplicate walk-in). */
+    voidReason: z.string().trim().min(1).max(200).nullable().default(null),
+    /**
+     * 撤回审核: the station took this order back out of review for a new photo, and has not yet
+     * heard the server's answer. The server honours it only while no reviewer has decided.
+     */
+    withdrawal: z.object({ reason: z.string().trim().min(1).max(200), at: Iso }).nullable().default(null),
   })
   .strict();
 export type OrderUpload = z.infer<typeof OrderUpload>;
+
+/** Every status the server may hold for an order (a station's progress until photos and review move it on). */
+export const SERVER_ORDER_STATUSES = ['已签到', '采集中', '已采集', ...REVIEW_STATUSES] as const;
 
 export const OrderUploadResult = z.object({
   /** stored: this revision is now the server's; duplicate: it already was; stale: a newer one is. */
@@ -225,6 +235,13 @@ export const OrderUploadResult = z.object({
   serverRevision: z.number().int().positive(),
   /** Photos this order names that the server does not hold yet: upload exactly these. */
   missingPhotos: z.array(Sha256),
+  /**
+   * What the server holds for the order after this upload, which the station shows: it may differ
+   * from what was sent (a rejected photo sent again stays 被驳回; a withdrawal after a reviewer's
+   * decision is refused). Absent from older servers.
+   */
+  status: z.enum(SERVER_ORDER_STATUSES).optional(),
+  reason: z.string().nullable().optional(),
 });
 export type OrderUploadResult = z.infer<typeof OrderUploadResult>;
 

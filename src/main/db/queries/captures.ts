@@ -15,6 +15,9 @@ export interface CaptureRow {
   finished_path: string | null;
   finished_sha256: string | null;
   face: string | null;
+  /** 1: taken before the order's rejection in review (0009): never to be accepted again. */
+  before_rejection: number;
+  rejected_reason: string | null;
 }
 
 export function insertCapture(

@@ -71,7 +71,7 @@ export function listExportStudents(db: Db, r: DayRange): ExportStudentRow[] {
     db,
     `WITH ${SLOT_DATES},
      day_orders AS (
-       SELECT student_id FROM orders WHERE task_code = @task
+       SELECT student_id FROM orders WHERE task_code = @task AND status <> '已作废'
          AND ((checked_in_at >= @dayStart AND checked_in_at < @dayEnd) OR (captured_at >= @dayStart AND captured_at < @dayEnd))
      ),
      ids AS (SELECT student_id FROM expected UNION SELECT student_id FROM day_orders)
@@ -86,7 +86,8 @@ export function listExportStudents(db: Db, r: DayRange): ExportStudentRow[] {
        o.rejection_reason, o.face_match_decision, o.face_match_score, o.face_match_override_reason, o.chosen_capture_id,
        o.finished_path, c.finished_sha256, c.original_path, c.sha256 AS original_sha256
      FROM ids JOIN students s ON s.id = ids.student_id
-     LEFT JOIN orders o ON o.task_code = @task AND o.student_id = s.id
+     -- A void order's photos are kept aside: never exported (the student's live order, if any, is).
+     LEFT JOIN orders o ON o.task_code = @task AND o.student_id = s.id AND o.status <> '已作废'
      LEFT JOIN captures c ON c.id = o.chosen_capture_id
      LEFT JOIN operators op ON op.id = o.operator_id
      ORDER BY s.department, s.class_name, s.student_no, s.name, s.id`,

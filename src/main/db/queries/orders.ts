@@ -20,8 +20,9 @@ export interface OrderRowDb {
   updated_at: string;
 }
 
+/** The student's live order in this task (a void one has made way for a new check-in). */
 export function getOrderForStudent(db: Db, taskCode: string, studentId: string): OrderRowDb | undefined {
-  return stmt<[string, string], OrderRowDb>(db, 'SELECT * FROM orders WHERE task_code = ? AND student_id = ?').get(taskCode, studentId);
+  return stmt<[string, string], OrderRowDb>(db, "SELECT * FROM orders WHERE task_code = ? AND student_id = ? AND status <> '已作废'").get(taskCode, studentId);
 }
 
 export interface NewOrder {
@@ -94,4 +95,31 @@ export function acceptCaptureForOrder(
      WHERE id = @id RETURNING revision`,
   ).get(o);
   return row!.revision;
+}
+
+/** 已作废 at a new revision, to be synced; the shots stay on disk, kept aside. */
+export function voidOrderRow(db: Db, o: { id: string; reason: string; operatorId: string; now: string }): number {
+  return stmt<[typeof o], { revision: number }>(
+    db,
+    `UPDATE orders SET status = '已作废', void_reason = @reason, voided_at = @now, operator_id = @operatorId,
+       revision = revision + 1, sync_state = 'pending', updated_at = @now
+     WHERE id = @id RETURNING revision`,
+  ).get(o)!.revision;
+}
+
+/**
+ * 撤回审核: back to capture at a new revision. What the order was is kept until the server answers,
+ * so a withdrawal a reviewer overtook can be undone; a second withdrawal before that keeps the first's.
+ */
+export function withdrawOrderRow(db: Db, o: { id: string; reason: string; operatorId: string; now: string }): number {
+  return stmt<[typeof o], { revision: number }>(
+    db,
+    `UPDATE orders SET
+       withdrawn_state = COALESCE(withdrawn_state, json_object('chosen_capture_id', chosen_capture_id, 'finished_path', finished_path,
+         'checks', checks, 'captured_at', captured_at, 'status', status)),
+       status = '采集中', chosen_capture_id = NULL, finished_path = NULL, checks = NULL, captured_at = NULL,
+       withdrawal_reason = @reason, withdrawal_at = @now, operator_id = @operatorId,
+       revision = revision + 1, sync_state = 'pending', updated_at = @now
+     WHERE id = @id RETURNING revision`,
+  ).get(o)!.revision;
 }

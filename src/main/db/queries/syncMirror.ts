@@ -30,6 +30,9 @@ export interface OrderForUploadRow {
   finished_path: string | null;
   finished_sha256: string | null;
   receipt_token: string | null;
+  void_reason: string | null;
+  withdrawal_reason: string | null;
+  withdrawal_at: string | null;
 }
 
 export function getOrderForUpload(db: Db, orderId: string): OrderForUploadRow | undefined {
@@ -38,7 +41,7 @@ export function getOrderForUpload(db: Db, orderId: string): OrderForUploadRow | 
     `SELECT o.id, o.task_code, o.student_id, s.server_id AS student_server_id, s.source AS student_source, s.name AS student_name,
        s.gender AS student_gender, s.id_enc AS student_id_enc, s.student_no, s.department AS student_department,
        s.pending_code_enc AS student_pending_code_enc, o.reservation_id, o.status, o.revision, o.operator_id, op.name AS operator_name,
-       o.station_id, o.checked_in_at, o.captured_at, o.checks, o.receipt_token,
+       o.station_id, o.checked_in_at, o.captured_at, o.checks, o.receipt_token, o.void_reason, o.withdrawal_reason, o.withdrawal_at,
        c.original_path, c.sha256 AS original_sha256, c.finished_path, c.finished_sha256
      FROM orders o JOIN students s ON s.id = o.student_id
      LEFT JOIN operators op ON op.id = o.operator_id
@@ -91,23 +94,60 @@ export interface ReviewApply {
   status: OrderStatus;
   reason: string | null;
   serverRevision: number;
-  current: boolean;
-  conflict: boolean;
-  decidedAt: string | null;
+  current?: boolean;
+  conflict?: boolean;
+  decidedAt?: string | null;
   now: string;
 }
 
-/** The server's decision on the revision it has; the status only moves if that is our latest one. */
+/**
+ * What the server holds for the revision it has; the status only moves if that is our latest one
+ * (a newer local change is on its way up and will be answered in turn). Flags and times move when
+ * given (the reviews feed has them; an upload's answer does not).
+ */
 export function applyReview(db: Db, r: ReviewApply): boolean {
   const res = stmt(
     db,
     `UPDATE orders SET
        status = CASE WHEN @serverRevision >= revision THEN @status ELSE status END,
        rejection_reason = CASE WHEN @serverRevision >= revision THEN @reason ELSE rejection_reason END,
-       server_revision = @serverRevision, server_current = @current, conflict = @conflict, decided_at = @decidedAt, updated_at = @now
+       server_revision = MAX(COALESCE(server_revision, 0), @serverRevision),
+       server_current = COALESCE(@current, server_current), conflict = COALESCE(@conflict, conflict),
+       decided_at = CASE WHEN @hasDecision THEN @decidedAt ELSE decided_at END, updated_at = @now
      WHERE id = @orderId`,
-  ).run({ ...r, current: r.current ? 1 : 0, conflict: r.conflict ? 1 : 0 });
+  ).run({ ...r, current: r.current === undefined ? null : r.current ? 1 : 0, conflict: r.conflict === undefined ? null : r.conflict ? 1 : 0, hasDecision: r.decidedAt === undefined ? 0 : 1, decidedAt: r.decidedAt ?? null });
   return res.changes > 0;
+}
+
+/** Another live (not void) order of this order's student and task at this station. */
+export function hasOtherLiveOrder(db: Db, orderId: string): boolean {
+  return (
+    stmt<[string], { n: number }>(
+      db,
+      `SELECT count(*) AS n FROM orders o JOIN orders me ON me.id = ? AND o.task_code = me.task_code AND o.student_id = me.student_id
+       WHERE o.id <> me.id AND o.status <> '已作废'`,
+    ).get(orderId)!.n > 0
+  );
+}
+
+/** A rejection is final for every shot the order had: none of them may be accepted again. */
+export function markShotsRejected(db: Db, orderId: string, reason: string | null): void {
+  stmt(db, 'UPDATE captures SET before_rejection = 1 WHERE order_id = ?').run(orderId);
+  stmt(db, 'UPDATE captures SET rejected_reason = @reason WHERE id = (SELECT chosen_capture_id FROM orders WHERE id = @orderId)').run({ orderId, reason });
+}
+
+/** The server answered a withdrawal: it is settled either way; refused, the order is as it was. */
+export function settleWithdrawal(db: Db, orderId: string, refused: boolean, now: string): void {
+  if (refused) {
+    stmt(
+      db,
+      `UPDATE orders SET chosen_capture_id = json_extract(withdrawn_state, '$.chosen_capture_id'),
+         finished_path = json_extract(withdrawn_state, '$.finished_path'), checks = json_extract(withdrawn_state, '$.checks'),
+         captured_at = json_extract(withdrawn_state, '$.captured_at'), updated_at = @now
+       WHERE id = @orderId AND withdrawn_state IS NOT NULL`,
+    ).run({ orderId, now });
+  }
+  stmt(db, 'UPDATE orders SET withdrawn_state = NULL, withdrawal_reason = NULL, withdrawal_at = NULL WHERE id = ?').run(orderId);
 }
 
 export interface MirroredOrder {
@@ -130,7 +170,7 @@ export function insertMirroredOrder(db: Db, o: MirroredOrder, now: string): void
        rejection_reason, server_current, conflict, created_at, updated_at)
      VALUES (@id, @task_code, @student_id, @status, @station_id, @revision, 'synced', @revision, @revision,
        @reason, @current, @conflict, @now, @now)
-     ON CONFLICT(task_code, student_id) DO NOTHING`,
+     ON CONFLICT(task_code, student_id) WHERE status <> '已作废' DO NOTHING`,
   ).run({ ...o, current: o.current ? 1 : 0, conflict: o.conflict ? 1 : 0, now });
 }
 

@@ -1,0 +1,79 @@
+import type { Operator } from '../../shared/domain/entities.js';
+import { canWithdraw, voidAllowed } from '../../shared/domain/lifecycle.js';
+import { AppError } from '../../shared/errors.js';
+import { writeAudit } from '../db/queries/audit.js';
+import { getOrder, voidOrderRow, withdrawOrderRow } from '../db/queries/orders.js';
+import { enqueueJob } from '../db/queries/outbox.js';
+import type { AppContext } from './AppContext.js';
+
+/**
+ * The site manager's two ways to take an order back (DESIGN §3, the centres' manuals). Each is a new
+ * revision with its sync job in one transaction, audited, and works offline: the server has the
+ * last word when the change reaches it (a reviewer's decision beats a withdrawal; a produced order
+ * cannot be voided), and the station then shows what the server holds.
+ */
+
+function ownOrder(ctx: AppContext, orderId: string) {
+  const order = getOrder(ctx.db, orderId);
+  if (!order) throw new AppError('NOT_FOUND', { zh: '没有这个订单', en: 'No such order' });
+  // Another station's order is mirrored here only so check-in can say so; it is that station's to change.
+  if (order.station_id !== ctx.stationId) {
+    throw new AppError('FORBIDDEN', { zh: '这是其他采集站的订单，只能由该站处理', en: "This is another station's order; only that station can change it" });
+  }
+  return order;
+}
+
+function queueRevision(ctx: AppContext, orderId: string, revision: number, now: string): void {
+  enqueueJob(ctx.db, { id: `order:${orderId}:r${revision}`, kind: 'order.upsert', order_id: orderId, payload: { orderId, revision } }, now);
+}
+
+/**
+ * 已作废 (a wrong student photographed, a test shot, a duplicate walk-in): the photos are kept aside,
+ * never exported or printed, the server learns it, and the student may be checked in again.
+ */
+export function voidOrder(ctx: AppContext, operator: Operator, orderId: string, reason: string): { revision: number } {
+  const r = ctx.db
+    .transaction(() => {
+      const order = ownOrder(ctx, orderId);
+      if (!voidAllowed(order.status)) {
+        throw new AppError('CONFLICT', {
+          zh: order.status === '已作废' ? '订单已作废' : `订单已${order.status}，不能作废`,
+          en: order.status === '已作废' ? 'The order is void already' : `The order is ${order.status} and can no longer be voided`,
+        });
+      }
+      const now = ctx.now().toISOString();
+      const revision = voidOrderRow(ctx.db, { id: orderId, reason, operatorId: operator.id, now });
+      queueRevision(ctx, orderId, revision, now);
+      writeAudit(ctx.db, { at: now, operatorId: operator.id, action: 'order.void', entity: 'order', entityId: orderId, detail: { from: order.status, revision }, reason });
+      return { revision, taskCode: order.task_code };
+    })
+    .immediate();
+  ctx.emit('orders.changed', { taskCode: r.taskCode, orderId });
+  return { revision: r.revision };
+}
+
+/**
+ * 撤回审核: the student asks for a new photo while the order waits in review. The order goes back to
+ * capture at once (offline too); if a reviewer had already decided when the change reaches the
+ * server, the decision stands and the order comes back as the server holds it.
+ */
+export function withdrawOrder(ctx: AppContext, operator: Operator, orderId: string, reason: string): { revision: number } {
+  const r = ctx.db
+    .transaction(() => {
+      const order = ownOrder(ctx, orderId);
+      if (!canWithdraw(order.status)) {
+        throw new AppError('CONFLICT', {
+          zh: `订单为「${order.status}」，只有已采集或待审核（尚未审核）的订单可以撤回`,
+          en: `The order is ${order.status}; only an accepted order not yet reviewed can be withdrawn`,
+        });
+      }
+      const now = ctx.now().toISOString();
+      const revision = withdrawOrderRow(ctx.db, { id: orderId, reason, operatorId: operator.id, now });
+      queueRevision(ctx, orderId, revision, now);
+      writeAudit(ctx.db, { at: now, operatorId: operator.id, action: 'order.withdraw', entity: 'order', entityId: orderId, detail: { from: order.status, revision }, reason });
+      return { revision, taskCode: order.task_code };
+    })
+    .immediate();
+  ctx.emit('orders.changed', { taskCode: r.taskCode, orderId });
+  return { revision: r.revision };
+}
