@@ -1,4 +1,6 @@
+import { z } from 'zod';
 import { classifyCode } from '../../shared/checkin/codeKind.js';
+import { reservationValidUntil } from '../../shared/checkin/taskRules.js';
 import { parseReservationToken, verifyTokenSignature, type TokenParse } from '../../shared/checkin/reservationToken.js';
 import { scanRefusalMessage, UNMATCHED_XUEXIN_MESSAGE } from '../../shared/checkin/scanMessages.js';
 import type { ScanOutcome, ScanRefusal } from '../../shared/checkin/scanOutcome.js';
@@ -52,6 +54,20 @@ function resolveOtherCode(ctx: ScanContext, taskCode: string, text: string, look
   return looksLikeXuexin ? { kind: 'unmatched_xuexin', ...UNMATCHED_XUEXIN_MESSAGE } : refused('unrecognized');
 }
 
+const SessionDates = z.array(z.string().regex(/^\d{4}-\d{2}-\d{2}$/));
+
+/** The station's copy of the task's session dates; one it cannot read counts as none. */
+function taskSessionDates(ctx: ScanContext, taskCode: string): string[] {
+  const raw = getTask(ctx.db, taskCode)?.session_dates;
+  if (!raw) return [];
+  try {
+    const dates = SessionDates.safeParse(JSON.parse(raw));
+    return dates.success ? dates.data : [];
+  } catch {
+    return [];
+  }
+}
+
 function verifiedWith(ctx: ScanContext, parsed: Extract<TokenParse, { ok: true }>, taskCode: string): 'verified' | 'bad' | 'no_key' {
   const publicKey = getTask(ctx.db, taskCode)?.public_key;
   if (!publicKey) return 'no_key';
@@ -71,9 +87,12 @@ function resolveReservation(ctx: ScanContext, taskCode: string, text: string): S
   if (check === 'no_key') return refused('no_task_key');
   if (check === 'bad') return refused('bad_signature');
   const student = getStudent(ctx.db, taskCode, payload.sid);
-  if (ctx.now().getTime() / 1000 > payload.exp) {
+  // Good at any session of the task, whatever day the slot was (注意事项 3): the task's session
+  // dates decide, so tokens signed to their slot's day before this rule keep working.
+  const validUntil = reservationValidUntil(taskSessionDates(ctx, taskCode), payload.exp);
+  if (ctx.now().getTime() / 1000 > validUntil) {
     // Signed, so the student is known for sure: the card is one click away.
-    return refused('expired', student?.id ?? null, { expiredOn: localDateOf(new Date(payload.exp * 1000)) });
+    return refused('expired', student?.id ?? null, { expiredOn: localDateOf(new Date(validUntil * 1000)) });
   }
   // A signed token for a student this station knows is good even if the reservation row has not
   // synced yet; only a student nobody here has heard of sends the photographer to search.

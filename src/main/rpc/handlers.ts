@@ -10,6 +10,7 @@ import type { CameraService } from '../camera/cameraService.js';
 import type { StationSync } from '../sync/stationSync.js';
 import { listRetakes } from '../db/queries/syncMirror.js';
 import { findByFeatureCode } from '../checkin/featureCodeLookup.js';
+import { findByLastFour } from '../checkin/lastFourLookup.js';
 import { registerWalkin } from '../checkin/registerWalkin.js';
 import { resolveScan } from '../checkin/resolveScan.js';
 import { scanImage } from '../checkin/scanImage.js';
@@ -52,6 +53,7 @@ export function createHandlers(ctx: AppContext & { camera: CameraService; sync: 
     'checkin.scan': ({ taskCode, text }) => ({ outcome: resolveScan(ctx, taskCode, text) }),
     'checkin.scanImage': ({ taskCode, contentBase64 }) => scanImage(ctx, taskCode, Buffer.from(contentBase64, 'base64')),
     'checkin.featureCode': ({ taskCode, idLast4, featureCode }) => ({ students: findByFeatureCode(ctx, taskCode, idLast4, featureCode) }),
+    'checkin.lastFour': ({ taskCode, idLast4 }) => findByLastFour(ctx, taskCode, idLast4),
     'checkin.walkin': (input, session) => registerWalkin(ctx, requireOperator(session), input),
     'students.correct': (input, session) => {
       const { changed } = correctStudent(ctx, requireOperator(session), input);

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { Operator, OrderRow, RosterImportReport, StudentCard, StudentSummary, TaskCode, TaskSummary } from '../domain/entities.js';
 import { OrderStatus } from '../domain/status.js';
 import { CodeKindSchema } from '../checkin/codeKind.js';
+import { FEATURE_CODE_MAX_LENGTH } from '../checkin/taskRules.js';
 import { ScanOutcome, ScanSource } from '../checkin/scanOutcome.js';
 import { CorrectionInput, Reason, WalkinInput } from '../checkin/studentEdits.js';
 import { CheckId, SpecProfile } from '../spec/specProfile.js';
@@ -117,6 +118,16 @@ const PrintRef = z.string().regex(/^[a-z0-9-]{2,40}$/);
 const PrintJobId = z.string().regex(/^pj-[0-9a-f]{24}$/);
 const PrinterName = z.string().regex(/^[^\s/#\\"'@]{1,127}$/);
 
+/** One line of a 散排 check-in list: enough for the student to say "that is me", not a stranger's full name. */
+export const LastFourMatch = z.object({
+  studentId: z.string(),
+  maskedName: z.string(),
+  studentNo: z.string().nullable(),
+  department: z.string().nullable(),
+  orderStatus: OrderStatus.nullable(),
+});
+export type LastFourMatch = z.infer<typeof LastFourMatch>;
+
 /**
  * Every call from the renderer to the main side, declared once. The router in src/main implements
  * exactly these; the Electron IPC and WebSocket transports both carry them unchanged.
@@ -171,10 +182,17 @@ export const contract = {
       .object({
         taskCode: TaskCode,
         idLast4: z.string().trim().regex(/^\d{3}[\dXx]$/, '身份证后四位：3 位数字加 1 位数字或 X'),
-        featureCode: z.string().trim().regex(/^[A-Za-z0-9]{6}$/, '特征码为 6 位字母或数字'),
+        /** The format is the task's (4, 6, 24 characters…): the service checks it and says which. */
+        featureCode: z.string().trim().min(1, '请输入特征码').max(FEATURE_CODE_MAX_LENGTH, `特征码最多 ${FEATURE_CODE_MAX_LENGTH} 位`),
       })
       .strict(),
     z.object({ students: z.array(StudentSummary) }),
+  ),
+  /** 散排 tasks: ID last 4 alone lists the matches, masked, for the photographer to choose from. */
+  'checkin.lastFour': proc(
+    'operator',
+    z.object({ taskCode: TaskCode, idLast4: z.string().trim().regex(/^\d{3}[\dXx]$/, '身份证后四位：3 位数字加 1 位数字或 X') }).strict(),
+    z.object({ matches: z.array(LastFourMatch), truncated: z.boolean() }),
   ),
   'checkin.walkin': proc('operator', WalkinInput, z.object({ studentId: z.string(), orderId: z.string() })),
   'students.correct': proc('operator', CorrectionInput, z.object({ student: StudentCard, changed: z.array(z.string()) })),

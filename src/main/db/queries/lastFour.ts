@@ -1,0 +1,25 @@
+import type { Db } from '../openDatabase.js';
+import { stmt } from '../statementCache.js';
+
+export interface LastFourRow {
+  id: string;
+  name: string;
+  student_no: string | null;
+  department: string | null;
+  order_status: string | null;
+}
+
+/**
+ * 散排 check-in: every student of the task whose ID ends in these four, by the (task, last 4) index.
+ * A voided order is history, not the student's state. Ordered by 学号 so the list reads the same on
+ * every station and every try.
+ */
+export function findStudentsByLastFour(db: Db, taskCode: string, last4: string, limit: number): LastFourRow[] {
+  return stmt<[{ task: string; last4: string; limit: number }], LastFourRow>(
+    db,
+    `SELECT s.id, s.name, s.student_no, s.department, o.status AS order_status
+       FROM students s LEFT JOIN orders o ON o.task_code = s.task_code AND o.student_id = s.id AND o.status <> '已作废'
+      WHERE s.task_code = @task AND s.id_last4 = @last4
+      ORDER BY s.student_no IS NULL, s.student_no, s.id LIMIT @limit`,
+  ).all({ task: taskCode, last4, limit });
+}
