@@ -34,6 +34,7 @@ function requireOrder(ctx: AppContext, orderId: string) {
   const order = getOrder(ctx.db, orderId);
   if (!order) throw new AppError('NOT_FOUND', { zh: '没有这个订单', en: 'No such order' });
   if (order.status === '已作废') throw new AppError('CONFLICT', { zh: '订单已作废', en: 'The order is void' });
+  if (order.mirror) throw new AppError('FORBIDDEN', { zh: '这是其他采集站的订单，请为学生在本站签到后拍摄', en: "This is another station's order; check the student in here to photograph them" });
   return order;
 }
 

@@ -32,7 +32,9 @@ export function openOrderInTransaction(ctx: AppContext, operator: Operator, task
   const student = getStudent(ctx.db, taskCode, studentId);
   if (!student) throw new AppError('NOT_FOUND', { zh: '名单中没有这位学生', en: 'No such student in this task' });
   const existing = getOrderForStudent(ctx.db, taskCode, studentId);
-  if (existing) return { orderId: existing.id, status: existing.status, alreadyCheckedIn: true };
+  // Another station's order (rejected there, say) is that station's: a retake here is an order of this
+  // station's own, and the server flags the pair for a person.
+  if (existing && !existing.mirror) return { orderId: existing.id, status: existing.status, alreadyCheckedIn: true };
   const reservation = getReservationForStudent(ctx.db, studentId);
   const cancelled = reservation?.state === 'cancelled';
   if (cancelled && !overrideReason) {

@@ -4,8 +4,10 @@ import type { Migration } from './types.js';
 /**
  * The collection centres' order rules (issue 14):
  * - 已作废: a site manager voids an order with a reason; its photos are kept aside and the student may
- *   be checked in again. One *live* order per student and task, so the table's UNIQUE (task_code,
- *   student_id) becomes a partial unique index that ignores void orders. SQLite cannot drop a table
+ *   be checked in again. One *live* order of this station's own per student and task, so the table's
+ *   UNIQUE (task_code, student_id) becomes a partial unique index that ignores void orders and other
+ *   stations' orders mirrored here (a student rejected at another station is retaken here in an order
+ *   of this station's own: the server owns orders by station). SQLite cannot drop a table
  *   constraint, so the table is rebuilt (SQLite's documented procedure: migrate() switches foreign
  *   keys off around it and checks every reference before the commit).
  * - 撤回审核: an order taken back out of review for a new photo keeps, until the server answers,
@@ -50,7 +52,9 @@ CREATE TABLE orders_new (
   withdrawal_reason TEXT,
   withdrawal_at TEXT,
   -- JSON {chosen_capture_id, finished_path, checks, captured_at} before the withdrawal, until the server answers
-  withdrawn_state TEXT
+  withdrawn_state TEXT,
+  -- 1: another station's order, mirrored so check-in here can say so; never this station's to change
+  mirror INTEGER NOT NULL DEFAULT 0
 ) STRICT;
 INSERT INTO orders_new (id, task_code, student_id, reservation_id, status, chosen_capture_id, finished_path, checks, face_match_score,
   operator_id, station_id, rejection_reason, needs_match, revision, sync_state, synced_revision, sync_error, checked_in_at, captured_at,
@@ -60,9 +64,10 @@ SELECT id, task_code, student_id, reservation_id, status, chosen_capture_id, fin
   operator_id, station_id, rejection_reason, needs_match, revision, sync_state, synced_revision, sync_error, checked_in_at, captured_at,
   created_at, updated_at, server_revision, server_current, conflict, decided_at, face_match_decision, face_match_override_reason,
   face_match_issues, receipt_token, prints FROM orders;
+UPDATE orders_new SET mirror = 1 WHERE station_id <> COALESCE((SELECT value FROM settings WHERE key = 'station.id'), station_id);
 DROP TABLE orders;
 ALTER TABLE orders_new RENAME TO orders;
-CREATE UNIQUE INDEX orders_live_student ON orders(task_code, student_id) WHERE status <> '已作废';
+CREATE UNIQUE INDEX orders_live_student ON orders(task_code, student_id) WHERE status <> '已作废' AND mirror = 0;
 CREATE INDEX orders_task_updated ON orders(task_code, updated_at);
 CREATE UNIQUE INDEX orders_receipt_token ON orders(receipt_token) WHERE receipt_token IS NOT NULL;
 CREATE INDEX orders_task_captured ON orders(task_code, captured_at);

@@ -86,8 +86,8 @@ export function listExportStudents(db: Db, r: DayRange): ExportStudentRow[] {
        o.rejection_reason, o.face_match_decision, o.face_match_score, o.face_match_override_reason, o.chosen_capture_id,
        o.finished_path, c.finished_sha256, c.original_path, c.sha256 AS original_sha256
      FROM ids JOIN students s ON s.id = ids.student_id
-     -- A void order's photos are kept aside: never exported (the student's live order, if any, is).
-     LEFT JOIN orders o ON o.task_code = @task AND o.student_id = s.id AND o.status <> '已作废'
+     -- A void order's photos are kept aside, never exported: the student's live order is (this station's own first).
+     LEFT JOIN orders o ON o.id = (SELECT x.id FROM orders x WHERE x.task_code = @task AND x.student_id = s.id AND x.status <> '已作废' ORDER BY x.mirror LIMIT 1)
      LEFT JOIN captures c ON c.id = o.chosen_capture_id
      LEFT JOIN operators op ON op.id = o.operator_id
      ORDER BY s.department, s.class_name, s.student_no, s.name, s.id`,

@@ -15,14 +15,17 @@ export interface OrderRowDb {
   rejection_reason: string | null;
   /** Set by a pull: another station photographed the same student (the server keeps the later). */
   conflict: number;
+  /** 1: another station's order, mirrored here; this station never changes it. */
+  mirror: number;
   checked_in_at: string | null;
   captured_at: string | null;
   updated_at: string;
 }
 
-/** The student's live order in this task (a void one has made way for a new check-in). */
+/** The student's live order in this task: this station's own, else another station's mirrored here
+ * (a void one has made way for a new check-in). */
 export function getOrderForStudent(db: Db, taskCode: string, studentId: string): OrderRowDb | undefined {
-  return stmt<[string, string], OrderRowDb>(db, "SELECT * FROM orders WHERE task_code = ? AND student_id = ? AND status <> '已作废'").get(taskCode, studentId);
+  return stmt<[string, string], OrderRowDb>(db, "SELECT * FROM orders WHERE task_code = ? AND student_id = ? AND status <> '已作废' ORDER BY mirror LIMIT 1").get(taskCode, studentId);
 }
 
 export interface NewOrder {

@@ -119,13 +119,13 @@ export function applyReview(db: Db, r: ReviewApply): boolean {
   return res.changes > 0;
 }
 
-/** Another live (not void) order of this order's student and task at this station. */
+/** Another live (not void) order of this station's own for this order's student and task. */
 export function hasOtherLiveOrder(db: Db, orderId: string): boolean {
   return (
     stmt<[string], { n: number }>(
       db,
       `SELECT count(*) AS n FROM orders o JOIN orders me ON me.id = ? AND o.task_code = me.task_code AND o.student_id = me.student_id
-       WHERE o.id <> me.id AND o.status <> '已作废'`,
+       WHERE o.id <> me.id AND o.status <> '已作废' AND o.mirror = 0`,
     ).get(orderId)!.n > 0
   );
 }
@@ -162,15 +162,16 @@ export interface MirroredOrder {
   conflict: boolean;
 }
 
-/** Another station's order for a student this station has none for: so check-in here says so. */
+/** Another station's order for a student this station has no live order for: so check-in here says so. */
 export function insertMirroredOrder(db: Db, o: MirroredOrder, now: string): void {
   stmt(
     db,
     `INSERT INTO orders (id, task_code, student_id, status, station_id, revision, sync_state, synced_revision, server_revision,
-       rejection_reason, server_current, conflict, created_at, updated_at)
-     VALUES (@id, @task_code, @student_id, @status, @station_id, @revision, 'synced', @revision, @revision,
-       @reason, @current, @conflict, @now, @now)
-     ON CONFLICT(task_code, student_id) WHERE status <> '已作废' DO NOTHING`,
+       rejection_reason, server_current, conflict, mirror, created_at, updated_at)
+     SELECT @id, @task_code, @student_id, @status, @station_id, @revision, 'synced', @revision, @revision,
+       @reason, @current, @conflict, 1, @now, @now
+     WHERE NOT EXISTS (SELECT 1 FROM orders WHERE task_code = @task_code AND student_id = @student_id AND status <> '已作废')
+     ON CONFLICT(id) DO NOTHING`,
   ).run({ ...o, current: o.current ? 1 : 0, conflict: o.conflict ? 1 : 0, now });
 }
 
@@ -196,6 +197,10 @@ export function listRetakes(db: Db, taskCode: string): RetakeRow[] {
     `SELECT o.id AS order_id, s.id AS student_id, s.name AS student_name, s.student_no, s.id_masked, s.department,
        o.rejection_reason AS reason, o.decided_at
      FROM orders o JOIN students s ON s.id = o.student_id
-     WHERE o.task_code = ? AND o.status = '被驳回' ORDER BY COALESCE(o.decided_at, o.updated_at) DESC`,
+     WHERE o.task_code = ? AND o.status = '被驳回'
+       -- another station's rejection that this station has since retaken in an order of its own
+       AND NOT EXISTS (SELECT 1 FROM orders x WHERE x.task_code = o.task_code AND x.student_id = o.student_id AND x.id <> o.id
+                         AND x.mirror = 0 AND x.status NOT IN ('被驳回', '已作废'))
+     ORDER BY COALESCE(o.decided_at, o.updated_at) DESC`,
   ).all(taskCode);
 }
