@@ -83,7 +83,9 @@ export function buildDayReport(ctx: ReportContext, taskCode: string, from: strin
 
   const rangeOrders = here.filter((o) => inRange(o.checked_in_at, range) || inRange(o.captured_at, range));
   const syncCount = (s: 'pending' | 'synced' | 'failed') => rangeOrders.filter((o) => o.sync_state === s).length;
-  const shotsForAccepted = captured.reduce((s, o) => s + o.captures, 0);
+  // Per student accepted in the range, their shots in the range: shots of another day are that
+  // day's figures.
+  const shotsForAccepted = captured.reduce((s, o) => s + o.shots_in_range, 0);
 
   return {
     taskCode,
@@ -109,7 +111,7 @@ export function buildDayReport(ctx: ReportContext, taskCode: string, from: strin
     failedChecks,
     shots: {
       total: data.shots,
-      acceptedAfterRetry: captured.filter((o) => o.captures > 1).length,
+      acceptedAfterRetry: captured.filter((o) => o.shots_in_range > 1).length,
       perAccepted: captured.length ? Math.round((shotsForAccepted / captured.length) * 100) / 100 : null,
     },
     faceMatch: {

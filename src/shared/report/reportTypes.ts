@@ -39,13 +39,13 @@ export const DayReport = z.object({
     hours: z.array(z.number().int().min(0).max(23)),
     stations: z.array(z.object({ stationId: z.string(), label: z.string(), captured: z.array(Count), checkedIn: z.array(Count) })),
   }),
-  /** Per check: shots taken in the range that failed it, and accepted shots whose failure was overridden with a reason. */
+  /** Per check: shots taken in the range that failed it, and of those the shots accepted with a reason (each shot once). */
   failedChecks: z.array(z.object({ checkId: z.string(), failedShots: Count, overridden: Count })),
   shots: z.object({
     total: Count,
-    /** Accepted orders that needed more than one shot. */
+    /** Students accepted in the range who were shot more than once in it. */
     acceptedAfterRetry: Count,
-    /** Shots per accepted order, 2 decimals; null with none accepted. */
+    /** Shots in the range per student accepted in it, 2 decimals; null with none accepted. */
     perAccepted: z.number().nullable(),
   }),
   faceMatch: z.object({
@@ -54,11 +54,11 @@ export const DayReport = z.object({
     overrides: Count,
   }),
   retakes: z.object({
-    /** Every order of the task the review sent back and not photographed again. */
+    /** Students of the task the review sent back and not photographed again. */
     pending: Count,
-    /** Review rejections decided in the range. */
+    /** Students whose photo the review rejected in the range (retaken since or not). */
     rejectedInRange: Count,
-    /** Photos accepted in the range for an order that had one accepted before (a retake done). */
+    /** Students with a photo accepted in the range for an order that had one accepted before (a retake done), once each. */
     retakenInRange: Count,
   }),
   sync: z.object({
