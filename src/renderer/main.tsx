@@ -5,6 +5,7 @@ import { z } from 'zod';
 import { App } from './App';
 import { ScanGuardProvider } from './navigation/scanGuard';
 import { MissingSecretScreen } from './screens/MissingSecretScreen';
+import { StudentScreen } from './screens/StudentScreen';
 import { setupI18n } from './i18n/setupI18n';
 import { selectTransport } from './rpc/selectTransport';
 import { StationContext } from './rpc/StationContext';
@@ -18,6 +19,9 @@ const container = document.getElementById('root');
 if (!container) throw new Error('index.html has no #root element');
 
 const selection = selectTransport(window);
+// The student's screen is the same page opened with #view=student (after the secret, which
+// selectTransport has already taken out of the address): same build, same authentication.
+const studentView = new URLSearchParams(window.location.hash.replace(/^#/, '')).get('view') === 'student';
 
 createRoot(container).render(
   <StrictMode>
@@ -26,9 +30,13 @@ createRoot(container).render(
         <MissingSecretScreen />
       ) : (
         <StationContext value={selection.station}>
-          <ScanGuardProvider>
-            <App />
-          </ScanGuardProvider>
+          {studentView ? (
+            <StudentScreen />
+          ) : (
+            <ScanGuardProvider>
+              <App />
+            </ScanGuardProvider>
+          )}
         </StationContext>
       )}
     </I18nextProvider>

@@ -1,4 +1,5 @@
 import { AppError } from '../../shared/errors.js';
+import { studentViewHandlers } from './studentViewHandlers.js';
 import { writeAudit } from '../db/queries/audit.js';
 import { acceptCapture, addStill, analysisImage, captureThumbnail, finishCapture, listCaptures, specForTask } from '../capture/captureService.js';
 import { correctStudent } from '../checkin/correctStudent.js';
@@ -153,6 +154,7 @@ export function createHandlers(ctx: AppContext & { camera: CameraService; sync: 
     // ---- end printing ----
     // ---- site manager (issue 7) ----
     ...managerHandlers(ctx),
+    ...studentViewHandlers(ctx),
     'roster.import': async ({ taskCode, fileName, contentBase64 }, session) => ({
       report: await importRosterFile(ctx, session.operator, taskCode, fileName, Buffer.from(contentBase64, 'base64')),
     }),

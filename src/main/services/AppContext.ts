@@ -25,4 +25,6 @@ export interface AppContext {
 export interface Session {
   operator: Operator | null;
   transport: 'electron' | 'websocket';
+  /** A student's screen (studentView.attach): it receives studentView events with nobody logged in. */
+  studentDisplay?: boolean;
 }

@@ -119,7 +119,8 @@ export async function startWebShell(opts: WebShellOptions): Promise<WebShell> {
   }
 
   const unsubscribe = opts.subscribe((name, payload) => {
-    for (const [ws, session] of sockets) if (session.operator) send(ws, { type: 'event', name, payload });
+    // A student's screen gets what it shows, and nothing else, with nobody logged in on it.
+    for (const [ws, session] of sockets) if (session.operator || (session.studentDisplay && name === 'studentView.changed')) send(ws, { type: 'event', name, payload });
   });
 
   await new Promise<void>((resolve, reject) => {

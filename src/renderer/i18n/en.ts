@@ -272,6 +272,7 @@ export const en: Messages = {
     overrideReason: 'Reason for checking in',
   },
   capture: {
+    studentScreen: 'Open the student screen ↗',
     passedCount: '✓ {{count}} more checks passed (open to see)',
     shotOf: 'Shot {{n}} of {{count}}',
     bestShot: 'best',

@@ -26,6 +26,9 @@ import { useWindowKeydown } from '../hooks/useWindowKeydown';
 import type { CheckinOutcome } from '../navigation/screens';
 import { useLiveVision } from '../vision/useLiveVision';
 import { playCue } from '../sound/soundCues';
+import { orderedHints } from '../vision/liveHintOrder';
+import { findElectronBridge } from '../rpc/electronBridge';
+import { usePublishStudentView } from '../capture/usePublishStudentView';
 
 interface Props {
   studentName: string;
@@ -40,6 +43,8 @@ const SHUTTER_KEYS = new Set([' ', 'Enter', 'PageDown', 'F9', 'b', 'B']);
 function isTextField(target: EventTarget | null): boolean {
   return target instanceof HTMLElement && target.closest('input:not([type="checkbox"]), textarea, select') !== null;
 }
+
+const inElectron = findElectronBridge(window) !== null;
 
 const AUTO_KEY = 'campus-capture.autoCapture';
 function rememberedAutoCapture(): boolean {
@@ -315,6 +320,20 @@ export function CaptureScreen({ studentName, outcome, onBack }: Props) {
     }
   });
 
+  // The student's screen: one instruction at a time while guiding, then the photo to confirm; a
+  // failed shot tells the student the first thing to fix for the next one.
+  const firstHint = live.feedback && !live.feedback.allGood ? (orderedHints(live.feedback)[0] ?? null) : null;
+  const firstFailure = current?.verdict.checks.find((c) => c.status === 'fail') ?? null;
+  usePublishStudentView({
+    phase: phase.kind === 'accepted' ? 'done' : phase.kind === 'working' ? 'working' : current?.finishedUrl ? 'confirm' : 'live',
+    hint: current?.finishedUrl
+      ? firstFailure && { id: firstFailure.id, zh: firstFailure.zh, en: firstFailure.en }
+      : firstHint && { id: firstHint.id, zh: firstHint.zh, en: firstHint.en },
+    allGood: current?.finishedUrl ? current.verdict.status !== 'fail' : (live.feedback?.allGood ?? false),
+    spec,
+    captureId: current?.finishedUrl ? current.captureId : null,
+  });
+
   const shutterDisabled =
     (kind === 'uvc' && !stream) || (kind === 'gphoto2' && (triggering || dslr?.phase === 'absent' || dslr?.phase === 'searching')) || kind === 'hotfolder' || kind === null || !spec || phase.kind !== 'live';
 
@@ -327,6 +346,14 @@ export function CaptureScreen({ studentName, outcome, onBack }: Props) {
           {studentName}
         </h1>
         <p className="muted">{t('capture.keys')}</p>
+        {!inElectron && (
+          // The web shell's student screen: the same page in a second window (it inherits this tab's
+          // session storage, so the secret never appears in an address bar). Electron opens its own
+          // on the second display.
+          <button type="button" className="button button-quiet capture-student-screen" onClick={() => window.open('./#view=student', 'cc-student-screen', 'popup')} data-testid="open-student-screen">
+            {t('capture.studentScreen')}
+          </button>
+        )}
       </div>
       {begin.error !== null && <ErrorMessage error={begin.error} />}
       <div className="capture-layout">

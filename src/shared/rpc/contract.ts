@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { StudentViewState } from '../studentView.js';
 import { Operator, OrderRow, RosterImportReport, StudentCard, StudentSummary, TaskCode, TaskSummary } from '../domain/entities.js';
 import { OrderStatus } from '../domain/status.js';
 import { CodeKindSchema } from '../checkin/codeKind.js';
@@ -196,6 +197,13 @@ export const contract = {
   ),
   'checkin.walkin': proc('operator', WalkinInput, z.object({ studentId: z.string(), orderId: z.string() })),
   'students.correct': proc('operator', CorrectionInput, z.object({ student: StudentCard, changed: z.array(z.string()) })),
+  // ---- the student's screen (issue 15): the capture screen publishes, a second window shows ----
+  /** The photographer's capture screen says what the student should see now. */
+  'studentView.publish': proc('operator', StudentViewState, z.object({ ok: z.literal(true) })),
+  /** A student window (the same secret, nobody logged in) asks for the view now and the events after. */
+  'studentView.attach': proc('public', Empty, StudentViewState),
+  /** The finished photo now published for the student to confirm (none when none is): nothing else. */
+  'studentView.photo': proc('public', Empty, z.object({ jpegBase64: z.string().nullable() })),
   'capture.begin': proc(
     'operator',
     z.object({ orderId: OrderId }).strict(),
@@ -455,6 +463,8 @@ export type OutputOf<N extends ProcedureName> = z.output<Contract[N]['output']>;
 /** Events pushed from main to every connected renderer. */
 export const events = {
   'orders.changed': z.object({ taskCode: TaskCode, orderId: z.string() }),
+  /** What the student's screen shows now; sent to student windows (studentView.attach) too. */
+  'studentView.changed': StudentViewState,
   /** A shot from a main-side camera (hot folder, simulated) was stored for the order being captured. */
   'capture.added': z.object({ orderId: z.string(), captureId: z.string() }),
   /** A shot arrived with no student in front of the camera: kept in the hot folder, not filed (or held on the station: heldId). */

@@ -11,6 +11,7 @@ import { installGlobalErrorHandlers } from '../globalErrors.js';
 import { packageRoot } from '../packageRoot.js';
 import { acquireStationLock } from '../stationLock.js';
 import { startServerBesideKiosk } from '../embeddedServer.js';
+import { eventAllowed, openStudentWindow } from './studentWindow.js';
 
 /**
  * The Electron shell: one window, the same router as the web shell, carried over IPC. It stays
@@ -53,8 +54,9 @@ async function boot(): Promise<void> {
     if (!s) sessions.set(event.sender.id, (s = { operator: null, transport: 'electron' }));
     return dispatch(typeof name === 'string' ? name : '', input, s);
   });
+  let student: BrowserWindow | null = null;
   ctx.subscribe((name, payload) => {
-    for (const wc of contents) if (!wc.isDestroyed()) wc.send(IPC_EVENT_CHANNEL, name, payload);
+    for (const wc of contents) if (!wc.isDestroyed() && eventAllowed(wc, student, name)) wc.send(IPC_EVENT_CHANNEL, name, payload);
   });
 
   const win = new BrowserWindow({
@@ -83,6 +85,20 @@ async function boot(): Promise<void> {
     sessions.delete(win.webContents.id);
     contents.delete(win.webContents);
   });
+  // The student's screen on a second display (issue 15); it closes with the photographer's window.
+  student = openStudentWindow({ rendererUrl, preload: join(root, 'dist', 'electron', 'preload.cjs') });
+  if (student) {
+    const studentContents = student.webContents;
+    const studentId = studentContents.id;
+    contents.add(studentContents);
+    student.on('closed', () => {
+      sessions.delete(studentId);
+      contents.delete(studentContents);
+    });
+    win.on('closed', () => {
+      if (student && !student.isDestroyed()) student.close();
+    });
+  }
   await win.loadURL(rendererUrl);
   app.on('window-all-closed', () => {
     void Promise.all([ctx.close(), server?.stop()]).finally(() => {

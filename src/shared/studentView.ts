@@ -1,0 +1,24 @@
+import { z } from 'zod';
+import { CheckId, SpecProfile } from './spec/specProfile.js';
+
+/**
+ * What the student's screen shows (issue 15): the photographer's capture screen publishes it, the
+ * station relays it to the student's window as an event. It carries no name and no id a student
+ * could read: the instruction, whether all is well, the guide's geometry, and which finished photo
+ * to show (fetched by the student window only while it is the one published).
+ */
+export const StudentViewState = z
+  .object({
+    /** idle: nobody being photographed; live: guiding; working: the shot is being checked;
+     * confirm: the finished photo is on screen to confirm; done: accepted. */
+    phase: z.enum(['idle', 'live', 'working', 'confirm', 'done']),
+    /** The one instruction to read out now (the first of the live hints, or what a failed shot needs). */
+    hint: z.object({ id: CheckId, zh: z.string().max(200), en: z.string().max(400) }).strict().nullable(),
+    allGood: z.boolean(),
+    spec: SpecProfile.nullable(),
+    captureId: z.string().max(64).nullable(),
+  })
+  .strict();
+export type StudentViewState = z.infer<typeof StudentViewState>;
+
+export const IDLE_STUDENT_VIEW: StudentViewState = { phase: 'idle', hint: null, allGood: false, spec: null, captureId: null };
