@@ -1,5 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
+import { ActivityTracker } from '../../src/main/app/stationActivity.js';
+import type { SyncStatus } from '../../src/shared/sync/syncStatus.js';
 import {
   decideUpdate,
   DEFAULT_UPDATE_SETTINGS,
@@ -139,5 +141,48 @@ describe('the channel is the truth', () => {
   test('a pinned channel on the running version wants nothing, whatever is newer elsewhere', () => {
     assert.equal(targetVersion(state({ running: '1.0.0', offered: offered('1.0.0', true) })), null);
     assert.deepEqual(decideUpdate(state({ running: '1.0.0', offered: offered('1.0.0', true) }), activity(), NOW), { action: 'none', why: 'up to date' });
+  });
+});
+
+describe('what counts as busy (ActivityTracker)', () => {
+  const sync = (over: Partial<SyncStatus> = {}): SyncStatus => ({
+    configured: true,
+    serverUrl: 'http://127.0.0.1:4790',
+    online: true,
+    paused: null,
+    backlog: { jobs: 0, bytes: 0 },
+    parked: [],
+    lastSuccessAt: null,
+    lastError: null,
+    uploading: null,
+    ...over,
+  });
+  const at = (h: number, m = 0) => new Date(2026, 5, 20, h, m);
+
+  test('a capture holds updates from capture.begin until it is accepted or ended, or left for 30 minutes', () => {
+    const t = new ActivityTracker(at(9));
+    t.onCall('capture.begin', { orderId: 'o1' }, at(9, 1));
+    assert.equal(t.snapshot(at(9, 2), sync(), 0).capturing, true);
+    t.onCall('capture.accept', { orderId: 'o1' }, at(9, 3));
+    assert.equal(t.snapshot(at(9, 4), sync(), 0).capturing, false);
+    t.onCall('capture.begin', { orderId: 'o2' }, at(10));
+    t.onCall('capture.submitStill', { orderId: 'o2' }, at(10, 20));
+    assert.equal(t.snapshot(at(10, 45), sync(), 0).capturing, true);
+    assert.equal(t.snapshot(at(10, 50), sync(), 0).capturing, false);
+    // A call about an order no capture was begun for starts nothing.
+    t.onCall('capture.list', { orderId: 'o3' }, at(11));
+    assert.equal(t.snapshot(at(11), sync(), 0).capturing, false);
+  });
+
+  test('exports from progress to finished, print jobs, the outbox, uploads, idle time and the end of the day', () => {
+    const t = new ActivityTracker(at(17));
+    t.onEvent('export.progress');
+    assert.equal(t.snapshot(at(17), sync(), 0).exporting, true);
+    t.onEvent('export.finished');
+    const s = t.snapshot(at(19, 30), sync({ backlog: { jobs: 4, bytes: 10 }, uploading: { orderId: 'o', role: 'original', sent: 1, total: 2 } }), 2);
+    assert.deepEqual(s, { online: true, enrolled: true, capturing: false, exporting: false, printing: true, outboxJobs: 4, uploading: true, idleMinutes: 150, afterHours: true });
+    t.onCall('orders.today', {}, at(19, 25));
+    assert.equal(t.snapshot(at(19, 30), sync({ online: null, configured: false }), 0).idleMinutes, 5);
+    assert.deepEqual([t.snapshot(at(18, 59), sync(), 0).afterHours, t.snapshot(at(19, 30), sync({ online: null }), 0).online], [false, false]);
   });
 });

@@ -6,7 +6,7 @@ import type { Operator } from '../../shared/domain/entities.js';
 import { AppError } from '../../shared/errors.js';
 import { EnrolResponse, PATHS } from '../../shared/sync/protocol.js';
 import type { SyncStatus } from '../../shared/sync/syncStatus.js';
-import { requestJson, type Credentials } from '../../sync/serverClient.js';
+import { authHeader, requestJson, type Credentials } from '../../sync/serverClient.js';
 import { SyncError } from '../../sync/syncError.js';
 import { SyncEngine, type EngineOptions } from '../../sync/syncEngine.js';
 import { writeAudit } from '../db/queries/audit.js';
@@ -120,6 +120,12 @@ export class StationSync {
 
   isEnrolled(): boolean {
     return this.readCredentials() !== null;
+  }
+
+  /** The enrolled server and this station's Authorization header, for the updater's downloads. */
+  serverAccess(): { serverUrl: string; authorization: string } | null {
+    const c = this.readCredentials();
+    return c ? { serverUrl: c.serverUrl, authorization: authHeader(c) } : null;
   }
 
   private run(creds: Credentials): void {

@@ -1,4 +1,4 @@
-import { app, BrowserWindow, ipcMain, session as electronSession, type IpcMainInvokeEvent, type WebContents } from 'electron';
+import { app, BrowserWindow, ipcMain, Menu, session as electronSession, type IpcMainInvokeEvent, type WebContents } from 'electron';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { IPC_CALL_CHANNEL, IPC_EVENT_CHANNEL } from '../../../shared/rpc/wire.js';
@@ -12,6 +12,10 @@ import { packageRoot } from '../packageRoot.js';
 import { acquireStationLock } from '../stationLock.js';
 import { startServerBesideKiosk } from '../embeddedServer.js';
 import { eventAllowed, openStudentWindow } from './studentWindow.js';
+import { createLogger } from '../../log/logger.js';
+import { ActivityTracker } from '../stationActivity.js';
+import { lockDownContents, lockDownPermissions } from './lockdown.js';
+import { startUpdater, type StationUpdater } from './updater.js';
 
 /**
  * The Electron shell: one window, the same router as the web shell, carried over IPC. It stays
@@ -24,6 +28,14 @@ const rendererUrl = pathToFileURL(rendererIndex).href;
 const rendererDirUrl = pathToFileURL(join(root, 'dist', 'renderer')).href + '/';
 
 app.enableSandbox();
+const log = createLogger('shell');
+// One station per machine: a second launch (a double-click on the shortcut) focuses the first.
+const firstInstance = app.requestSingleInstanceLock();
+if (!firstInstance) app.quit();
+// No application menu: its accelerators (reload, zoom, DevTools) are not for a kiosk.
+Menu.setApplicationMenu(null);
+// `--kiosk` or CAMPUS_CAPTURE_KIOSK=1: the photographer's display becomes the kiosk, full screen, no frame.
+const kioskMode = process.argv.includes('--kiosk') || process.env.CAMPUS_CAPTURE_KIOSK === '1';
 
 async function boot(): Promise<void> {
   await app.whenReady();
@@ -37,13 +49,14 @@ async function boot(): Promise<void> {
   const server = serverPort === '' ? null : await startServerBesideKiosk(ctx.sync, dataDir, Number(serverPort), process.env.CAMPUS_CAPTURE_DEMO !== '0');
   const sessions = new Map<number, Session>();
   const contents = new Set<WebContents>();
+  const activity = new ActivityTracker(ctx.now());
 
   // Nothing leaves the machine from the renderer: only our own files (and devtools) load.
   electronSession.defaultSession.webRequest.onBeforeRequest((details, callback) => {
     const ok = details.url.startsWith(rendererDirUrl) || details.url.startsWith('devtools://') || details.url.startsWith('blob:') || details.url.startsWith('data:');
     callback({ cancel: !ok });
   });
-  electronSession.defaultSession.setPermissionRequestHandler((_wc, permission, callback) => callback(permission === 'media'));
+  lockDownPermissions(electronSession.defaultSession, rendererDirUrl);
 
   ipcMain.handle(IPC_CALL_CHANNEL, async (event: IpcMainInvokeEvent, name: unknown, input: unknown) => {
     // Only our own page may call in; a frame navigated elsewhere (it cannot, but still) gets nothing.
@@ -52,10 +65,12 @@ async function boot(): Promise<void> {
     }
     let s = sessions.get(event.sender.id);
     if (!s) sessions.set(event.sender.id, (s = { operator: null, transport: 'electron' }));
+    activity.onCall(typeof name === 'string' ? name : '', input, ctx.now());
     return dispatch(typeof name === 'string' ? name : '', input, s);
   });
   let student: BrowserWindow | null = null;
   ctx.subscribe((name, payload) => {
+    activity.onEvent(name);
     for (const wc of contents) if (!wc.isDestroyed() && eventAllowed(wc, student, name)) wc.send(IPC_EVENT_CHANNEL, name, payload);
   });
 
@@ -64,7 +79,11 @@ async function boot(): Promise<void> {
     height: 1000,
     backgroundColor: '#0f172a',
     title: 'Campus Capture 采集站',
+    kiosk: kioskMode,
+    fullscreen: kioskMode,
+    autoHideMenuBar: true,
     webPreferences: {
+      devTools: !app.isPackaged,
       preload: join(root, 'dist', 'electron', 'preload.cjs'),
       contextIsolation: true,
       sandbox: true,
@@ -74,12 +93,21 @@ async function boot(): Promise<void> {
     },
   });
   contents.add(win.webContents);
-  win.webContents.on('will-navigate', (e, url) => {
-    if (url !== rendererUrl) e.preventDefault();
-  });
-  win.webContents.setWindowOpenHandler(() => ({ action: 'deny' }));
+  lockDownContents(win.webContents, rendererUrl, { allowDevTools: !app.isPackaged });
+  // A crashed page is logged and reloaded; the operator's session (keyed by the webContents, which
+  // survives the reload) stays logged in, so the photographer carries on where they were.
   win.webContents.on('render-process-gone', (_e, details) => {
+    log.error('renderer gone; reloading', { reason: details.reason, exitCode: details.exitCode });
     if (details.reason !== 'clean-exit') void win.loadURL(rendererUrl);
+  });
+  win.webContents.on('unresponsive', () => log.warn('renderer unresponsive'));
+  win.webContents.on('responsive', () => log.info('renderer responsive again'));
+  // GPU, network or utility processes (Chromium restarts them itself): kept on record.
+  app.on('child-process-gone', (_e, details) => log.error('child process gone', { type: details.type, reason: details.reason, exitCode: details.exitCode, name: details.name ?? null }));
+  app.on('second-instance', () => {
+    if (win.isDestroyed()) return;
+    if (win.isMinimized()) win.restore();
+    win.focus();
   });
   win.on('closed', () => {
     sessions.delete(win.webContents.id);
@@ -90,6 +118,8 @@ async function boot(): Promise<void> {
   if (student) {
     const studentContents = student.webContents;
     const studentId = studentContents.id;
+    lockDownContents(studentContents, `${rendererUrl}#view=student`, { allowDevTools: !app.isPackaged });
+    studentContents.on('render-process-gone', (_e, details) => log.error('student screen gone; reloading', { reason: details.reason, exitCode: details.exitCode }));
     contents.add(studentContents);
     student.on('closed', () => {
       sessions.delete(studentId);
@@ -100,12 +130,16 @@ async function boot(): Promise<void> {
     });
   }
   await win.loadURL(rendererUrl);
+  const shutdown = async () => {
+    updater?.stop();
+    await Promise.all([ctx.close(), server?.stop()]);
+    releaseLock();
+  };
+  // Updates come from the enrolled central server, and only to an installed app.
+  const updater: StationUpdater | null = app.isPackaged ? startUpdater(ctx, activity, shutdown) : null;
   app.on('window-all-closed', () => {
-    void Promise.all([ctx.close(), server?.stop()]).finally(() => {
-      releaseLock();
-      app.quit();
-    });
+    void shutdown().finally(() => app.quit());
   });
 }
 
-void boot();
+if (firstInstance) void boot();
