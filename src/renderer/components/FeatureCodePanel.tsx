@@ -1,6 +1,8 @@
 import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
+import { describeFeatureCode, featureCodeInputMode } from '../../shared/checkin/taskRules';
 import type { StudentSummary, TaskSummary } from '../../shared/domain/entities';
+import { useLanguage } from '../hooks/useLanguage';
 import { useRpc } from '../hooks/useRpc';
 import { ErrorMessage } from './ErrorMessage';
 import { SearchResultRow } from './SearchResultRow';
@@ -10,9 +12,13 @@ interface Props {
   onOpenStudent: (studentId: string) => void;
 }
 
-/** The mini-program's manual path: the student reads out ID last 4 and the 6-character 特征码. */
+/** The mini-program's manual path: the student reads out ID last 4 and the 特征码, whose length and
+ * alphabet are the task's (4 digits in 广东, 6 letters or digits, 24 hex characters). */
 export function FeatureCodePanel({ task, onOpenStudent }: Props) {
   const { t } = useTranslation();
+  const { language } = useLanguage();
+  const format = task.featureCodeFormat;
+  const described = describeFeatureCode(format)[language === 'zh-CN' ? 'zh' : 'en'];
   const client = useRpc();
   const [last4, setLast4] = useState('');
   const [code, setCode] = useState('');
@@ -47,7 +53,20 @@ export function FeatureCodePanel({ task, onOpenStudent }: Props) {
         </label>
         <label>
           {t('featureCode.code')}
-          <input value={code} onChange={(e) => setCode(e.target.value)} maxLength={6} autoComplete="off" spellCheck={false} data-testid="feature-code" />
+          <input
+            value={code}
+            onChange={(e) => setCode(e.target.value)}
+            maxLength={format.length}
+            size={Math.min(Math.max(format.length, 6), 26)}
+            inputMode={featureCodeInputMode(format)}
+            autoComplete="off"
+            spellCheck={false}
+            aria-describedby="feature-code-format"
+            data-testid="feature-code"
+          />
+          <span id="feature-code-format" className="muted" data-testid="feature-code-format">
+            {t('featureCode.format', { format: described })}
+          </span>
         </label>
         <button type="submit" className="button button-primary" data-testid="feature-submit">
           {t('featureCode.submit')}

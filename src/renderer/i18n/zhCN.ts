@@ -139,9 +139,20 @@ export const zhCN = {
     title: '任务代码 + 身份证后四位 + 特征码',
     task: '任务代码',
     last4: '身份证后四位',
-    code: '特征码（6 位）',
+    code: '特征码',
+    /** The task's format in words, e.g. "4 位数字" (src/shared/checkin/taskRules.ts). */
+    format: '本任务：{{format}}',
     submit: '查找',
     none: '没有匹配的学生，请核对身份证后四位与特征码',
+  },
+  lastFour: {
+    button: '后四位签到',
+    title: '散排采集：任务代码 + 身份证后四位',
+    last4: '身份证后四位',
+    submit: '查找',
+    none: '没有身份证后四位为 {{last4}} 的学生，请核对或按姓名查找',
+    choose: '{{count}} 位学生的身份证后四位相同：请学生核对姓名和学号后选择',
+    truncated: '匹配过多，只列出前 20 位：请按姓名或学号查找',
   },
   walkin: {
     button: '现场登记',

@@ -5,6 +5,7 @@ import type { StudentSummary, TaskSummary } from '../../shared/domain/entities';
 import { CameraScanPanel } from '../components/CameraScanPanel';
 import { ErrorMessage } from '../components/ErrorMessage';
 import { FeatureCodePanel } from '../components/FeatureCodePanel';
+import { LastFourCheckinPanel } from '../components/LastFourCheckinPanel';
 import { ImageScanButton } from '../components/ImageScanButton';
 import { ScanNoticePanel } from '../components/ScanNoticePanel';
 import { SearchResultRow } from '../components/SearchResultRow';
@@ -144,7 +145,13 @@ export function CheckinScreen({ task, initialQuery, notice, onOpenStudent, onSca
               onDismiss={onDismissNotice}
             />
           )}
-          {featureOpen && <FeatureCodePanel task={task} onOpenStudent={(id) => onOpenStudent(id, query)} />}
+          {/* A 散排 task checks in by ID last 4 alone; a 集中 task by ID last 4 and the 特征码. */}
+          {featureOpen &&
+            (task.checkinMode === '散排' ? (
+              <LastFourCheckinPanel task={task} onOpenStudent={(id) => onOpenStudent(id, query)} />
+            ) : (
+              <FeatureCodePanel task={task} onOpenStudent={(id) => onOpenStudent(id, query)} />
+            ))}
           <label htmlFor="student-search" className="visually-hidden">
             {t('checkin.searchLabel')}
           </label>
@@ -204,7 +211,7 @@ export function CheckinScreen({ task, initialQuery, notice, onOpenStudent, onSca
           <div className="checkin-tool-buttons">
             <ImageScanButton task={task} onOutcome={onScanOutcome} onNoCode={onNoCode} />
             <button type="button" className="button button-secondary" onClick={() => setFeatureOpen((v) => !v)} aria-expanded={featureOpen} data-testid="feature-code-toggle">
-              {t('featureCode.button')}
+              {t(task.checkinMode === '散排' ? 'lastFour.button' : 'featureCode.button')}
             </button>
             <button type="button" className="button button-secondary" onClick={() => onWalkin(null)} data-testid="walkin-button">
               {t('walkin.button')}
