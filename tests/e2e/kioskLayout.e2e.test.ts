@@ -1,10 +1,16 @@
 import assert from 'node:assert/strict';
+import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import type { Browser } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { DEMO_TASK_CODE } from '../../src/main/demo/seedDemo.js';
 import { acceptShot, fakeCameraBrowser, login } from './support/kioskFlow.js';
 import { startKiosk, type RunningKiosk } from './support/launchKiosk.js';
 import { assertFits, KIOSK_VIEWPORTS } from './support/viewportFit.js';
+
+/** With CC_SCREENSHOTS=dir, the 1366×768 run saves each step (the README's pictures come from here). */
+async function keep(page: Page, width: number, name: string): Promise<void> {
+  if (process.env.CC_SCREENSHOTS && width === 1366) await page.screenshot({ path: join(process.env.CC_SCREENSHOTS, `${name}.png`) });
+}
 
 /** Issue 15: every step a photographer goes through fits the window, with its controls in view. */
 describe('E2E: the kiosk layout fits 1366×768 and 1920×1080 without page scrolling', () => {
@@ -33,6 +39,7 @@ describe('E2E: the kiosk layout fits 1366×768 and 1920×1080 without page scrol
         'key 0': page.locator('.keypad-key').nth(10),
         登录: byId('pin-submit'),
       });
+      await keep(page, viewport.width, 'screen-login');
       await login(page, '1234');
       await byId(`task-card-${DEMO_TASK_CODE}`).click();
 
@@ -48,6 +55,7 @@ describe('E2E: the kiosk layout fits 1366×768 and 1920×1080 without page scrol
         'image file': byId('image-scan-button'),
         'walk-in': byId('walkin-button'),
       });
+      await keep(page, viewport.width, 'screen-checkin');
 
       // A different student each run: the capture of the first must not make the second a retake.
       await byId('search-result').nth(i).click();
@@ -64,6 +72,7 @@ describe('E2E: the kiosk layout fits 1366×768 and 1920×1080 without page scrol
         'live feedback': byId('live-feedback'),
         shutter: byId('shutter'),
       });
+      await keep(page, viewport.width, 'screen-capture');
       const preview = await byId('capture-preview').boundingBox();
       assert.ok(preview!.width >= 0.45 * viewport.width, `${size}: the live view is ${preview!.width} px wide`);
 
@@ -80,6 +89,7 @@ describe('E2E: the kiosk layout fits 1366×768 and 1920×1080 without page scrol
         accept: byId('capture-accept'),
         shutter: byId('shutter'),
       });
+      await keep(page, viewport.width, 'screen-after-shot');
       // The passed checks are a count until opened; opened, they are there.
       assert.equal(await page.locator('[data-testid="verdict-passed"] li').first().isVisible(), false);
       await page.locator('[data-testid="verdict-passed"] summary').click();
@@ -96,6 +106,7 @@ describe('E2E: the kiosk layout fits 1366×768 and 1920×1080 without page scrol
         preview: byId('print-preview-image'),
         print: byId('print-submit'),
       });
+      await keep(page, viewport.width, 'screen-print');
       const settings = await page.locator('.print-settings').boundingBox();
       const sheet = await byId('print-preview-image').boundingBox();
       assert.ok(sheet!.x >= settings!.x + settings!.width, `${size}: the preview is beside the settings, not under them`);

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { Browser } from 'playwright-core';
 import { DEMO_TASK_CODE } from '../../src/main/demo/seedDemo.js';
@@ -44,6 +45,7 @@ describe("E2E: the student's screen follows a capture (issue 15)", () => {
     assert.equal(await student.getByTestId('student-instruction').count(), 1, 'one instruction at a time');
     const first = await photographer.locator('[data-testid="live-instruction"]').first().getAttribute('data-check');
     await student.locator(`[data-testid="student-instruction"][data-check="${first}"]`).waitFor({ timeout: 15_000 });
+    if (process.env.CC_SCREENSHOTS) await student.screenshot({ path: join(process.env.CC_SCREENSHOTS, 'student-live.png') });
     await assertFits(student, 'student live', { video: student.getByTestId('student-video'), instruction: student.getByTestId('student-instruction') });
 
     // The shot: the finished photo, to confirm, and what must change (portrait-a shows teeth).
@@ -55,6 +57,7 @@ describe("E2E: the student's screen follows a capture (issue 15)", () => {
     const shown = await student.getByTestId('student-photo').evaluate((img: HTMLImageElement) => ({ w: img.naturalWidth, h: img.naturalHeight }));
     assert.deepEqual(shown, { w: 480, h: 640 }, 'the finished 学信网 photo');
     assert.equal(await student.locator('[data-testid="student-instruction"][data-check="mouth.closed"]').count(), 1);
+    if (process.env.CC_SCREENSHOTS) await student.screenshot({ path: join(process.env.CC_SCREENSHOTS, 'student-confirm.png') });
     await assertFits(student, 'student confirm', { photo: student.getByTestId('student-photo'), words: student.getByTestId('student-confirm-text') });
 
     await acceptShot(photographer);
