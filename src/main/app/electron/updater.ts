@@ -42,7 +42,8 @@ export function startUpdater(ctx: StationContext, activity: ActivityTracker, bef
   autoUpdater.logger = { info: (m: unknown) => log.info(String(m)), warn: (m: unknown) => log.warn(String(m)), error: (m: unknown) => log.error(String(m)), debug: () => {} };
 
   const channel = (): 'stable' | 'pilot' => {
-    const r = Channel.safeParse(getSetting(ctx.db, 'update.channel') ?? 'stable');
+    // Pilot stations are chosen by IT at install time (the environment) or in the station's settings.
+    const r = Channel.safeParse(process.env.CAMPUS_CAPTURE_UPDATE_CHANNEL ?? getSetting(ctx.db, 'update.channel') ?? 'stable');
     return r.success ? r.data : 'stable';
   };
 
