@@ -21,7 +21,14 @@ test('migration 0001 creates the domain tables on a real file, in WAL with forei
     const names = db.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").all().map((r) => (r as { name: string }).name);
     for (const t of TABLES) assert.ok(names.includes(t), `table ${t}`);
     const now = new Date().toISOString();
-    db.prepare("INSERT INTO tasks VALUES ('T1','n','s','1','site','[]','[]','xuexin',0,NULL,?,?)").run(now, now);
+    const insertTask = "INSERT INTO tasks (code, name, school_name, school_code, site, session_dates, slots, spec_id, price_cents, public_key, created_at, updated_at) VALUES (?,'n','s','1','site','[]','[]','xuexin',0,NULL,?,?)";
+    db.prepare(insertTask).run('T1', now, now);
+    // A task made without check-in rules gets what every station enforced before them (0008)...
+    assert.deepEqual(db.prepare('SELECT feature_code_length, feature_code_alphabet, checkin_mode FROM tasks').get(), { feature_code_length: 6, feature_code_alphabet: 'alnum', checkin_mode: '集中' });
+    // ...and rules outside the known ones cannot be written.
+    assert.throws(() => db.prepare("UPDATE tasks SET feature_code_alphabet = 'emoji'").run(), /CHECK/);
+    assert.throws(() => db.prepare("UPDATE tasks SET checkin_mode = '随便'").run(), /CHECK/);
+    assert.throws(() => db.prepare('UPDATE tasks SET feature_code_length = 0').run(), /CHECK/);
     // A status outside the state machine cannot be written, nor an order for a missing student.
     assert.throws(() =>
       db.prepare("INSERT INTO orders (id, task_code, student_id, status, station_id, created_at, updated_at) VALUES ('o','T1','nobody','已签到','st',?,?)").run(now, now),
