@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { CheckinMode, DEFAULT_CHECKIN_MODE, DEFAULT_FEATURE_CODE_FORMAT, FeatureCodeFormat } from '../../src/shared/checkin/taskRules.js';
+import { CheckinMode, FeatureCodeFormat } from '../../src/shared/checkin/taskRules.js';
 import { TimeSlot } from '../../src/shared/domain/entities.js';
 import { EduLevel, PaymentState } from '../../src/shared/domain/status.js';
 import { DECISIONS } from '../domain/orderStatus.js';
@@ -53,9 +53,10 @@ export const TaskBody = z
     slots: z.array(TimeSlot).max(5000).default([]),
     specId: z.string().min(1).max(64).default('xuexin'),
     priceCents: z.number().int().nonnegative().default(0),
-    /** 特征码 format and check-in mode (issue 14); omitted, a task gets what stations always enforced. */
-    featureCodeFormat: FeatureCodeFormat.default(DEFAULT_FEATURE_CODE_FORMAT),
-    checkinMode: CheckinMode.default(DEFAULT_CHECKIN_MODE),
+    /** 特征码 format and check-in mode (issue 14); omitted, an update keeps the task's and a new task
+     * gets what stations always enforced (6 letters or digits, 集中). */
+    featureCodeFormat: FeatureCodeFormat.optional(),
+    checkinMode: CheckinMode.optional(),
   })
   .strict()
   .superRefine((t, c) => {

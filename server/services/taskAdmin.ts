@@ -1,4 +1,5 @@
 import { publicKeyFromSecret, newSigningKey } from '../../src/shared/checkin/reservationToken.js';
+import { DEFAULT_CHECKIN_MODE, DEFAULT_FEATURE_CODE_FORMAT } from '../../src/shared/checkin/taskRules.js';
 import type { RosterItem, TaskItem } from '../../src/shared/sync/protocol.js';
 import { recordChanges, type FeedChange } from '../db/feedLog.js';
 import { findStudentByIdHmac, insertStudent, listStudents, updateStudent, type StudentRow } from '../db/students.js';
@@ -22,6 +23,11 @@ export function taskSecret(ctx: ServerContext, task: TaskRow): Uint8Array {
 export async function putTask(ctx: ServerContext, code: string, body: TaskBody, opts: { secret?: Uint8Array } = {}): Promise<{ task: TaskItem; created: boolean }> {
   const now = nowIso(ctx);
   return inTransaction(ctx.tx, async (t) => {
+    const existing = await lockRows(t, t.db.selectFrom('tasks').selectAll().where('code', '=', code)).executeTakeFirst();
+    // Check-in rules left out of an update stay as they are (an admin moving a date must not turn a
+    // 4-digit task back into a 6-character one); a new task gets what stations always enforced.
+    const format = body.featureCodeFormat ?? (existing ? { length: existing.feature_code_length, alphabet: existing.feature_code_alphabet } : DEFAULT_FEATURE_CODE_FORMAT);
+    const mode = body.checkinMode ?? existing?.checkin_mode ?? DEFAULT_CHECKIN_MODE;
     const fields = {
       name: body.name,
       school_name: body.schoolName,
@@ -31,12 +37,11 @@ export async function putTask(ctx: ServerContext, code: string, body: TaskBody, 
       slots: JSON.stringify(body.slots),
       spec_id: body.specId,
       price_cents: body.priceCents,
-      feature_code_length: body.featureCodeFormat.length,
-      feature_code_alphabet: body.featureCodeFormat.alphabet,
-      checkin_mode: body.checkinMode,
+      feature_code_length: format.length,
+      feature_code_alphabet: format.alphabet,
+      checkin_mode: mode,
       updated_at: now,
     };
-    const existing = await lockRows(t, t.db.selectFrom('tasks').selectAll().where('code', '=', code)).executeTakeFirst();
     if (existing) await updateTask(t, code, fields);
     else {
       const secret = opts.secret ?? newSigningKey();

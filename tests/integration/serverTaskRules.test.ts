@@ -42,6 +42,11 @@ for (const kind of STORE_KINDS) {
         assert.equal((await s.admin('PUT', '/v1/admin/tasks/HEX1', { ...body, featureCodeFormat: { length: 4, alphabet: 'digits' } })).status, 200);
         const again = (await tasksFeed(st)).find((t) => t.code === 'HEX1')!;
         assert.deepEqual(again.featureCodeFormat, { length: 4, alphabet: 'digits' });
+        // An update that leaves the rules out (a date moved) keeps them.
+        const { featureCodeFormat: _f, checkinMode: _m, ...withoutRules } = body;
+        assert.equal((await s.admin('PUT', '/v1/admin/tasks/HEX1', { ...withoutRules, sessionDates: ['2026-06-03'] })).status, 200);
+        const kept = (await tasksFeed(st)).find((t) => t.code === 'HEX1')!;
+        assert.deepEqual([kept.sessionDates, kept.featureCodeFormat, kept.checkinMode], [['2026-06-03'], { length: 4, alphabet: 'digits' }, '散排']);
       } finally {
         await s.close();
       }
