@@ -5,6 +5,7 @@ import type { Session } from '../../src/main/services/AppContext.js';
 import { DEMO_TASK_CODE, demoTaskPlan } from '../../src/shared/demo/demoTask.js';
 import { localDateOf } from '../../src/shared/localDate.js';
 import type { DayReport } from '../../src/shared/report/reportTypes.js';
+import type { CheckId } from '../../src/shared/spec/specProfile.js';
 import { tempApp } from '../helpers/tempApp.js';
 import { accept, at, DAY, DAY_TEXT, shoot } from './reportFixtures.js';
 
@@ -38,11 +39,11 @@ const reject = (orderId: string, h: number, m: number) => {
   const rev = (app.ctx.db.prepare('SELECT revision FROM orders WHERE id = ?').get(orderId) as { revision: number }).revision;
   applyReview(app.ctx.db, { orderId, status: '被驳回', reason: '头部姿态不正', serverRevision: rev, current: true, conflict: false, decidedAt: clock.now.toISOString(), now: clock.now.toISOString() });
 };
-const shootAt = async (orderId: string, h: number, m: number, failing: Parameters<typeof shoot>[2] = []) => {
+const shootAt = async (orderId: string, h: number, m: number, failing: CheckId[] = []) => {
   clock.now = at(h, m);
   return shoot(app, p, orderId, failing, ++variant);
 };
-const acceptAt = async (orderId: string, captureId: string, h: number, m: number, overridden: Parameters<typeof accept>[3] = []) => {
+const acceptAt = async (orderId: string, captureId: string, h: number, m: number, overridden: CheckId[] = []) => {
   clock.now = at(h, m);
   await accept(app, p, orderId, captureId, overridden);
 };
