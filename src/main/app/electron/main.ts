@@ -41,12 +41,15 @@ async function boot(): Promise<void> {
   await app.whenReady();
   const dataDir = process.env.CAMPUS_CAPTURE_DATA ?? defaultDataDir();
   const releaseLock = acquireStationLock(dataDir);
-  const ctx = await createAppContext({ dataDir, demo: process.env.CAMPUS_CAPTURE_DEMO !== '0' });
+  // An installed station works for a real site: no demo task and no server of its own unless asked
+  // (CAMPUS_CAPTURE_DEMO=1, CAMPUS_CAPTURE_SERVER_PORT=4790); a development run keeps both.
+  const demo = process.env.CAMPUS_CAPTURE_DEMO !== undefined ? process.env.CAMPUS_CAPTURE_DEMO !== '0' : !app.isPackaged;
+  const ctx = await createAppContext({ dataDir, demo });
   const dispatch = createRouter(createHandlers(ctx, 'electron'));
   // The same central server beside the kiosk as the web shell starts (`campus-capture start` passes
   // its --server-port / --no-server choice down; empty means none).
-  const serverPort = process.env.CAMPUS_CAPTURE_SERVER_PORT ?? '4790';
-  const server = serverPort === '' ? null : await startServerBesideKiosk(ctx.sync, dataDir, Number(serverPort), process.env.CAMPUS_CAPTURE_DEMO !== '0');
+  const serverPort = process.env.CAMPUS_CAPTURE_SERVER_PORT ?? (app.isPackaged ? '' : '4790');
+  const server = serverPort === '' ? null : await startServerBesideKiosk(ctx.sync, dataDir, Number(serverPort), demo);
   const sessions = new Map<number, Session>();
   const contents = new Set<WebContents>();
   const activity = new ActivityTracker(ctx.now());
