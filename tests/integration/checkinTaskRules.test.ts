@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
+import { insertMirroredOrder } from '../../src/main/db/queries/syncMirror.js';
 import { upsertTaskItem } from '../../src/main/db/queries/tasks.js';
 import { DEMO_TASK_CODE } from '../../src/main/demo/seedDemo.js';
 import { featureCodeDigest } from '../../src/main/security/digest.js';
@@ -126,6 +127,20 @@ describe('check-in rules per task', () => {
       assert.deepEqual((await app.call(s, 'checkin.lastFour', { taskCode: DEMO_TASK_CODE, idLast4: '0000' })).matches, []);
       const bad = await app.raw('checkin.lastFour', { taskCode: DEMO_TASK_CODE, idLast4: '12' }, s);
       assert.ok(!bad.ok && bad.error.code === 'BAD_INPUT');
+    });
+
+    test('a student rejected at another station and checked in here is listed once, with this station\'s order', async () => {
+      const st = studentWithLast4();
+      insertMirroredOrder(
+        app.ctx.db,
+        { id: 'other-station-order', task_code: DEMO_TASK_CODE, student_id: st.id, status: '被驳回', station_id: 'f00dfeed-other', revision: 2, reason: '背景不均匀', current: true, conflict: false },
+        clock.toISOString(),
+      );
+      const before = await app.call(s, 'checkin.lastFour', { taskCode: DEMO_TASK_CODE, idLast4: st.id_last4 });
+      assert.deepEqual(before.matches.map((m) => [m.studentId, m.orderStatus]), [[st.id, '被驳回']]);
+      await app.call(s, 'checkin.confirm', { taskCode: DEMO_TASK_CODE, studentId: st.id });
+      const after = await app.call(s, 'checkin.lastFour', { taskCode: DEMO_TASK_CODE, idLast4: st.id_last4 });
+      assert.deepEqual(after.matches.map((m) => [m.studentId, m.orderStatus]), [[st.id, '已签到']]);
       setTask("checkin_mode = '集中'");
     });
   });

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { applyReview } from '../../src/main/db/queries/syncMirror.js';
+import { applyReview, insertMirroredOrder } from '../../src/main/db/queries/syncMirror.js';
 import type { Session } from '../../src/main/services/AppContext.js';
 import { DEMO_TASK_CODE, demoTaskPlan } from '../../src/shared/demo/demoTask.js';
 import { localDateOf } from '../../src/shared/localDate.js';
@@ -17,7 +17,8 @@ import { accept, at, DAY, DAY_TEXT, shoot } from './reportFixtures.js';
  *   in between, then the first accepted again (its overrides audited twice);
  * - Y: a shot failing exposure taken the evening before, accepted with a reason in the morning;
  * - M: three shots, the third accepted (needed more than one shot);
- * - V: checked in, voided, checked in again: one live order and a void one, both in the day.
+ * - V: checked in, voided, checked in again: one live order and a void one, both in the day;
+ * - W: rejected at another station (its order mirrored here), then checked in here.
  */
 type App = Awaited<ReturnType<typeof tempApp>>;
 let app: App;
@@ -129,18 +130,27 @@ test('拍摄 figures: shots of the day, students who needed more than one shot f
   assert.deepEqual(before.shots, { total: 1, acceptedAfterRetry: 0, perAccepted: null }, 'Y was accepted on the day, not the evening before');
 });
 
-test('预约 and 未到 count students: a voided order beside a live one is neither a second student nor a no-show', async (t) => {
-  const hasVoid = app.ctx.db.prepare("SELECT count(*) FROM pragma_index_list('orders') WHERE name = 'orders_live_student'").pluck().get() === 1;
-  if (!hasVoid) return t.skip('this store has no void orders yet (order lifecycle migration)');
+test('预约, 未到 and 在其他站 count students: a void order beside a live one, or another station\'s beside this one\'s, is neither a second student nor elsewhere', async () => {
   const base = await report();
-  const [V] = reservedToday.slice(4) as [string];
+  const [V, W] = reservedToday.slice(4) as [string, string];
+  // V: checked in, voided, checked in again.
   const first = await checkin(V, 15, 0);
   clock.now = at(15, 5);
   app.ctx.db.prepare("UPDATE orders SET status = '已作废', updated_at = ? WHERE id = ?").run(clock.now.toISOString(), first);
   await checkin(V, 15, 10);
+  // W: rejected at another station (mirrored here), then checked in here for the retake.
+  insertMirroredOrder(
+    app.ctx.db,
+    { id: 'other-station-order-w', task_code: DEMO_TASK_CODE, student_id: W, status: '被驳回', station_id: 'f00dfeed-other-station', revision: 2, reason: '背景不均匀', current: true, conflict: false },
+    at(15, 20).toISOString(),
+  );
+  const mid = await report();
+  assert.equal(mid.totals.otherStation, base.totals.otherStation + 1, 'W is at another station until retaken here');
+  await checkin(W, 15, 30);
   clock.now = at(18, 0);
   const r = await report();
-  assert.equal(r.totals.expected, base.totals.expected, 'V is one expected student');
-  assert.equal(r.totals.noShow, base.totals.noShow - 1, 'V came');
-  assert.equal(r.totals.checkedIn, base.totals.checkedIn + 1);
+  assert.equal(r.totals.expected, base.totals.expected, 'V and W are one expected student each');
+  assert.equal(r.totals.noShow, base.totals.noShow - 2, 'V and W came');
+  assert.equal(r.totals.otherStation, base.totals.otherStation, 'W is here now');
+  assert.equal(r.totals.checkedIn, base.totals.checkedIn + 2);
 });

@@ -40,8 +40,9 @@ export interface ExpectedStudentRow {
   order_status: OrderStatus | null;
 }
 
-/** Students with a reservation for one of the range's slots (not cancelled), one row each, with their
- * order if any: the live one, or else the latest void one (a student may have both). */
+/** Students with a reservation for one of the range's slots (not cancelled), one row each, with the
+ * order that says where they are: this station's live one, else another station's mirrored here (a
+ * student rejected there may be retaken here), else the latest void one. */
 export function listExpectedStudents(db: Db, r: DayRange): ExpectedStudentRow[] {
   return stmt<[DayRange], ExpectedStudentRow>(
     db,
@@ -56,7 +57,7 @@ export function listExpectedStudents(db: Db, r: DayRange): ExpectedStudentRow[] 
      SELECT e.student_id, o.station_id AS order_station, o.status AS order_status
      FROM expected e LEFT JOIN orders o ON o.id = (
        SELECT x.id FROM orders x WHERE x.task_code = @task AND x.student_id = e.student_id
-       ORDER BY x.status = '已作废', x.updated_at DESC LIMIT 1)`,
+       ORDER BY x.status = '已作废', x.mirror, x.updated_at DESC LIMIT 1)`,
   ).all(r);
 }
 
