@@ -1,7 +1,7 @@
-import { StudentFields, type StudentFieldName } from '../../shared/checkin/studentEdits';
-import { AppError } from '../../shared/errors';
-import { validateIdNumber } from '../../shared/idNumber';
-import { FIELD_ORDER, toStudentFields, type StudentFieldValues } from './studentFieldValues';
+import { StudentFields, type StudentFieldName } from '../../shared/checkin/studentEdits.js';
+import { AppError } from '../../shared/errors.js';
+import { validateIdNumber } from '../../shared/idNumber.js';
+import { FIELD_ORDER, toStudentFields, type StudentFieldValues } from './studentFieldValues.js';
 
 /** What is wrong with one field, as an i18n key under errors.field (both languages exist). */
 export type FieldProblem = 'required' | 'tooLong' | 'idFormat' | 'idBirthdate' | 'idChecksum' | 'invalid';

@@ -1,7 +1,7 @@
-import type { StudentFieldName } from '../../shared/checkin/studentEdits';
-import type { StudentCard } from '../../shared/domain/entities';
-import { EDU_LEVELS, type EduLevel } from '../../shared/domain/status';
-import type { InputOf } from '../../shared/rpc/contract';
+import type { StudentFieldName } from '../../shared/checkin/studentEdits.js';
+import type { StudentCard } from '../../shared/domain/entities.js';
+import { EDU_LEVELS, type EduLevel } from '../../shared/domain/status.js';
+import type { InputOf } from '../../shared/rpc/contract.js';
 
 /** What the form holds: text in every box; "" means not known. */
 export type StudentFieldValues = Record<StudentFieldName, string>;

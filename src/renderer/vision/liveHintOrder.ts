@@ -1,5 +1,5 @@
-import type { CheckId } from '../../shared/spec/specProfile';
-import type { LiveFeedback, LiveItem } from '../../shared/vision/liveGuidance';
+import type { CheckId } from '../../shared/spec/specProfile.js';
+import type { LiveFeedback, LiveItem } from '../../shared/vision/liveGuidance.js';
 
 /**
  * The order a photographer fixes things in, which is the order hints are read out in (issue 15):

@@ -1,6 +1,6 @@
-import { checkLabel, VERDICT_LABELS } from '../../../shared/report/reportLabels';
-import { formatBytes } from '../../format/bytes';
-import type { Language } from '../../i18n/language';
+import { checkLabel, VERDICT_LABELS } from '../../../shared/report/reportLabels.js';
+import { formatBytes } from '../../format/bytes.js';
+import type { Language } from '../../i18n/language.js';
 
 type Text = { zh: string; en: string };
 
@@ -22,6 +22,8 @@ export const AUDIT_ACTIONS: Record<string, Text> = {
   'face_match.override': { zh: '比对未通过，核对身份后放行', en: 'Identity confirmed by hand after face match' },
   'capture.assignHeld': { zh: '待分配照片指定给学生', en: 'Assigned a held shot to a student' },
   'capture.discardHeld': { zh: '丢弃待分配照片', en: 'Discarded a held shot' },
+  'order.void': { zh: '作废订单', en: 'Voided an order' },
+  'order.withdraw': { zh: '撤回审核', en: 'Withdrew an order from review' },
   'print.submit': { zh: '打印', en: 'Printed' },
   'print.retry': { zh: '重新打印', en: 'Printed again' },
   'print.cancel': { zh: '取消打印', en: 'Cancelled a print' },
@@ -45,6 +47,7 @@ export const AUDIT_FILTERS: ReadonlyArray<{ prefix: string; label: Text }> = [
   { prefix: 'student.', label: { zh: '学生信息更正', en: 'Student corrections' } },
   { prefix: 'walkin.', label: { zh: '现场登记', en: 'Walk-ins' } },
   { prefix: 'checkin.', label: { zh: '签到', en: 'Check-ins' } },
+  { prefix: 'order.', label: { zh: '作废与撤回审核', en: 'Voids and withdrawals' } },
   { prefix: 'capture.', label: { zh: '采用与分配照片', en: 'Photos accepted or assigned' } },
   { prefix: 'export.', label: { zh: '导出', en: 'Exports' } },
   { prefix: 'report.', label: { zh: '日报', en: 'Day reports' } },
