@@ -109,7 +109,8 @@ export function detailWords(action: string, d: Record<string, unknown> | null, l
   const verdict = str(d.verdict) as keyof typeof VERDICT_LABELS | null;
   if (verdict && VERDICT_LABELS[verdict]) add(`检查结果：${VERDICT_LABELS[verdict].zh}`, `checks: ${VERDICT_LABELS[verdict].en}`);
   if (str(d.faceMatch)) add(`录取照片比对：${String(d.faceMatch)}`, `face match: ${String(d.faceMatch)}`);
-  if (action === 'settings.idle_lock') add(`${num(d.from) ?? '—'} → ${num(d.to) ?? '—'} 分钟`, `${num(d.from) ?? '—'} → ${num(d.to) ?? '—'} min`);
+  if (action.startsWith('order.') && str(d.from)) add(`原状态：${String(d.from)}`, `was ${String(d.from)}`);
+  else if (action === 'settings.idle_lock') add(`${num(d.from) ?? '—'} → ${num(d.to) ?? '—'} 分钟`, `${num(d.from) ?? '—'} → ${num(d.to) ?? '—'} min`);
   else if (str(d.from) && str(d.to)) add(`${String(d.from)} 至 ${String(d.to)}`, `${String(d.from)} to ${String(d.to)}`);
   if (num(d.students) !== null) add(`${num(d.students)} 名学生`, `${num(d.students)} students`);
   if (num(d.photos) !== null) add(`${num(d.photos)} 张照片`, `${num(d.photos)} photos`);
