@@ -84,7 +84,7 @@ export function StudentScreen() {
           {photo && photo.captureId === view.captureId && <img className="student-photo" src={photo.url} alt="" data-testid="student-photo" />}
           <div className="student-confirm-words">
             <Big zh="请确认照片" en="Please check your photo" testId="student-confirm-text" tone="info" />
-            {view.hint && <Big zh={`需要重拍：${view.hint.zh}`} en={`A retake is needed: ${view.hint.en}`} testId="student-instruction" check={view.hint.id} tone="fix" small />}
+            {view.hint && <Big zh={`如需重拍，请注意：${view.hint.zh}`} en={`If we retake: ${view.hint.en}`} testId="student-instruction" check={view.hint.id} tone="fix" small />}
           </div>
         </div>
       )}
