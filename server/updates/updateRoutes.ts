@@ -33,6 +33,8 @@ function refusal(err: unknown): never {
   throw err;
 }
 
+class DownloadAborted extends Error {}
+
 /** Streams a whole file, one range (206) or several (206 multipart/byteranges), HEAD without a body. */
 async function sendFileRanges(req: IncomingMessage, res: ServerResponse, path: string, opts: { contentType: string; etag: string | null; cache: string }): Promise<void> {
   const size = statSync(path).size;
@@ -52,7 +54,16 @@ async function sendFileRanges(req: IncomingMessage, res: ServerResponse, path: s
     res.end();
     return;
   }
-  const stream = async (r: ByteRange) => pipeline(createReadStream(path, { start: r.start, end: r.end }), res, { end: false });
+  const stream = async (r: ByteRange) => {
+    try {
+      await pipeline(createReadStream(path, { start: r.start, end: r.end }), res, { end: false });
+    } catch (err) {
+      // A station that cancels (an upload took priority) or loses the network mid-download is not
+      // a server error: it resumes with a Range request later.
+      if (res.destroyed || (err as NodeJS.ErrnoException).code === 'ERR_STREAM_PREMATURE_CLOSE') throw new DownloadAborted();
+      throw err;
+    }
+  };
   if (ranges === 'full') {
     res.writeHead(200, { ...base, 'Content-Type': opts.contentType, 'Content-Length': size });
     if (!head && size > 0) await stream({ start: 0, end: size - 1 });
@@ -111,6 +122,9 @@ export function addUpdateRoutes(router: Router, ctx: ServerContext): void {
       // Metadata changes when the channel is pinned or rolled back; an installer's bytes never do.
       etag: served.file.sha512 ? `"${Buffer.from(served.file.sha512, 'base64').subarray(0, 24).toString('base64url')}"` : null,
       cache: served.file.kind === 'metadata' ? 'no-store' : 'private, no-transform',
+    }).catch((err: unknown) => {
+      if (err instanceof DownloadAborted) return;
+      throw err;
     });
   });
 
