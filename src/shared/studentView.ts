@@ -15,10 +15,16 @@ export const StudentViewState = z
     /** The one instruction to read out now (the first of the live hints, or what a failed shot needs). */
     hint: z.object({ id: CheckId, zh: z.string().max(200), en: z.string().max(400) }).strict().nullable(),
     allGood: z.boolean(),
+    /** Where the student window takes its live view from: the station webcam (it opens it too), the
+     * tethered DSLR's live-view frames (relayed to it), or none (hot folder, simulated camera). */
+    camera: z.enum(['webcam', 'dslr', 'none']),
     spec: SpecProfile.nullable(),
     captureId: z.string().max(64).nullable(),
   })
   .strict();
 export type StudentViewState = z.infer<typeof StudentViewState>;
 
-export const IDLE_STUDENT_VIEW: StudentViewState = { phase: 'idle', hint: null, allGood: false, spec: null, captureId: null };
+export const IDLE_STUDENT_VIEW: StudentViewState = { phase: 'idle', hint: null, allGood: false, camera: 'none', spec: null, captureId: null };
+
+/** Events a student window receives: what it shows, and a DSLR's live view (the student's own face). */
+export const STUDENT_DISPLAY_EVENTS: readonly string[] = ['studentView.changed', 'camera.liveFrame'];

@@ -50,6 +50,11 @@ describe('E2E: a tethered DSLR session through gphoto2 and the virtual camera', 
     await page.getByTestId('camera-save').click();
     await page.getByText('已保存').waitFor();
 
+    // The student's screen shows the DSLR's live view too (relayed frames: this browser has no webcam).
+    const student = await browser.newPage({ viewport: { width: 1280, height: 720 } });
+    await student.goto(`${kiosk.launchUrl}&view=student`);
+    await student.getByTestId('student-idle').waitFor();
+
     // A student is checked in and photographed.
     await page.getByTestId(`task-card-${DEMO_TASK_CODE}`).click();
     await checkInFirst(page, '2022');
@@ -60,6 +65,9 @@ describe('E2E: a tethered DSLR session through gphoto2 and the virtual camera', 
     // … and the live-vision worker reads it: guidance appears as for the webcam.
     await page.locator('[data-testid="live-feedback"]:not([data-state="waiting"])').waitFor({ timeout: 60_000 });
     assert.ok((await page.locator('[data-testid="live-instruction"]').count()) > 0);
+    await student.waitForFunction(() => (document.querySelector('[data-testid="student-video"]') as HTMLVideoElement | null)?.videoWidth === 640, null, { timeout: 30_000 });
+    await student.getByTestId('guide-overlay').waitFor();
+    await student.close();
     await page.screenshot({ path: join(process.env.CC_E2E_SHOTS ?? kiosk.dataDir, 'dslr-live.png') });
     await page.waitForFunction(() => (document.querySelector('[data-testid="shutter"]') as HTMLButtonElement | null)?.disabled === false);
 

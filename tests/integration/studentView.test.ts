@@ -20,7 +20,7 @@ test("the student's screen: published by an operator, relayed as an event, attac
     assert.equal((await app.raw('studentView.publish', IDLE_STUDENT_VIEW, stranger)).ok, false);
 
     const photographer = await app.loggedIn('1234');
-    const live: StudentViewState = { phase: 'live', hint: { id: 'pose.roll', zh: '请把头摆正', en: 'Keep your head level' }, allGood: false, spec, captureId: null };
+    const live: StudentViewState = { phase: 'live', hint: { id: 'pose.roll', zh: '请把头摆正', en: 'Keep your head level' }, allGood: false, camera: 'webcam', spec, captureId: null };
     await app.call(photographer, 'studentView.publish', live);
     assert.deepEqual(events.filter((e) => e.name === 'studentView.changed').map((e) => e.payload), [live]);
     assert.deepEqual(await app.call(display, 'studentView.attach', {}), live);

@@ -1,4 +1,5 @@
 import { randomBytes, timingSafeEqual } from 'node:crypto';
+import { STUDENT_DISPLAY_EVENTS } from '../../shared/studentView.js';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
@@ -120,7 +121,7 @@ export async function startWebShell(opts: WebShellOptions): Promise<WebShell> {
 
   const unsubscribe = opts.subscribe((name, payload) => {
     // A student's screen gets what it shows, and nothing else, with nobody logged in on it.
-    for (const [ws, session] of sockets) if (session.operator || (session.studentDisplay && name === 'studentView.changed')) send(ws, { type: 'event', name, payload });
+    for (const [ws, session] of sockets) if (session.operator || (session.studentDisplay && STUDENT_DISPLAY_EVENTS.includes(name))) send(ws, { type: 'event', name, payload });
   });
 
   await new Promise<void>((resolve, reject) => {

@@ -21,7 +21,7 @@ export interface DslrLiveView {
  * unchanged (requestVideoFrameCallback, VideoFrame into the worker). A frame that arrives while the
  * previous one is still decoding replaces the waiting one: the newest is drawn, none pile up.
  */
-export function useDslrLiveView(enabled: boolean): DslrLiveView {
+export function useDslrLiveView(enabled: boolean, opts: { ask: boolean } = { ask: true }): DslrLiveView {
   const client = useRpc();
   const [stream, setStream] = useState<MediaStream | null>(null);
   const [size, setSize] = useState<{ width: number; height: number } | null>(null);
@@ -34,8 +34,10 @@ export function useDslrLiveView(enabled: boolean): DslrLiveView {
   enabledRef.current = enabled;
 
   // Ask for live view while enabled, renewing the ask; let it go when done.
+  // The student's screen only watches the frames the photographer's screen asked for (opts.ask false).
+  const asking = enabled && opts.ask;
   useEffect(() => {
-    if (!enabled) return;
+    if (!asking) return;
     const ask = () => void client.call('camera.liveView', { on: true }).catch(() => undefined);
     ask();
     const timer = setInterval(ask, RENEW_MS);
@@ -43,7 +45,7 @@ export function useDslrLiveView(enabled: boolean): DslrLiveView {
       clearInterval(timer);
       void client.call('camera.liveView', { on: false }).catch(() => undefined);
     };
-  }, [client, enabled]);
+  }, [client, asking]);
 
   useEffect(() => {
     if (!enabled) {

@@ -330,6 +330,7 @@ export function CaptureScreen({ studentName, outcome, onBack }: Props) {
       ? firstFailure && { id: firstFailure.id, zh: firstFailure.zh, en: firstFailure.en }
       : firstHint && { id: firstHint.id, zh: firstHint.zh, en: firstHint.en },
     allGood: current?.finishedUrl ? current.verdict.status !== 'fail' : (live.feedback?.allGood ?? false),
+    camera: kind === 'uvc' ? 'webcam' : kind === 'gphoto2' && dslr?.liveView === 'on' ? 'dslr' : 'none',
     spec,
     captureId: current?.finishedUrl ? current.captureId : null,
   });

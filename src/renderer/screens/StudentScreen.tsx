@@ -2,6 +2,7 @@ import { useEffect, useRef, useState } from 'react';
 import { IDLE_STUDENT_VIEW, type StudentViewState } from '../../shared/studentView';
 import { base64ToBlob } from '../capture/grabStill';
 import { useCameraStream } from '../capture/useCameraStream';
+import { useDslrLiveView } from '../capture/useDslrLiveView';
 import { GuideOverlay } from '../components/GuideOverlay';
 import { useConnectionState } from '../hooks/useConnectionState';
 import { useRpc } from '../hooks/useRpc';
@@ -56,7 +57,10 @@ export function StudentScreen() {
   }, [client, wantPhoto, photo?.captureId]);
 
   const showLive = view.phase === 'live' || view.phase === 'working';
-  const { stream } = useCameraStream(showLive, STUDENT_RESOLUTION);
+  const webcam = useCameraStream(showLive && view.camera === 'webcam', STUDENT_RESOLUTION).stream;
+  // A DSLR's live view comes as the frames the photographer's screen asked for, relayed here.
+  const dslr = useDslrLiveView(showLive && view.camera === 'dslr', { ask: false }).stream;
+  const stream = view.camera === 'dslr' ? dslr : view.camera === 'webcam' ? webcam : null;
   const video = useRef<HTMLVideoElement>(null);
   const [frame, setFrame] = useState({ width: 1280, height: 720 });
   useEffect(() => {
@@ -65,7 +69,11 @@ export function StudentScreen() {
     v.srcObject = stream;
     const onSize = () => v.videoWidth > 0 && setFrame({ width: v.videoWidth, height: v.videoHeight });
     v.addEventListener('loadedmetadata', onSize);
-    return () => v.removeEventListener('loadedmetadata', onSize);
+    v.addEventListener('resize', onSize);
+    return () => {
+      v.removeEventListener('loadedmetadata', onSize);
+      v.removeEventListener('resize', onSize);
+    };
   }, [stream, showLive]);
 
   return (

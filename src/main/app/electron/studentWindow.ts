@@ -1,5 +1,6 @@
 import { BrowserWindow, screen, type WebContents } from 'electron';
 import type { EventName } from '../../../shared/rpc/contract.js';
+import { STUDENT_DISPLAY_EVENTS } from '../../../shared/studentView.js';
 
 /**
  * The student's screen in the Electron shell (issue 15): the same renderer with #view=student,
@@ -32,5 +33,5 @@ export function openStudentWindow(opts: { rendererUrl: string; preload: string }
 
 /** The student's window hears what it shows and nothing else (no orders, no sync, no names). */
 export function eventAllowed(wc: WebContents, student: BrowserWindow | null, name: EventName): boolean {
-  return student === null || student.isDestroyed() || wc !== student.webContents || name === 'studentView.changed';
+  return student === null || student.isDestroyed() || wc !== student.webContents || STUDENT_DISPLAY_EVENTS.includes(name);
 }
