@@ -7,10 +7,11 @@ import { orderedHints } from '../vision/liveHintOrder';
 const MORE_HINTS = 3;
 
 /**
- * What the student reads from the chair (~2 m): the most urgent instruction in large type (the
- * order is HINT_PRIORITY's), the next few small beside it, Chinese first with the English under it (students read the one they know, no toggling), or
- * a green "hold still" once every live check passes. Styled inline: the panel is self-contained and
- * also rendered by the live bench page, which has no app stylesheet.
+ * What the photographer calls out (the student's own screen shows the first alone, larger): the
+ * most urgent instruction in large type, in HINT_PRIORITY's order, the next few small in a row
+ * under it, Chinese first with the English under it (students read the one they know, no
+ * toggling), or a green "hold still" once every live check passes. Styled inline: the panel is
+ * self-contained and also rendered by the live bench page, which has no app stylesheet.
  *
  * For tests: data-testid="live-feedback" with data-state = waiting (no frame analysed yet) | fix |
  * good | steady (good long enough to auto-capture), data-all-good = "true" | "false", and one
