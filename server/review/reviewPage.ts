@@ -120,9 +120,10 @@ const SCRIPT = `(() => {
   });
 })();`;
 
-function layout(nonce: string, title: string, body: string): string {
+/** The list carries the script; the login page needs none and has none. */
+function layout(nonce: string, title: string, body: string, script = false): string {
   return `<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
-<title>${e(title)}</title><style nonce="${nonce}">${STYLE}</style></head><body>${body}<script nonce="${nonce}">${SCRIPT}</script></body></html>`;
+<title>${e(title)}</title><style nonce="${nonce}">${STYLE}</style></head><body>${body}${script ? `<script nonce="${nonce}">${SCRIPT}</script>` : ''}</body></html>`;
 }
 
 export function loginPage(nonce: string, error: string | null): string {
@@ -209,5 +210,6 @@ export function listPage(nonce: string, tab: Tab, orders: OrderView[], csrf: str
     `<header><h1>照片审核 / Photo review</h1><form method="post" action="/review/logout"><input type="hidden" name="csrf" value="${e(csrf)}"><button type="submit">退出 / Log out</button></form></header>
 <nav>${nav}<span class="keys"><kbd>J</kbd>/<kbd>K</kbd> 上下选择 / move · <kbd>A</kbd> 通过 / approve · <kbd>R</kbd> 驳回原因 / reject reason · <kbd>D</kbd> 已完成 / done</span></nav>
 <p class="confirm" id="decision-confirm" role="status" data-testid="decision-confirm" hidden></p>${notice ? `<p class="error">${e(notice)}</p>` : ''}<main>${body}</main>`,
+    true,
   );
 }

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { listPage, localTime, reviewCsp } from '../../server/review/reviewPage.js';
+import { listPage, localTime, loginPage, reviewCsp } from '../../server/review/reviewPage.js';
 import type { OrderView } from '../../server/services/review.js';
 
 const order: OrderView = {
@@ -47,4 +47,5 @@ test("the page's one script runs by nonce only, and a student's name cannot brea
   // Keys and the confirmation live in the page; the decisions are still plain forms.
   assert.match(html, /data-testid="decision-confirm"/);
   assert.match(html, /name="decision" value="approve"/);
+  assert.doesNotMatch(loginPage('n0nce', null), /<script/, 'the login page runs nothing');
 });
