@@ -31,7 +31,8 @@ import {
 import { createLogger } from '../log/logger.js';
 import { writeDurably } from '../photos/durableWrite.js';
 import type { AppContext } from '../services/AppContext.js';
-import { cancelJob, CupsUnavailable, findJobsByTitle, isValidPrinterName, jobAttributes, listPrinterNames, printerAttributes, printerOptions, submitJob, type PrinterAttributes } from './cups.js';
+import { CupsUnavailable, isValidPrinterName, type PrinterAttributes } from './cups.js';
+import { currentPrintBackend, type PrintBackend } from './printBackend.js';
 import { loadPrintCatalog, printOptions, requireLayout, requirePaper } from './printCatalog.js';
 import { receiptDocument, sheetDocument, type SheetDocument, type SheetRequest } from './printDocuments.js';
 
@@ -44,6 +45,8 @@ export interface PrintServiceOptions {
   pollMs?: number;
   /** Tests: runs right after lp returned, before the store records it (a crash there). */
   afterLp?: (jobId: string, cupsJobId: number) => void | Promise<void>;
+  /** The print system; default the one the shell selected (CUPS unless it chose another). */
+  backend?: PrintBackend;
 }
 
 export interface SubmitRequest {
@@ -151,6 +154,10 @@ export class PrintService {
     await this.pumping;
   }
 
+  private get backend(): PrintBackend {
+    return this.opts.backend ?? currentPrintBackend();
+  }
+
   private get alive(): boolean {
     return !this.stopped && this.ctx.db.open;
   }
@@ -163,12 +170,12 @@ export class PrintService {
 
   async printers(): Promise<{ printers: PrinterInfo[]; error: Bilingual | null }> {
     try {
-      const { names, defaultName } = await listPrinterNames();
+      const { names, defaultName } = await this.backend.listPrinterNames();
       const printers: PrinterInfo[] = [];
       for (const name of names) {
-        const attrs = await printerAttributes(name);
+        const attrs = await this.backend.printerAttributes(name);
         if (!attrs) continue;
-        const opts = await printerOptions(name);
+        const opts = await this.backend.printerOptions(name);
         printers.push({
           name,
           description: attrs.info,
@@ -365,8 +372,8 @@ export class PrintService {
     if (!markPrintCancelled(this.ctx.db, jobId, now)) return toPrintJob(current);
     writeAudit(this.ctx.db, { at: now, operatorId: operator.id, action: 'print.cancel', entity: 'order', entityId: current.order_id, detail: { jobId, cupsJobId: current.cups_job_id } });
     try {
-      if (current.cups_job_id !== null) await cancelJob(current.printer, current.cups_job_id);
-      else if (current.submit_started_at) for (const j of (await findJobsByTitle(current.printer, cupsTitle(jobId, current.attempt))) ?? []) await cancelJob(current.printer, j.id);
+      if (current.cups_job_id !== null) await this.backend.cancelJob(current.printer, current.cups_job_id);
+      else if (current.submit_started_at) for (const j of (await this.backend.findJobsByTitle(current.printer, cupsTitle(jobId, current.attempt))) ?? []) await this.backend.cancelJob(current.printer, j.id);
     } catch (err) {
       log.warn('cancel in CUPS failed', { jobId, error: String(err) });
     }
@@ -423,7 +430,7 @@ export class PrintService {
     try {
       if (job.submit_started_at) {
         // A hand-over was under way when the station stopped: CUPS may have it already.
-        const known = await findJobsByTitle(job.printer, title);
+        const known = await this.backend.findJobsByTitle(job.printer, title);
         if (known === null) {
           // Cannot tell whether CUPS took it: sending again could print twice, so the photographer decides.
           this.fail(job, '无法确认上次是否已交给打印机：请查看打印机，需要时再重试', 'Cannot tell whether the printer already got this job: check the printer and retry if needed');
@@ -442,7 +449,7 @@ export class PrintService {
         return;
       }
       if (!markSubmitStarted(this.ctx.db, job.id, job.attempt, job.submit_started_at, this.ctx.now().toISOString())) return;
-      const r = await submitJob({ printer: job.printer, file: job.document_path, title, media: job.media, tray: job.tray, copies: job.copies });
+      const r = await this.backend.submitJob({ printer: job.printer, file: job.document_path, title, media: job.media, tray: job.tray, copies: job.copies });
       if (!r.ok) {
         const reason =
           r.kind === 'no-printer'
@@ -457,7 +464,7 @@ export class PrintService {
       if (!this.alive) return;
       if (!markSubmitted(this.ctx.db, job.id, job.attempt, r.cupsJobId, this.ctx.now().toISOString())) {
         // Cancelled while lp ran: take it back out of CUPS.
-        await cancelJob(job.printer, r.cupsJobId);
+        await this.backend.cancelJob(job.printer, r.cupsJobId);
       }
       this.changed(job.id);
     } catch (err) {
@@ -474,13 +481,13 @@ export class PrintService {
   private async follow(): Promise<void> {
     const printers = new Map<string, PrinterAttributes | null>();
     const printer = async (name: string) => {
-      if (!printers.has(name)) printers.set(name, await printerAttributes(name));
+      if (!printers.has(name)) printers.set(name, await this.backend.printerAttributes(name));
       return printers.get(name)!;
     };
     for (const job of listActivePrintJobs(this.ctx.db)) {
       if (!this.alive) return;
       if (job.state !== 'submitted' || job.cups_job_id === null) continue;
-      const attrs = await jobAttributes(job.printer, job.cups_job_id);
+      const attrs = await this.backend.jobAttributes(job.printer, job.cups_job_id);
       const now = this.ctx.now().toISOString();
       if (!attrs) {
         const p = await printer(job.printer);

@@ -16,6 +16,8 @@ import { createLogger } from '../../log/logger.js';
 import { ActivityTracker } from '../stationActivity.js';
 import { lockDownContents, lockDownPermissions } from './lockdown.js';
 import { startUpdater, type StationUpdater } from './updater.js';
+import { cupsAvailable, selectPrintBackend } from '../../printing/printBackend.js';
+import { createElectronPrintBackend } from './electronPrint.js';
 
 /**
  * The Electron shell: one window, the same router as the web shell, carried over IPC. It stays
@@ -41,6 +43,11 @@ async function boot(): Promise<void> {
   await app.whenReady();
   const dataDir = process.env.CAMPUS_CAPTURE_DATA ?? defaultDataDir();
   const releaseLock = acquireStationLock(dataDir);
+  // Printing: CUPS where it answers (Linux, macOS), Chromium's own printing where it does not (Windows).
+  if (!(await cupsAvailable())) {
+    selectPrintBackend(createElectronPrintBackend(join(dataDir, 'print-spool')));
+    log.info('print backend: electron (no CUPS here)');
+  }
   // An installed station works for a real site: no demo task and no server of its own unless asked
   // (CAMPUS_CAPTURE_DEMO=1, CAMPUS_CAPTURE_SERVER_PORT=4790); a development run keeps both.
   const demo = process.env.CAMPUS_CAPTURE_DEMO !== undefined ? process.env.CAMPUS_CAPTURE_DEMO !== '0' : !app.isPackaged;
