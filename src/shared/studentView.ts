@@ -20,11 +20,18 @@ export const StudentViewState = z
     camera: z.enum(['webcam', 'dslr', 'none']),
     spec: SpecProfile.nullable(),
     captureId: z.string().max(64).nullable(),
+    /** The student confirmed the photo now shown (studentView.confirm): said back on both screens. */
+    confirmed: z.boolean(),
   })
   .strict();
 export type StudentViewState = z.infer<typeof StudentViewState>;
 
-export const IDLE_STUDENT_VIEW: StudentViewState = { phase: 'idle', hint: null, allGood: false, camera: 'none', spec: null, captureId: null };
+/** What the capture screen publishes: the view, and the order it is about, which stays on the
+ * station's side (the student's window is never told it) so a confirmation can be recorded on it. */
+export const StudentViewPublish = StudentViewState.extend({ orderId: z.string().min(1).max(64).nullable() }).strict();
+export type StudentViewPublish = z.infer<typeof StudentViewPublish>;
+
+export const IDLE_STUDENT_VIEW: StudentViewState = { phase: 'idle', hint: null, allGood: false, camera: 'none', spec: null, captureId: null, confirmed: false };
 
 /** Events a student window receives: what it shows, and a DSLR's live view (the student's own face). */
 export const STUDENT_DISPLAY_EVENTS: readonly string[] = ['studentView.changed', 'camera.liveFrame'];

@@ -19,7 +19,7 @@ describe("E2E: the student's screen follows a capture (issue 15)", () => {
     await kiosk.stop();
   });
 
-  test('waiting → mirrored live view with the guide and one instruction → 请确认照片 with the finished photo → done; no names', { timeout: 240_000 }, async () => {
+  test('waiting → mirrored live view with the guide and one instruction → 请确认照片 with the finished photo, confirmed there → done; no names', { timeout: 240_000 }, async () => {
     const photographer = await browser.newPage({ viewport: { width: 1366, height: 768 } });
     await photographer.goto(kiosk.launchUrl);
     // The student's window: the same URL and secret, #view=student, nobody logged in on it.
@@ -54,11 +54,17 @@ describe("E2E: the student's screen follows a capture (issue 15)", () => {
     await student.locator('[data-testid="student-screen"][data-phase="confirm"]').waitFor({ timeout: 90_000 });
     await student.getByTestId('student-photo').waitFor();
     assert.match(await student.getByTestId('student-confirm-text').innerText(), /请确认照片/);
+    if (process.env.CC_SCREENSHOTS) await student.screenshot({ path: join(process.env.CC_SCREENSHOTS, 'student-confirm.png') });
     const shown = await student.getByTestId('student-photo').evaluate((img: HTMLImageElement) => ({ w: img.naturalWidth, h: img.naturalHeight }));
     assert.deepEqual(shown, { w: 480, h: 640 }, 'the finished 学信网 photo');
     assert.equal(await student.locator('[data-testid="student-instruction"][data-check="mouth.closed"]').count(), 1);
-    if (process.env.CC_SCREENSHOTS) await student.screenshot({ path: join(process.env.CC_SCREENSHOTS, 'student-confirm.png') });
     await assertFits(student, 'student confirm', { photo: student.getByTestId('student-photo'), words: student.getByTestId('student-confirm-text') });
+
+    // The student confirms at their own screen (Enter there); the photographer sees it on the shot.
+    await student.getByTestId('student-confirm').waitFor();
+    await student.keyboard.press('Enter');
+    await student.getByTestId('student-confirm-text').filter({ hasText: '已确认' }).waitFor();
+    await photographer.getByTestId('student-confirmed').waitFor();
 
     await acceptShot(photographer);
     await student.getByTestId('student-done').waitFor({ timeout: 15_000 });

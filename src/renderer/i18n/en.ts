@@ -282,6 +282,7 @@ export const en: Messages = {
     overrideReason: 'Reason for checking in',
   },
   capture: {
+    studentConfirmed: 'confirmed by the student',
     studentScreen: 'Open the student screen ↗',
     passedCount: '✓ {{count}} more checks passed (open to see)',
     shotOf: 'Shot {{n}} of {{count}}',

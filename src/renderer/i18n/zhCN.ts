@@ -281,6 +281,7 @@ export const zhCN = {
     overrideReason: '签到原因',
   },
   capture: {
+    studentConfirmed: '学生已确认',
     studentScreen: '打开学生屏幕 ↗',
     passedCount: '✓ 其余 {{count}} 项检查通过（点开查看）',
     shotOf: '第 {{n}} 张 / 共 {{count}} 张',

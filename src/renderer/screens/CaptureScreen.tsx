@@ -333,6 +333,13 @@ export function CaptureScreen({ studentName, outcome, onBack }: Props) {
     camera: kind === 'uvc' ? 'webcam' : kind === 'gphoto2' && dslr?.liveView === 'on' ? 'dslr' : 'none',
     spec,
     captureId: current?.finishedUrl ? current.captureId : null,
+    orderId: outcome.orderId,
+  });
+  // The student's confirmation of a shot, from their screen (recorded on the order by the station).
+  const [studentConfirmed, setStudentConfirmed] = useState<ReadonlySet<string>>(new Set());
+  useRpcEvent('studentView.changed', (view) => {
+    const id = view.captureId;
+    if (view.confirmed && id !== null) setStudentConfirmed((s) => (s.has(id) ? s : new Set(s).add(id)));
   });
 
   const shutterDisabled =
@@ -441,6 +448,11 @@ export function CaptureScreen({ studentName, outcome, onBack }: Props) {
                   <p className="capture-shot-which" data-testid="shot-which" data-newest={selected === shots.length - 1 ? 'true' : 'false'} data-best={selected === best ? 'true' : 'false'}>
                     {t('capture.shotOf', { n: selected + 1, count: shots.length })}
                     {selected === best && shots.length > 1 && <span className="badge badge-done">{t('capture.bestShot')}</span>}
+                    {studentConfirmed.has(current.captureId) && (
+                      <span className="badge badge-info" data-testid="student-confirmed">
+                        {t('capture.studentConfirmed')}
+                      </span>
+                    )}
                   </p>
                 </div>
                 <div className="capture-shot-facts">

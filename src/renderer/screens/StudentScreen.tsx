@@ -7,6 +7,7 @@ import { GuideOverlay } from '../components/GuideOverlay';
 import { useConnectionState } from '../hooks/useConnectionState';
 import { useRpc } from '../hooks/useRpc';
 import { useRpcEvent } from '../hooks/useRpcEvent';
+import { useWindowKeydown } from '../hooks/useWindowKeydown';
 
 /** Live view for the student: the station camera again, at a size a second screen needs. */
 const STUDENT_RESOLUTION = { width: 1280, height: 720 };
@@ -56,6 +57,18 @@ export function StudentScreen() {
     };
   }, [client, wantPhoto, photo?.captureId]);
 
+  // The student confirms with a click on this screen or Enter / Space on its keyboard.
+  const confirm = () => {
+    if (view.phase !== 'confirm' || view.captureId === null || view.confirmed) return;
+    client.call('studentView.confirm', { captureId: view.captureId }).then(setView, () => undefined);
+  };
+  useWindowKeydown((event) => {
+    if (event.key === 'Enter' || event.key === ' ') {
+      event.preventDefault();
+      confirm();
+    }
+  });
+
   const showLive = view.phase === 'live' || view.phase === 'working';
   const webcam = useCameraStream(showLive && view.camera === 'webcam', STUDENT_RESOLUTION).stream;
   // A DSLR's live view comes as the frames the photographer's screen asked for, relayed here.
@@ -91,7 +104,17 @@ export function StudentScreen() {
         <div className="student-confirm">
           {photo && photo.captureId === view.captureId && <img className="student-photo" src={photo.url} alt="" data-testid="student-photo" />}
           <div className="student-confirm-words">
-            <Big zh="请确认照片" en="Please check your photo" testId="student-confirm-text" tone="info" />
+            {view.confirmed ? (
+              <Big zh="已确认，谢谢" en="Confirmed, thank you" testId="student-confirm-text" tone="good" />
+            ) : (
+              <>
+                <Big zh="请确认照片" en="Please check your photo" testId="student-confirm-text" tone="info" />
+                <button type="button" className="student-confirm-button" onClick={confirm} data-testid="student-confirm">
+                  <span lang="zh-CN">确认无误（回车）</span>
+                  <span lang="en">It is fine (Enter)</span>
+                </button>
+              </>
+            )}
             {view.hint && <Big zh={`如需重拍，请注意：${view.hint.zh}`} en={`If we retake: ${view.hint.en}`} testId="student-instruction" check={view.hint.id} tone="fix" small />}
           </div>
         </div>

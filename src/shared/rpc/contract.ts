@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { StudentViewState } from '../studentView.js';
+import { StudentViewPublish, StudentViewState } from '../studentView.js';
 import { Operator, OrderRow, RosterImportReport, StudentCard, StudentSummary, TaskCode, TaskSummary } from '../domain/entities.js';
 import { OrderStatus } from '../domain/status.js';
 import { CodeKindSchema } from '../checkin/codeKind.js';
@@ -199,11 +199,13 @@ export const contract = {
   'students.correct': proc('operator', CorrectionInput, z.object({ student: StudentCard, changed: z.array(z.string()) })),
   // ---- the student's screen (issue 15): the capture screen publishes, a second window shows ----
   /** The photographer's capture screen says what the student should see now. */
-  'studentView.publish': proc('operator', StudentViewState, z.object({ ok: z.literal(true) })),
+  'studentView.publish': proc('operator', StudentViewPublish, z.object({ ok: z.literal(true) })),
   /** A student window (the same secret, nobody logged in) asks for the view now and the events after. */
   'studentView.attach': proc('public', Empty, StudentViewState),
   /** The finished photo now published for the student to confirm (none when none is): nothing else. */
   'studentView.photo': proc('public', Empty, z.object({ jpegBase64: z.string().nullable() })),
+  /** The student confirms the photo shown (a key or a click at their screen): recorded on the order. */
+  'studentView.confirm': proc('public', z.object({ captureId: z.string().min(1).max(64) }).strict(), StudentViewState),
   'capture.begin': proc(
     'operator',
     z.object({ orderId: OrderId }).strict(),

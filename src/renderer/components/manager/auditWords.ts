@@ -20,6 +20,7 @@ export const AUDIT_ACTIONS: Record<string, Text> = {
   'capture.accept': { zh: '采用照片', en: 'Accepted a photo' },
   'check.override': { zh: '放行未通过项', en: 'Let a failed check through' },
   'face_match.override': { zh: '比对未通过，核对身份后放行', en: 'Identity confirmed by hand after face match' },
+  'capture.student_confirmed': { zh: '学生在学生屏幕上确认照片', en: 'The student confirmed the photo on their screen' },
   'capture.assignHeld': { zh: '待分配照片指定给学生', en: 'Assigned a held shot to a student' },
   'capture.discardHeld': { zh: '丢弃待分配照片', en: 'Discarded a held shot' },
   'order.void': { zh: '作废订单', en: 'Voided an order' },
