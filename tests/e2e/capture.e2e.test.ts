@@ -109,6 +109,8 @@ describe('E2E: a student from check-in to an accepted finished photo, through th
     await page.keyboard.press('Escape');
     await page.getByTestId('search-input').fill('2023');
     await page.getByTestId('search-result').first().click();
+    // The card's main button says what it will do for a student already being photographed.
+    assert.match(await page.getByTestId('checkin-confirm').innerText(), /继续拍摄/);
     await page.getByTestId('checkin-confirm').click();
     await page.getByTestId('shot-strip').waitFor({ timeout: 30_000 });
     assert.equal(await page.locator('[data-testid="shot-strip"] li').count(), 2);

@@ -41,6 +41,7 @@ describe('E2E: sound cues a photographer can work by (issue 15)', () => {
     await page.getByTestId('image-scan-input').setInputFiles(file('1-预约码-'));
     await page.getByTestId('student-card').waitFor();
     assert.match((await lastCue(page)) ?? '', /^scan-accepted:/);
+    assert.match(await page.getByTestId('checkin-confirm').innerText(), /确认签到/, 'a first check-in says so');
     await page.keyboard.press('Escape');
     await page.getByTestId('image-scan-input').setInputFiles(file('7-伪造的预约码'));
     await page.getByTestId('scan-notice').waitFor();

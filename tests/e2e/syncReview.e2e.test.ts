@@ -73,6 +73,7 @@ describe('E2E: npm start’s kiosk and central server — captured, reviewed and
     await retake.click();
     await page.getByTestId('order-warning').waitFor();
     assert.match(await page.getByTestId('order-warning').innerText(), /审核被驳回：图像额外内容/);
+    assert.match(await page.getByTestId('checkin-confirm').innerText(), /重拍/, 'the main button says what it will do');
     if (process.env.CC_SCREENSHOTS) {
       await page.keyboard.press('F6');
       await page.getByTestId('sync-screen').waitFor();
