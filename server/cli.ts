@@ -16,6 +16,7 @@ export const SERVER_USAGE = `用法 / usage: campus-capture server [options]
   --host ADDR      监听地址 / listen address (default 127.0.0.1)
   --postgres URL   使用 PostgreSQL（默认 SQLite）/ use PostgreSQL instead of SQLite (or $CC_SERVER_POSTGRES)
   --demo           首次启动时生成演示任务，并打印一个登记码 / seed the demo task; print an enrolment code
+  --trust-proxy A,B  信任这些反向代理的 X-Forwarded-For/-Proto / believe these reverse proxies' X-Forwarded-For/-Proto (or $CC_SERVER_TRUST_PROXY)
   publish-update DIR [--channel stable|pilot]  发布采集站更新 / publish a station update (see publish-update --help)
   --with-parent    标准输入关闭时退出（由采集站启动时使用）/ exit when stdin closes (used when a kiosk starts it)
 `;
@@ -43,6 +44,7 @@ export async function serverCommand(argv: string[]): Promise<number> {
         host: { type: 'string', default: '127.0.0.1' },
         postgres: { type: 'string' },
         demo: { type: 'boolean', default: false },
+        'trust-proxy': { type: 'string' },
         'with-parent': { type: 'boolean', default: false },
         help: { type: 'boolean', default: false },
       },
@@ -65,7 +67,11 @@ export async function serverCommand(argv: string[]): Promise<number> {
   const postgresUrl = values.postgres ?? process.env.CC_SERVER_POSTGRES;
   let server;
   try {
-    server = await startServer({ dataDir, port, host: values.host, store: postgresUrl ? { postgresUrl } : 'sqlite', demo: values.demo, log: stderrLog });
+    const trustProxy = (values['trust-proxy'] ?? process.env.CC_SERVER_TRUST_PROXY ?? '')
+      .split(',')
+      .map((a) => a.trim())
+      .filter(Boolean);
+    server = await startServer({ dataDir, port, host: values.host, store: postgresUrl ? { postgresUrl } : 'sqlite', demo: values.demo, trustProxy, log: stderrLog });
   } catch (err) {
     const e = err as NodeJS.ErrnoException;
     if (e.code === 'EADDRINUSE') process.stderr.write(`端口 ${port} 已被占用 / port ${port} is in use\n`);
