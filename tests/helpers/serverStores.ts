@@ -251,6 +251,8 @@ export function orderUpload(station: StationClient, o: { id: string; taskCode: s
     faceMatch: { score: 0.82, decision: 'match', overrideReason: null },
     walkin: null,
     receiptToken: null,
+    voidReason: null,
+    withdrawal: null,
   };
 }
 

@@ -54,14 +54,15 @@ describe('capture: a shot stored durably, finished to the spec, accepted into th
     const refused = await app.raw('capture.accept', { orderId, captureId: shot.captureId, overrides: [] }, s);
     assert.ok(!refused.ok && refused.error.code === 'OVERRIDE_REQUIRED' && refused.error.details?.includes('mouth.closed'));
     const accepted = await app.call(s, 'capture.accept', { orderId, captureId: shot.captureId, overrides: [{ checkId: 'mouth.closed', reason: '学生天生唇形，已确认' }] });
-    assert.equal(accepted.revision, 2);
+    // r1 check-in, r2 the first shot (已签到 → 采集中, sent so the server shows where capture stands), r3 accepted.
+    assert.equal(accepted.revision, 3);
     const order = app.ctx.db.prepare('SELECT status, chosen_capture_id, finished_path, captured_at, sync_state FROM orders WHERE id = ?').get(orderId) as Record<string, string>;
     assert.equal(order.status, '已采集');
     assert.equal(order.chosen_capture_id, shot.captureId);
     assert.ok(existsSync(order.finished_path!));
     assert.equal(order.sync_state, 'pending');
     const jobs = listJobsForOrder(app.ctx.db, orderId).map((j) => j.kind).sort();
-    assert.deepEqual(jobs, ['order.upsert', 'order.upsert', 'photo.upload', 'photo.upload']);
+    assert.deepEqual(jobs, ['order.upsert', 'order.upsert', 'order.upsert', 'photo.upload', 'photo.upload']);
     const override = listAudit(app.ctx.db).find((a) => a.action === 'check.override' && a.entity_id === orderId);
     assert.equal(override?.reason, '学生天生唇形，已确认');
     assert.match(override!.detail!, /mouth\.closed/);

@@ -18,8 +18,8 @@ test('reconciliation: what the server confirmed vs what is only here; the button
     const manager = await app.loggedIn('9999');
     const p = await app.loggedIn('1234');
     const [a, b, c] = capturableDemoStudents();
-    const o1 = (await captureAndAccept(app, p, DEMO_TASK_CODE, a!.id, 'a', 1)).orderId;
-    const o2 = (await captureAndAccept(app, p, DEMO_TASK_CODE, b!.id, 'a', 2)).orderId;
+    const { orderId: o1, revision: r1 } = await captureAndAccept(app, p, DEMO_TASK_CODE, a!.id, 'a', 1);
+    const { orderId: o2, revision: r2 } = await captureAndAccept(app, p, DEMO_TASK_CODE, b!.id, 'a', 2);
     const o3 = (await app.call(p, 'checkin.confirm', { taskCode: DEMO_TASK_CODE, studentId: c!.id })).orderId;
     const db = app.ctx.db;
     const now = new Date().toISOString();
@@ -28,8 +28,8 @@ test('reconciliation: what the server confirmed vs what is only here; the button
     assert.deepEqual({ ...fresh.summary, bytesOnlyHere: 0 }, { orders: 3, confirmed: 0, inFlight: 3, parked: 0, missing: 0, otherStation: 0, photosConfirmed: 0, photosOnlyHere: 4, bytesOnlyHere: 0 });
     assert.ok(fresh.summary.bytesOnlyHere > 400_000);
 
-    // o1: the server took the order at r2 and both photos.
-    recordServerRevision(db, o1, 2, 2);
+    // o1: the server took the order at its accepted revision and both photos.
+    recordServerRevision(db, o1, r1, r1);
     for (const j of jobIds(app, o1)) completeJob(db, j.id, now);
     // o2: its order job and finished-photo job are gone (a restored backup), its original is parked.
     const finishedJob = jobIds(app, o2).find((j) => j.id.includes(':finished:'))!.id;
@@ -57,7 +57,7 @@ test('reconciliation: what the server confirmed vs what is only here; the button
     assert.deepEqual(done, { orders: 2, jobs: 4 });
     // The same ids the capture code gives the same work, back in the queue.
     assert.deepEqual(jobIds(app, o2), [
-      { id: `order:${o2}:r2`, state: 'queued' },
+      { id: `order:${o2}:r${r2}`, state: 'queued' },
       { id: finishedJob, state: 'queued' },
       { id: originalJob, state: 'queued' },
     ]);
@@ -87,7 +87,7 @@ test('reconciliation: what the server confirmed vs what is only here; the button
     }, 30_000, 'all orders confirmed');
     assert.equal(settled.summary.photosOnlyHere, 0);
     const onServer = await adminApi(server).order(o2);
-    assert.equal(onServer.revision, 2);
+    assert.equal(onServer.revision, r2);
     assert.ok(onServer.photos.every((x) => x.held), JSON.stringify(onServer.photos));
   } finally {
     await app.close();

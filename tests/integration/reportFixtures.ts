@@ -144,8 +144,9 @@ export async function seedKnownDay(): Promise<SeededDay> {
     students: { s1, s2, s3, s4, s5, s6, s7 },
     orders: { o1, o2, o3, o4, o5, o6, o7 },
     parkedJobId,
-    // 6 check-ins + 6 acceptances × 3 (S1, S2, S3, S5, S6 twice), less one: S6's retake finished
-    // to the same bytes as its first shot (same portrait), so its finished-photo job is the same job.
-    jobs: 6 + 6 * 3 - 1,
+    // 6 check-ins + 5 first shots (已签到 → 采集中 is a revision of its own) + 6 acceptances × 3
+    // (S1, S2, S3, S5, S6 twice), less one: S6's retake finished to the same bytes as its first shot
+    // (same portrait), so its finished-photo job is the same job.
+    jobs: 6 + 5 + 6 * 3 - 1,
   };
 }

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { request } from 'node:http';
 import { connect } from 'node:net';
 import { after, describe, test } from 'node:test';
-import { EnrolResponse, feedPage, OrderUploadResult, PATHS, ServerError, type FeedName, type OrderUpload } from '../../src/shared/sync/protocol.js';
+import { EnrolResponse, feedPage, OrderUploadResult, PATHS, ServerError, type FeedName, type FeedPage, type OrderUpload } from '../../src/shared/sync/protocol.js';
 import { dropRunDatabase, fakePhoto, orderUpload, photoPair, seedTask, sha256, STORE_KINDS, startTestServer, stationClient, type HttpAnswer, type StationClient, type TestServer } from '../helpers/serverStores.js';
 
 /**
@@ -30,10 +30,10 @@ async function adminOrder(s: TestServer, id: string) {
   return r.body;
 }
 
-async function feed(st: StationClient, name: FeedName, cursor = '0') {
+async function feed<F extends FeedName>(st: StationClient, name: F, cursor = '0'): Promise<FeedPage<F>> {
   const r = await st.get(`${PATHS.feed(name)}?cursor=${cursor}&limit=500`);
   assert.equal(r.status, 200, JSON.stringify(r.body));
-  return feedPage(name).parse(r.body);
+  return feedPage(name).parse(r.body) as FeedPage<F>;
 }
 
 /** A's order with both photos uploaded by A: in review. */

@@ -63,7 +63,8 @@ export async function addStill(ctx: AppContext, orderId: string, bytes: Buffer, 
   ctx.db
     .transaction(() => {
       insertCapture(ctx.db, { id: captureId, order_id: orderId, original_path: paths.original, sha256, camera, taken_at: now, width: info.width, height: info.height });
-      markCapturing(ctx.db, orderId, now);
+      const revision = markCapturing(ctx.db, orderId, now);
+      if (revision !== null) enqueueJob(ctx.db, { id: `order:${orderId}:r${revision}`, kind: 'order.upsert', order_id: orderId, payload: { orderId, revision } }, now);
     })
     .immediate();
   ctx.emit('orders.changed', { taskCode: order.task_code, orderId });

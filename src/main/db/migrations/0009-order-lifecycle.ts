@@ -76,8 +76,9 @@ CREATE INDEX orders_student ON orders(task_code, student_id);
 
 ALTER TABLE captures ADD COLUMN rejected_reason TEXT;
 ALTER TABLE captures ADD COLUMN before_rejection INTEGER NOT NULL DEFAULT 0;
--- Orders already rejected: their shots were all taken before it.
-UPDATE captures SET before_rejection = 1 WHERE order_id IN (SELECT id FROM orders WHERE status = '被驳回');
+-- Orders already rejected: the rejected photo and every shot taken up to its acceptance.
+UPDATE captures SET before_rejection = 1
+  WHERE EXISTS (SELECT 1 FROM orders o WHERE o.id = captures.order_id AND o.status = '被驳回' AND captures.taken_at <= COALESCE(o.captured_at, captures.taken_at));
 UPDATE captures SET rejected_reason = (SELECT rejection_reason FROM orders o WHERE o.chosen_capture_id = captures.id AND o.status = '被驳回')
   WHERE id IN (SELECT chosen_capture_id FROM orders WHERE status = '被驳回');
 `);

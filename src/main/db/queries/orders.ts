@@ -81,9 +81,14 @@ export function getOrder(db: Db, id: string): (OrderRowDb & { chosen_capture_id:
   ).get(id);
 }
 
-/** 已签到 → 采集中 when the first shot is taken; any other state is left alone. */
-export function markCapturing(db: Db, id: string, now: string): void {
-  stmt(db, `UPDATE orders SET status = '采集中', updated_at = ? WHERE id = ? AND status = '已签到'`).run(now, id);
+/** 已签到 → 采集中 when the first shot is taken, at a new revision (the server shows where capture
+ * stands, as the station does); any other state is left alone. The new revision, or null. */
+export function markCapturing(db: Db, id: string, now: string): number | null {
+  const row = stmt<[string, string], { revision: number }>(
+    db,
+    `UPDATE orders SET status = '采集中', revision = revision + 1, sync_state = 'pending', updated_at = ? WHERE id = ? AND status = '已签到' RETURNING revision`,
+  ).get(now, id);
+  return row?.revision ?? null;
 }
 
 /** The accepted shot: the order becomes 已采集 at a new revision, to be synced again. */

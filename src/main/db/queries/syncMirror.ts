@@ -130,9 +130,17 @@ export function hasOtherLiveOrder(db: Db, orderId: string): boolean {
   );
 }
 
-/** A rejection is final for every shot the order had: none of them may be accepted again. */
+/**
+ * A rejection is final for the photo it judged and every shot taken up to its acceptance: none may be
+ * accepted again. A shot taken after that acceptance is a new photograph of the student (perhaps taken
+ * before the station heard of the rejection) and stays acceptable. Both times are this station's clock.
+ */
 export function markShotsRejected(db: Db, orderId: string, reason: string | null): void {
-  stmt(db, 'UPDATE captures SET before_rejection = 1 WHERE order_id = ?').run(orderId);
+  stmt(
+    db,
+    `UPDATE captures SET before_rejection = 1
+     WHERE order_id = @orderId AND taken_at <= COALESCE((SELECT captured_at FROM orders WHERE id = @orderId), taken_at)`,
+  ).run({ orderId });
   stmt(db, 'UPDATE captures SET rejected_reason = @reason WHERE id = (SELECT chosen_capture_id FROM orders WHERE id = @orderId)').run({ orderId, reason });
 }
 
