@@ -1,6 +1,7 @@
 import type { OrderStatus, SyncState } from '../../../shared/domain/status.js';
 import type { Db } from '../openDatabase.js';
 import { stmt } from '../statementCache.js';
+import { liveOrderIdSql } from './orders.js';
 
 /**
  * The day batch export's reads. The students of a day are those expected that day (a reservation
@@ -87,7 +88,7 @@ export function listExportStudents(db: Db, r: DayRange): ExportStudentRow[] {
        o.finished_path, c.finished_sha256, c.original_path, c.sha256 AS original_sha256
      FROM ids JOIN students s ON s.id = ids.student_id
      -- A void order's photos are kept aside, never exported: the student's live order is (this station's own first).
-     LEFT JOIN orders o ON o.id = (SELECT x.id FROM orders x WHERE x.task_code = @task AND x.student_id = s.id AND x.status <> '已作废' ORDER BY x.mirror LIMIT 1)
+     LEFT JOIN orders o ON o.id = ${liveOrderIdSql('@task', 's.id')}
      LEFT JOIN captures c ON c.id = o.chosen_capture_id
      LEFT JOIN operators op ON op.id = o.operator_id
      ORDER BY s.department, s.class_name, s.student_no, s.name, s.id`,

@@ -22,10 +22,17 @@ export interface OrderRowDb {
   updated_at: string;
 }
 
-/** The student's live order in this task: this station's own, else another station's mirrored here
- * (a void one has made way for a new check-in). */
+/**
+ * SQL for the id of a student's live order in a task: this station's own, else another station's
+ * mirrored here (a void one has made way for a new check-in). One definition for every query that
+ * shows a student with "their" order, so a student with a void or mirrored order is listed once.
+ */
+export function liveOrderIdSql(taskExpr: string, studentExpr: string): string {
+  return `(SELECT lo.id FROM orders lo WHERE lo.task_code = ${taskExpr} AND lo.student_id = ${studentExpr} AND lo.status <> '已作废' ORDER BY lo.mirror LIMIT 1)`;
+}
+
 export function getOrderForStudent(db: Db, taskCode: string, studentId: string): OrderRowDb | undefined {
-  return stmt<[string, string], OrderRowDb>(db, "SELECT * FROM orders WHERE task_code = ? AND student_id = ? AND status <> '已作废' ORDER BY mirror LIMIT 1").get(taskCode, studentId);
+  return stmt<[{ task: string; student: string }], OrderRowDb>(db, `SELECT * FROM orders WHERE id = ${liveOrderIdSql('@task', '@student')}`).get({ task: taskCode, student: studentId });
 }
 
 export interface NewOrder {

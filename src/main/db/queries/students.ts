@@ -1,5 +1,6 @@
 import type { Db } from '../openDatabase.js';
 import { stmt } from '../statementCache.js';
+import { liveOrderIdSql } from './orders.js';
 
 export interface StudentRow {
   id: string;
@@ -81,7 +82,8 @@ export interface StudentSearchRow {
 }
 
 const SEARCH_SELECT = `SELECT s.id, s.name, s.id_masked, s.student_no, s.department, s.edu_level, o.status AS order_status
-  FROM students s LEFT JOIN orders o ON o.task_code = s.task_code AND o.student_id = s.id
+  FROM students s
+  LEFT JOIN orders o ON o.id = ${liveOrderIdSql('s.task_code', 's.id')}
   WHERE s.task_code = @task AND `;
 const SEARCH_ORDER = ' ORDER BY s.name, s.student_no LIMIT @limit';
 
