@@ -1,4 +1,5 @@
 import type { Operator } from '../../shared/domain/entities.js';
+import type { OrderStatus } from '../../shared/domain/status.js';
 import { canWithdraw, voidAllowed } from '../../shared/domain/lifecycle.js';
 import { AppError } from '../../shared/errors.js';
 import { writeAudit } from '../db/queries/audit.js';
@@ -23,8 +24,28 @@ function ownOrder(ctx: AppContext, orderId: string) {
   return order;
 }
 
-function queueRevision(ctx: AppContext, orderId: string, revision: number, now: string): void {
-  enqueueJob(ctx.db, { id: `order:${orderId}:r${revision}`, kind: 'order.upsert', order_id: orderId, payload: { orderId, revision } }, now);
+interface TakeBack {
+  action: 'order.void' | 'order.withdraw';
+  allowed(status: OrderStatus): boolean;
+  refusal(status: OrderStatus): { zh: string; en: string };
+  write(db: AppContext['db'], o: { id: string; reason: string; operatorId: string; now: string }): number;
+}
+
+/** Both ways back share one shape: the station's own order, the rule, a new revision with its sync job, the audit line. */
+function takeBack(ctx: AppContext, operator: Operator, orderId: string, reason: string, how: TakeBack): { revision: number } {
+  const r = ctx.db
+    .transaction(() => {
+      const order = ownOrder(ctx, orderId);
+      if (!how.allowed(order.status)) throw new AppError('CONFLICT', how.refusal(order.status));
+      const now = ctx.now().toISOString();
+      const revision = how.write(ctx.db, { id: orderId, reason, operatorId: operator.id, now });
+      enqueueJob(ctx.db, { id: `order:${orderId}:r${revision}`, kind: 'order.upsert', order_id: orderId, payload: { orderId, revision } }, now);
+      writeAudit(ctx.db, { at: now, operatorId: operator.id, action: how.action, entity: 'order', entityId: orderId, detail: { from: order.status, revision }, reason });
+      return { revision, taskCode: order.task_code };
+    })
+    .immediate();
+  ctx.emit('orders.changed', { taskCode: r.taskCode, orderId });
+  return { revision: r.revision };
 }
 
 /**
@@ -32,24 +53,15 @@ function queueRevision(ctx: AppContext, orderId: string, revision: number, now: 
  * never exported or printed, the server learns it, and the student may be checked in again.
  */
 export function voidOrder(ctx: AppContext, operator: Operator, orderId: string, reason: string): { revision: number } {
-  const r = ctx.db
-    .transaction(() => {
-      const order = ownOrder(ctx, orderId);
-      if (!voidAllowed(order.status)) {
-        throw new AppError('CONFLICT', {
-          zh: order.status === '已作废' ? '订单已作废' : `订单已${order.status}，不能作废`,
-          en: order.status === '已作废' ? 'The order is void already' : `The order is ${order.status} and can no longer be voided`,
-        });
-      }
-      const now = ctx.now().toISOString();
-      const revision = voidOrderRow(ctx.db, { id: orderId, reason, operatorId: operator.id, now });
-      queueRevision(ctx, orderId, revision, now);
-      writeAudit(ctx.db, { at: now, operatorId: operator.id, action: 'order.void', entity: 'order', entityId: orderId, detail: { from: order.status, revision }, reason });
-      return { revision, taskCode: order.task_code };
-    })
-    .immediate();
-  ctx.emit('orders.changed', { taskCode: r.taskCode, orderId });
-  return { revision: r.revision };
+  return takeBack(ctx, operator, orderId, reason, {
+    action: 'order.void',
+    allowed: voidAllowed,
+    refusal: (status) =>
+      status === '已作废'
+        ? { zh: '订单已作废', en: 'The order is void already' }
+        : { zh: `订单已${status}，不能作废`, en: `The order is ${status} and can no longer be voided` },
+    write: voidOrderRow,
+  });
 }
 
 /**
@@ -58,22 +70,13 @@ export function voidOrder(ctx: AppContext, operator: Operator, orderId: string, 
  * server, the decision stands and the order comes back as the server holds it.
  */
 export function withdrawOrder(ctx: AppContext, operator: Operator, orderId: string, reason: string): { revision: number } {
-  const r = ctx.db
-    .transaction(() => {
-      const order = ownOrder(ctx, orderId);
-      if (!canWithdraw(order.status)) {
-        throw new AppError('CONFLICT', {
-          zh: `订单为「${order.status}」，只有已采集或待审核（尚未审核）的订单可以撤回`,
-          en: `The order is ${order.status}; only an accepted order not yet reviewed can be withdrawn`,
-        });
-      }
-      const now = ctx.now().toISOString();
-      const revision = withdrawOrderRow(ctx.db, { id: orderId, reason, operatorId: operator.id, now });
-      queueRevision(ctx, orderId, revision, now);
-      writeAudit(ctx.db, { at: now, operatorId: operator.id, action: 'order.withdraw', entity: 'order', entityId: orderId, detail: { from: order.status, revision }, reason });
-      return { revision, taskCode: order.task_code };
-    })
-    .immediate();
-  ctx.emit('orders.changed', { taskCode: r.taskCode, orderId });
-  return { revision: r.revision };
+  return takeBack(ctx, operator, orderId, reason, {
+    action: 'order.withdraw',
+    allowed: canWithdraw,
+    refusal: (status) => ({
+      zh: `订单为「${status}」，只有已采集或待审核（尚未审核）的订单可以撤回`,
+      en: `The order is ${status}; only an accepted order not yet reviewed can be withdrawn`,
+    }),
+    write: withdrawOrderRow,
+  });
 }
