@@ -77,7 +77,8 @@ for (const kind of STORE_KINDS) {
         const base = { id: 'ord-rev-1', taskCode: task.code, studentId: task.studentIds[0]!, photos: photos.refs };
 
         const r1 = await put(st, orderUpload(st, { ...base, revision: 1, status: '采集中', capturedAt: null, photos: [] }));
-        assert.deepEqual(r1, { outcome: 'stored', serverRevision: 1, missingPhotos: [] });
+        // The answer says what the server now holds, which the station shows.
+        assert.deepEqual(r1, { outcome: 'stored', serverRevision: 1, missingPhotos: [], status: '采集中', reason: null });
         const r2 = await put(st, orderUpload(st, { ...base, revision: 2 }));
         assert.equal(r2.outcome, 'stored');
         assert.deepEqual(new Set(r2.missingPhotos), new Set(photos.refs.map((p) => p.sha256)));
