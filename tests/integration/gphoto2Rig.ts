@@ -71,8 +71,11 @@ export async function virtualCameraRig(extra: Record<string, string> = {}): Prom
   // One picture on the card from before the session: it must be left alone.
   writeFileSync(join(card, 'DCIM', '100NCD750', 'DSC_0000.JPG'), readFileSync(fx.still.c));
   writeFileSync(join(dir, 'subject.jpg'), readFileSync(fx.still.a));
+  // The in-process backend sets VCAMERA_* in this process's environment for its camera: a new rig
+  // starts from none of them.
+  const inherited = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('VCAMERA')));
   const env: NodeJS.ProcessEnv = {
-    ...process.env,
+    ...inherited,
     ...vc.env,
     // gphoto2 keeps settings in ~/.gphoto: each test its own.
     HOME: join(dir, 'home'),
