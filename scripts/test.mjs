@@ -8,6 +8,7 @@ import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ensurePostgres } from './ensurePostgres.mjs';
 import { ensureVirtualCamera } from './vcamera/build.mjs';
+import { ensureAddon } from '../native/build.mjs';
 import { aptInstall, has, isRoot } from './lib/system.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -83,6 +84,9 @@ try {
   process.env.CC_PG_URL = await ensurePostgres();
   // The DSLR backend is tested against libgphoto2's own virtual camera, built (once, cached) here.
   await ensureVirtualCamera();
+  // …and in-process through the libgphoto2 addon (native/): its tests fail, not skip, without it.
+  const addon = ensureAddon();
+  if (!addon.ok) console.error(`libgphoto2 addon not built: ${addon.reason}`);
 } catch (err) {
   console.error(err.message);
   process.exit(1);

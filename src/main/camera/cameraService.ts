@@ -12,7 +12,8 @@ import { createLogger } from '../log/logger.js';
 import type { AppContext } from '../services/AppContext.js';
 import { HotFolderBackend, SimulatedBackend, UvcBackend } from './backends.js';
 import type { CameraBackend, CameraKind, IncomingShot } from './cameraBackend.js';
-import { DEFAULT_GPHOTO2_SETTINGS, Gphoto2Backend, type Gphoto2Settings, type Gphoto2Status } from './gphoto2/Gphoto2Backend.js';
+import { createDslrBackend, isDslrBackend } from './dslrBackend.js';
+import { DEFAULT_GPHOTO2_SETTINGS, type Gphoto2Settings, type Gphoto2Status } from './gphoto2/Gphoto2Backend.js';
 import { HeldShots, type HeldReason, type HeldShot } from './heldShots.js';
 
 type State = z.infer<typeof CameraState>;
@@ -31,7 +32,7 @@ function backendFor(kind: CameraKind, hotFolder: string | null, ctx: AppContext,
     case 'simulated':
       return new SimulatedBackend();
     case 'gphoto2':
-      return new Gphoto2Backend({ spoolDir: join(ctx.dataDir, 'camera-spool'), settings: dslr });
+      return createDslrBackend({ spoolDir: join(ctx.dataDir, 'camera-spool'), settings: dslr });
   }
 }
 
@@ -70,7 +71,7 @@ export class CameraService {
   }
 
   getState(): State {
-    if (this.backend instanceof Gphoto2Backend) return { ...this.state, dslr: { ...this.backend.status(), settings: { ...this.dslrSettings } } };
+    if (isDslrBackend(this.backend)) return { ...this.state, dslr: { ...this.backend.status(), settings: { ...this.dslrSettings } } };
     return { ...this.state };
   }
 
@@ -129,7 +130,7 @@ export class CameraService {
   }
 
   async detect(): Promise<{ model: string; port: string }[]> {
-    const probe = this.backend instanceof Gphoto2Backend ? this.backend : new Gphoto2Backend({ spoolDir: join(this.ctx.dataDir, 'camera-spool'), settings: this.dslrSettings });
+    const probe = isDslrBackend(this.backend) ? this.backend : createDslrBackend({ spoolDir: join(this.ctx.dataDir, 'camera-spool'), settings: this.dslrSettings });
     return probe.detect();
   }
 

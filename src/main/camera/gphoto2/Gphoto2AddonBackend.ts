@@ -174,8 +174,15 @@ export class Gphoto2AddonBackend implements CameraBackend {
 
   /** Cameras on the bus now (through the session's thread, between its other calls). */
   async detect(): Promise<{ model: string; port: string }[]> {
-    if (!this.session) throw new AppError('CONFLICT', { zh: '相机未启动', en: 'The camera is not running' });
-    return this.session.detect();
+    if (this.session) return this.session.detect();
+    // Not started (the settings screen asks before a DSLR is chosen): a session of its own, briefly.
+    const probe = new this.addon.Session(() => undefined);
+    try {
+      await probe.setEnv(this.passedEnv());
+      return await probe.detect();
+    } finally {
+      await probe.dispose();
+    }
   }
 
   /** The body's settings (libgphoto2 names), with their allowed values. */

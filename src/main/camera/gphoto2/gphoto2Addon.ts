@@ -71,9 +71,9 @@ let cached: AddonLoad | null = null;
  * turns it off (the gphoto2 command is used); CC_GPHOTO2_ADDON=<path> loads that file instead.
  */
 export function loadGphoto2Addon(): AddonLoad {
-  if (cached) return cached;
   const setting = process.env.CC_GPHOTO2_ADDON;
-  if (setting === '0') return (cached = { ok: false, reason: 'turned off (CC_GPHOTO2_ADDON=0)' });
+  if (setting === '0') return { ok: false, reason: 'turned off (CC_GPHOTO2_ADDON=0)' };
+  if (cached) return cached;
   const path = setting && setting !== '1' ? setting : join(packageRoot(), 'native', 'build', 'Release', 'cc_gphoto2.node');
   if (!existsSync(path)) return (cached = { ok: false, reason: `not built (${path} is missing: run npm run build:native)` });
   try {
