@@ -827,7 +827,7 @@ class Session : public Napi::ObjectWrap<Session> {
   std::shared_ptr<std::atomic<int>> inflight_;
   uint64_t frameSeq_ = 0;
   uint64_t dropped_ = 0;
-  int listenPollMs_ = 100;
+  int listenPollMs_ = 30;
 };
 
 Napi::Object Init(Napi::Env env, Napi::Object exports) {
