@@ -38,9 +38,15 @@ export async function updateOrder(tx: Tx, id: string, row: Partial<Omit<OrderRow
   await tx.db.updateTable('orders').set(sharedOnce(row)).where('id', '=', id).execute();
 }
 
-export async function listOrders(tx: Tx, filter: { status?: string; taskCode?: string; limit: number }): Promise<OrderRow[]> {
+export async function listOrders(tx: Tx, filter: { status?: string; taskCode?: string; withdrawn?: boolean; limit: number }): Promise<OrderRow[]> {
   let q = tx.db.selectFrom('orders').selectAll();
   if (filter.status) q = q.where('status', '=', filter.status);
+  // 撤回审核: taken back to capture by its station and not yet accepted again.
+  if (filter.withdrawn) {
+    q = q
+      .where('status', 'in', ['已签到', '采集中'])
+      .where(({ exists, selectFrom }) => exists(selectFrom('decisions as d').select('d.id').whereRef('d.order_id', '=', 'orders.id').where('d.decision', '=', 'withdraw')));
+  }
   if (filter.taskCode) q = q.where('task_code', '=', filter.taskCode);
   return q.orderBy('captured_at').orderBy('id').limit(filter.limit).execute();
 }

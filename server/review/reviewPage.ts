@@ -139,9 +139,17 @@ ${error ? `<p class="error">${e(error)}</p>` : ''}
   );
 }
 
-export const TABS = ['待审核', '待制作', '被驳回', '已完成', '已采集'] as const;
+export const TABS = ['待审核', '待制作', '被驳回', '已完成', '已采集', '已撤回', '已作废'] as const;
 export type Tab = (typeof TABS)[number];
-const TAB_EN: Record<Tab, string> = { 待审核: 'to review', 待制作: 'to produce', 被驳回: 'rejected', 已完成: 'done', 已采集: 'awaiting photos' };
+const TAB_EN: Record<Tab, string> = {
+  待审核: 'to review',
+  待制作: 'to produce',
+  被驳回: 'rejected',
+  已完成: 'done',
+  已采集: 'awaiting photos',
+  已撤回: 'withdrawn by the station',
+  已作废: 'void',
+};
 
 function checksHtml(o: OrderView): string {
   if (!o.checks) return '<span class="muted">无检测结果 / no check results</span>';
@@ -196,7 +204,7 @@ function orderCard(o: OrderView, csrf: string): string {
 <h2>${e(o.studentName || o.studentId)} ${conflict}${walkin}</h2>
 <div class="muted">学号 / No. ${e(o.studentNo ?? '—')} · ${e(o.department ?? '')} · 任务 / task ${e(o.taskCode)}</div>
 <div class="muted">订单 / order ${e(o.id)} · 版本 / rev ${o.revision} · 采集站 / station ${e(o.stationName)} · 拍摄 / taken ${localTime(o.capturedAt)}</div>
-<p>状态 / status: <strong>${e(o.status)}</strong>${o.reason ? ` · 原因 / reason: ${e(o.reason)}` : ''}${o.decidedAt ? ` · 审核于 / decided ${localTime(o.decidedAt)}` : ''}</p>
+<p>状态 / status: <strong>${o.withdrawn ? '已撤回审核，待重拍 / withdrawn from review, awaiting a new photo' : e(o.status)}</strong>${o.reason ? ` · 原因 / reason: ${e(o.reason)}` : ''}${o.decidedAt ? ` · 审核于 / decided ${localTime(o.decidedAt)}` : ''}</p>
 <p>${checksHtml(o)}</p><p>${faceHtml(o)}</p></div>
 <div class="actions">${actionsHtml(o, csrf)}</div></div>`;
 }

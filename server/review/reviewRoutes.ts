@@ -57,7 +57,7 @@ export function addReviewRoutes(router: Router, ctx: ServerContext): void {
     if (!session) return html(res, 200, (n) => loginPage(n, null));
     const tab = tabOf(url.searchParams.get('status'));
     const notice = url.searchParams.get('notice') as Notice | null;
-    const orders = await orderViews(ctx, { status: tab, limit: 200 });
+    const orders = await orderViews(ctx, tab === '已撤回' ? { withdrawn: true, limit: 200 } : { status: tab, limit: 200 });
     html(res, 200, (n) => listPage(n, tab, orders, csrfToken(ctx.adminToken, session), notice && notice in NOTICES ? NOTICES[notice] : null));
   });
 

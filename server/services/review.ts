@@ -31,6 +31,8 @@ export interface OrderView {
   reason: string | null;
   current: boolean;
   conflict: boolean;
+  /** 撤回审核: its station took it back to capture with `reason`; it waits for a new photo. */
+  withdrawn: boolean;
   checkedInAt: string | null;
   capturedAt: string | null;
   decidedAt: string | null;
@@ -67,6 +69,8 @@ async function views(ctx: ServerContext, orders: OrderRow[]): Promise<OrderView[
       reason: o.reason,
       current: o.current === 1,
       conflict: o.conflict === 1,
+      // Only a withdrawal gives an order in a capture state a reason (orderUpload's stationReason).
+      withdrawn: (o.status === '已签到' || o.status === '采集中') && o.reason !== null,
       checkedInAt: o.checked_in_at,
       capturedAt: o.captured_at,
       decidedAt: o.decided_at,
@@ -79,8 +83,8 @@ async function views(ctx: ServerContext, orders: OrderRow[]): Promise<OrderView[
   });
 }
 
-export async function orderViews(ctx: ServerContext, filter: { status?: string | undefined; taskCode?: string | undefined; limit: number }): Promise<OrderView[]> {
-  const f: { status?: string; taskCode?: string; limit: number } = { limit: filter.limit };
+export async function orderViews(ctx: ServerContext, filter: { status?: string | undefined; taskCode?: string | undefined; withdrawn?: boolean; limit: number }): Promise<OrderView[]> {
+  const f: { status?: string; taskCode?: string; withdrawn?: boolean; limit: number } = { limit: filter.limit, ...(filter.withdrawn ? { withdrawn: true } : {}) };
   if (filter.status) f.status = filter.status;
   if (filter.taskCode) f.taskCode = filter.taskCode;
   return views(ctx, await listOrders(ctx.tx, f));

@@ -42,6 +42,13 @@ async function rig(fn: (r: { app: App; s: Session; manager: Session; server: Awa
   }
 }
 
+/** The review page's list for one tab, as a logged-in reviewer sees it. */
+async function reviewTab(server: { url: string; adminToken: string }, tab: string): Promise<string> {
+  const login = await fetch(`${server.url}/review/login`, { method: 'POST', redirect: 'manual', headers: { 'Content-Type': 'application/x-www-form-urlencoded' }, body: `token=${encodeURIComponent(server.adminToken)}` });
+  const cookie = login.headers.get('set-cookie')!.split(';')[0]!;
+  return (await fetch(`${server.url}/review?status=${encodeURIComponent(tab)}`, { headers: { Cookie: cookie } })).text();
+}
+
 /** Waits until the server holds `status` for the order and the station shows the same, synced at the server's revision. */
 async function agreed(app: App, admin: ReturnType<typeof adminApi>, orderId: string, status: string) {
   app.ctx.sync.kick({ pull: true });
@@ -102,7 +109,7 @@ describe('order lifecycle between a station and the server (issue 14)', () => {
   });
 
   test('撤回审核: back to capture while nobody has decided, offline too; refused with the decision shown once a reviewer has', async () => {
-    await rig(async ({ app, s, manager, admin, proxy }) => {
+    await rig(async ({ app, s, manager, admin, proxy, server }) => {
       const { orderId } = await captureAndAccept(app, s, DEMO_TASK_CODE, students[42]!.id, 'a', 1421);
       await agreed(app, admin, orderId, '待审核');
       // Offline: the withdrawal is queued and the order is back in capture at once.
@@ -115,6 +122,8 @@ describe('order lifecycle between a station and the server (issue 14)', () => {
       proxy.setOffline(false);
       await agreed(app, admin, orderId, '采集中');
       assert.ok(!(await admin.orders('?status=待审核')).some((o) => o.id === orderId), 'out of the review queue');
+      const withdrawnTab = await reviewTab(server, '已撤回');
+      assert.ok(withdrawnTab.includes(`order-${orderId}`) && withdrawnTab.includes('已撤回审核，待重拍') && withdrawnTab.includes('学生要求重拍'), 'the review page shows it as withdrawn, with the reason');
       await shootAndAccept(app, s, orderId, 'b', 1422);
       await agreed(app, admin, orderId, '待审核');
 
@@ -130,7 +139,7 @@ describe('order lifecycle between a station and the server (issue 14)', () => {
   });
 
   test('已作废: the server learns it, the student can be checked in again, the void photos are never exported', async () => {
-    await rig(async ({ app, s, manager, admin }) => {
+    await rig(async ({ app, s, manager, admin, server }) => {
       const student = students[43]!.id;
       const { orderId } = await captureAndAccept(app, s, DEMO_TASK_CODE, student, 'a', 1431);
       await agreed(app, admin, orderId, '待审核');
@@ -138,6 +147,8 @@ describe('order lifecycle between a station and the server (issue 14)', () => {
       await app.call(manager, 'orders.void', { orderId, reason: '拍错学生' });
       const { there } = await agreed(app, admin, orderId, '已作废');
       assert.equal(there.reason, '拍错学生');
+      const voidTab = await reviewTab(server, '已作废');
+      assert.ok(voidTab.includes(`order-${orderId}`) && voidTab.includes('拍错学生'), 'the review page lists it as void, with the reason');
       const again = await app.call(s, 'checkin.confirm', { taskCode: DEMO_TASK_CODE, studentId: student });
       assert.equal(again.alreadyCheckedIn, false);
       assert.notEqual(again.orderId, orderId);
