@@ -221,6 +221,43 @@ test('unplugged mid-frame: live view stops with the camera, is said, and comes b
   assert.equal(h.backend.status().fault, null);
 });
 
+test('unplugged mid-frame (the cable goes halfway through a live-view frame): no half frame reaches the screen, and live view comes back with the camera', { timeout: 120_000 }, async () => {
+  const h = await harness({ VCAMERA_UNPLUG_IN_FRAME: '15' });
+  h.backend.setLiveView(true);
+  await until(() => h.backend.status().phase === 'absent', 'the camera to drop off mid-frame');
+  assert.equal(h.backend.status().fault?.code, 'disconnected');
+  // Frame 15 was cut: at most the 14 before it came through (the driver may skip the first), each whole.
+  assert.ok(h.frames.length >= 10 && h.frames.length <= 14, `frames before the cut: ${h.frames.length}`);
+  for (const f of h.frames) assert.deepEqual([(await sharp(f.jpeg).metadata()).width], [640]);
+  // The next session of the camera counts its frames afresh: the switch is turned off first.
+  h.rig.env.VCAMERA_UNPLUG_IN_FRAME = '';
+  await new Promise((r) => setTimeout(r, 1000));
+  h.rig.replug();
+  await until(() => h.frames.length >= 30, 'live view after the camera is back');
+  assert.equal(h.backend.status().fault, null);
+});
+
+test('unplugged mid-download (the cable goes halfway through fetching the shot): no half file is handed over, and the whole shot is fetched from the card when the camera is back', { timeout: 120_000 }, async () => {
+  const h = await harness({ VCAMERA_UNPLUG_IN_DOWNLOAD: 'DSC_0001.JPG' });
+  h.rig.setSubject('b');
+  const asked = Date.now();
+  await assert.rejects(h.backend.trigger(), (err: Error & { details?: string[] }) => err.details?.[0] === 'camera:disconnected');
+  assert.equal(h.backend.status().phase, 'absent');
+  assert.ok(h.rig.cardFiles().includes('DSC_0001.JPG'), 'the shot was taken: it is on the card');
+  assert.deepEqual(readdirSync(join(h.rig.dir, 'spool')).filter((n) => !n.startsWith('.')), [], 'no part of it left in the spool');
+  assert.equal(h.shots.length, 0);
+  // The switch is turned off before the camera comes back (the station passes the environment at
+  // its next search, a probe interval away), so the fetch after the replug runs clean.
+  h.rig.env.VCAMERA_UNPLUG_IN_DOWNLOAD = '';
+  await new Promise((r) => setTimeout(r, 1000));
+  h.rig.replug();
+  await until(() => h.shots.length === 1, 'the shot to be fetched from the card');
+  assert.equal(h.shots[0]!.source, 'DSC_0001.JPG');
+  assert.ok(h.shots[0]!.bytes.equals(h.rig.still('b')), 'whole, byte for byte');
+  assert.ok(Math.abs(h.shots[0]!.takenAtMs - asked) < 5000, 'dated when it was asked for');
+  assert.ok(h.faults.includes('recovered-shot'));
+});
+
 test('a full card is said plainly, before and when a shot is refused', { timeout: 120_000 }, async () => {
   const h = await harness({ VCAMERA_STORE_FULL_AFTER: '1' });
   assert.equal(h.backend.status().freeImages, 1);

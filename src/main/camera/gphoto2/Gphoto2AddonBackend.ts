@@ -322,7 +322,7 @@ export class Gphoto2AddonBackend implements CameraBackend {
         return;
       case 'event-error': {
         const { code } = classify(e.error);
-        if (code === 'disconnected') this.lost();
+        if (code === 'disconnected') this.lost(true, e.error);
         else if (code === 'busy' || code === 'claimed') this.tell(code);
         else log.warn('camera event wait failed', { error: e.error.message.slice(0, 300) });
         // Listening resumes at the loop's next turn (after a short pause for a busy body).
@@ -344,7 +344,7 @@ export class Gphoto2AddonBackend implements CameraBackend {
     this.liveViewStartedAt = 0;
     this.setStatus({ liveView: 'off', phase: this.connected ? 'idle' : 'absent' });
     if (code === 'disconnected') {
-      this.lost();
+      this.lost(true, error);
     } else if (code === 'liveview-unsupported') {
       this.liveViewUnsupported = true;
       this.tell('liveview-unsupported');
@@ -424,7 +424,7 @@ export class Gphoto2AddonBackend implements CameraBackend {
       try {
         this.known = new Set((await s.listFiles()).map((f) => `${f.folder}/${f.name}`));
       } catch (err) {
-        if (classify(err).code === 'disconnected') return this.lost();
+        if (classify(err).code === 'disconnected') return this.lost(true, err);
       }
     } else {
       this.needsSweep = true;
@@ -473,7 +473,7 @@ export class Gphoto2AddonBackend implements CameraBackend {
     try {
       ({ freeImages } = await this.session.storageInfo());
     } catch (err) {
-      if (classify(err).code === 'disconnected') this.lost();
+      if (classify(err).code === 'disconnected') this.lost(true, err);
       return;
     }
     this.setStatus({ freeImages });
@@ -500,14 +500,14 @@ export class Gphoto2AddonBackend implements CameraBackend {
     } catch (err) {
       const { code } = classify(err);
       if (code === 'claimed' || code === 'busy') this.tell(code);
-      this.lost(code === 'disconnected');
+      this.lost(code === 'disconnected', err);
       return;
     }
     this.needsSweep = this.needsSweep || this.opts.settings.captureTarget === 'card';
   }
 
-  private lost(sayIt = true): void {
-    if (this.connected) log.warn('camera lost', { model: this.connected.model, port: this.connected.port });
+  private lost(sayIt = true, why?: unknown): void {
+    if (this.connected) log.warn('camera lost', { model: this.connected.model, port: this.connected.port, error: why instanceof Error ? why.message.slice(0, 300) : undefined });
     if (sayIt) this.tell('disconnected');
     this.connected = null;
     this.liveViewStartedAt = 0;
@@ -563,7 +563,7 @@ export class Gphoto2AddonBackend implements CameraBackend {
             // The shot may be on the card already (taken, then the cable went mid-download): it is
             // fetched when the camera is back.
             this.pendingShotAt = job.requestedAt;
-            this.lost();
+            this.lost(true, err);
             throw cameraError(this.statusValue.fault ?? dslrFault('disconnected', new Date()));
           }
           if (code === 'store-full') throw cameraError(this.tell('store-full'));
@@ -600,7 +600,7 @@ export class Gphoto2AddonBackend implements CameraBackend {
     try {
       await this.session!.download(folder, name, path, this.opts.settings.captureTarget !== 'card');
     } catch (err) {
-      if (classify(err).code === 'disconnected') this.lost();
+      if (classify(err).code === 'disconnected') this.lost(true, err);
       else log.warn('download failed', { file: name, error: err instanceof Error ? err.message.slice(0, 300) : String(err) });
       this.needsSweep = true;
       return false;
@@ -620,7 +620,7 @@ export class Gphoto2AddonBackend implements CameraBackend {
     try {
       files = await this.session!.listFiles();
     } catch (err) {
-      if (classify(err).code === 'disconnected') this.lost();
+      if (classify(err).code === 'disconnected') this.lost(true, err);
       else this.needsSweep = true;
       return;
     }
