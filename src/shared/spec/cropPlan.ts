@@ -33,6 +33,34 @@ function rotateAbout(p: { x: number; y: number }, c: { x: number; y: number }, d
   return { x: c.x + dx * Math.cos(r) - dy * Math.sin(r), y: c.y + dx * Math.sin(r) + dy * Math.cos(r) };
 }
 
+type Overflow = CropPlan['overflow'];
+
+/**
+ * How far the window, carried back through the levelling rotation, reaches past each side of the
+ * still, as a fraction of the window's size. The window's sides are straight, so its corners are
+ * its farthest points; with the rotation a bottom corner can leave the still although the window's
+ * centre line does not (the wedge of filler below a levelled, tilted head).
+ */
+function overflowOf(face: FaceGeometry, eyes: { x: number; y: number }, rotateDeg: number, left: number, top: number, width: number, height: number): Overflow {
+  const corners = [
+    [left, top],
+    [left + width, top],
+    [left, top + height],
+    [left + width, top + height],
+  ].map(([x, y]) => rotateAbout({ x: x!, y: y! }, eyes, -rotateDeg));
+  // Tiny overshoots are rounding in the rotation, not a missing strip of picture.
+  const side = (past: (p: { x: number; y: number }) => number, size: number) => {
+    const v = Math.max(0, ...corners.map(past)) / size;
+    return v < 1e-9 ? 0 : v;
+  };
+  return {
+    top: side((p) => -p.y, height),
+    bottom: side((p) => p.y - face.imageHeight, height),
+    left: side((p) => -p.x, width),
+    right: side((p) => p.x - face.imageWidth, width),
+  };
+}
+
 export function planCrop(face: FaceGeometry, spec: SpecProfile): CropPlan {
   const { widthPx: W, heightPx: H } = spec.output;
   const g = spec.geometry;
@@ -48,30 +76,57 @@ export function planCrop(face: FaceGeometry, spec: SpecProfile): CropPlan {
   const byFace = mid(g.faceWidthPx) / Math.max(1, face.faceWidth);
   const scale = clamp(byFace, fit[0] / crownToEyes, Math.max(fit[0], fit[1]) / crownToEyes);
 
-  const headAbove = crownToEyes * scale;
+  const headAbove0 = crownToEyes * scale;
   // The crown goes mid-range, or higher in its range when the still has too little above the hair:
   // a band of filler colour over the head looks worse than a crown nearer the top.
-  const roomAbove = (eyes.y - headAbove / scale) * scale; // output px the still holds above the crown
-  const crownFromTop = clamp(Math.min(mid(g.crownFromTopPx), roomAbove), g.crownFromTopPx[0], g.crownFromTopPx[1]);
-  const eyesFromTop = clamp(crownFromTop + headAbove, g.eyesFromTopPx[0], g.eyesFromTopPx[1]);
-  const width = W / scale;
-  const height = H / scale;
-  const left = eyes.x - W / 2 / scale;
-  const top = eyes.y - eyesFromTop / scale;
-  const overflow = {
-    top: Math.max(0, -top) / height,
-    bottom: Math.max(0, top + height - face.imageHeight) / height,
-    left: Math.max(0, -left) / width,
-    right: Math.max(0, left + width - face.imageWidth) / width,
+  const roomAbove = (eyes.y - crownToEyes) * scale; // output px the still holds above the crown
+  const crownFromTop0 = clamp(Math.min(mid(g.crownFromTopPx), roomAbove), g.crownFromTopPx[0], g.crownFromTopPx[1]);
+  const eyesFromTop0 = clamp(crownFromTop0 + headAbove0, g.eyesFromTopPx[0], g.eyesFromTopPx[1]);
+
+  // Filler beside or below the person (a wedge of flat colour cutting the suit where the levelled
+  // still does not reach a bottom corner) looks invented: when the window would reach past the
+  // still there, lower the head and then enlarge it, each only as far as the spec's ranges allow,
+  // and take the least change that keeps the sides and bottom on the still. When none does, the
+  // first plan stands and face.in_frame fails on its overflow ("move to the centre").
+  const frame = (k: number, eyesFromTop: number) => {
+    const width = W / k;
+    const height = H / k;
+    const left = eyes.x - W / 2 / k;
+    const top = eyes.y - eyesFromTop / k;
+    return { scale: k, eyesFromTop, left, top, width, height, overflow: overflowOf(face, eyes, rotateDeg, left, top, width, height) };
   };
+  const sidesAndBottom = (o: Overflow) => Math.max(o.bottom, o.left, o.right);
+  let chosen = frame(scale, eyesFromTop0);
+  if (sidesAndBottom(chosen.overflow) > 0) {
+    const maxScale = Math.min(g.faceWidthPx[1] / Math.max(1, face.faceWidth), Math.max(fit[0], fit[1]) / crownToEyes);
+    const STEPS = 16;
+    search: for (let i = 0; i <= STEPS; i++) {
+      const k = scale + ((Math.max(scale, maxScale) - scale) * i) / STEPS;
+      const headAbove = crownToEyes * k;
+      // The eyes may go down until either the eyes or the crown reach the bottom of their range.
+      const maxEyes = Math.min(g.eyesFromTopPx[1], g.crownFromTopPx[1] + headAbove);
+      const minEyes = Math.max(g.eyesFromTopPx[0], g.crownFromTopPx[0] + headAbove);
+      const fromEyes = clamp(eyesFromTop0, minEyes, maxEyes);
+      for (let j = 0; j <= STEPS; j++) {
+        const e = fromEyes + ((Math.max(fromEyes, maxEyes) - fromEyes) * j) / STEPS;
+        const f = frame(k, e);
+        if (sidesAndBottom(f.overflow) === 0) {
+          chosen = f;
+          break search;
+        }
+      }
+    }
+  }
+  const { width, height, left, top, overflow, eyesFromTop } = chosen;
+  const headAbove = crownToEyes * chosen.scale;
   return {
     rotateDeg,
-    scale,
+    scale: chosen.scale,
     left,
     top,
     width,
     height,
-    placed: { eyesFromTop, crownFromTop: eyesFromTop - headAbove, faceWidth: face.faceWidth * scale, eyeCentreX: W / 2 },
+    placed: { eyesFromTop, crownFromTop: eyesFromTop - headAbove, faceWidth: face.faceWidth * chosen.scale, eyeCentreX: W / 2 },
     overflow,
   };
 }
