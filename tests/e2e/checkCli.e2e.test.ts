@@ -6,7 +6,7 @@ import { after, test } from 'node:test';
 import sharp from 'sharp';
 import { PORTRAIT_DIR } from '../../bench/finish/portraitFixtures.js';
 import type { CheckReport } from '../../src/main/cli/checkCommand.js';
-import { CHECK_IDS } from '../../src/shared/spec/specProfile.js';
+import { CHECK_IDS, FINISH_CHECK_IDS } from '../../src/shared/spec/specProfile.js';
 import { tempDir } from '../helpers/tempApp.js';
 
 const tmp = tempDir();
@@ -27,7 +27,7 @@ test('check --json --out: every check per photo, finished photos written, a bad 
   const report = JSON.parse(r.stdout) as { spec: string; results: CheckReport[] };
   assert.equal(report.spec, 'print-2cun');
   const [good, bad] = report.results;
-  assert.deepEqual(good!.verdict!.checks.map((c) => c.id), [...CHECK_IDS]);
+  assert.deepEqual(good!.verdict!.checks.map((c) => c.id), [...CHECK_IDS, ...FINISH_CHECK_IDS]);
   for (const c of good!.verdict!.checks) assert.ok(c.zh && c.en && (c.value === null || Number.isFinite(c.value)), c.id);
   const meta = await sharp(good!.finished!).metadata();
   assert.deepEqual([meta.width, meta.height, meta.density], [413, 579, 300]);

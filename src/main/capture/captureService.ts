@@ -10,6 +10,7 @@ import type { CheckId } from '../../shared/spec/specProfile.js';
 import type { FaceGeometry } from '../../shared/vision/faceGeometry.js';
 import type { Verdict } from '../../shared/vision/verdict.js';
 import { settleVerdict, VerdictMismatch } from '../../shared/vision/settleVerdict.js';
+import { withFinishChecks } from '../../shared/vision/finishChecks.js';
 import { writeAudit } from '../db/queries/audit.js';
 import { setOrderFaceMatch } from '../db/queries/admissionPhotos.js';
 import { faceMatchForAcceptance } from '../faceMatch/captureMatch.js';
@@ -121,6 +122,9 @@ export async function finishCapture(
   const original = await readFile(c.original_path);
   const mask = maskPng ? await decodeMaskPng(maskPng) : null;
   const finished = await finishPhoto({ original, face, mask, spec });
+  // The finished photo is judged too: a leftover of the old background or a filled corner shows on
+  // the print and the receipt, whatever the still's own checks said.
+  verdict = withFinishChecks(verdict, { background: finished.background }, spec);
   const path = capturePaths(ctx.dataDir, order.task_code, order.id, captureId).finished(createHash('sha256').update(finished.jpeg).digest('hex'));
   const { sha256 } = await writeDurably(path, finished.jpeg);
   const recorded = setCaptureResult(ctx.db, captureId, {

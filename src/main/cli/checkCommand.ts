@@ -4,6 +4,7 @@ import { fileError, readInputFile } from './fileError.js';
 import { STILL_LIMITS } from '../imaging/readStill.js';
 import type { SpecProfile } from '../../shared/spec/specProfile.js';
 import { settleVerdict } from '../../shared/vision/settleVerdict.js';
+import { withFinishChecks } from '../../shared/vision/finishChecks.js';
 import type { Verdict } from '../../shared/vision/verdict.js';
 import { HeadlessChecker } from '../check/headlessChecker.js';
 import { finishPhoto } from '../imaging/finishPhoto.js';
@@ -85,15 +86,25 @@ async function checkOne(engine: () => Promise<HeadlessChecker>, file: string, op
     const found = await checker.check(analysis.jpeg, opts.spec);
     // Judged exactly as the station judges a shot: framing on the original's own pixels.
     const original_ = { width: Math.round(analysis.width / analysis.scale), height: Math.round(analysis.height / analysis.scale) };
-    const result = { ...found, verdict: settleVerdict(found.verdict, found.face, original_, opts.spec) };
+    let verdict = settleVerdict(found.verdict, found.face, original_, opts.spec);
     let finished: string | null = null;
-    if (opts.outDir && result.face) {
-      const mask = result.maskPngBase64 ? await decodeMaskPng(Buffer.from(result.maskPngBase64, 'base64')) : null;
-      const photo = await finishPhoto({ original, face: result.face, mask, spec: opts.spec });
-      finished = join(opts.outDir, outName(file, used));
-      writeFileSync(finished, photo.jpeg);
+    // Finished whenever a face was found, so the verdict holds the checks on the finished photo too;
+    // written only with --out.
+    // Without --out a photo that cannot be finished (a face too small to enlarge) keeps the still's
+    // verdict, as before; with --out that is the file's error.
+    if (found.face) {
+      const mask = found.maskPngBase64 ? await decodeMaskPng(Buffer.from(found.maskPngBase64, 'base64')) : null;
+      const photo = await finishPhoto({ original, face: found.face, mask, spec: opts.spec }).catch((err: unknown) => {
+        if (opts.outDir) throw err;
+        return null;
+      });
+      if (photo) verdict = withFinishChecks(verdict, { background: photo.background }, opts.spec);
+      if (photo && opts.outDir) {
+        finished = join(opts.outDir, outName(file, used));
+        writeFileSync(finished, photo.jpeg);
+      }
     }
-    return { ...base, verdict: result.verdict, finished };
+    return { ...base, verdict, finished };
   } catch (err) {
     if (err instanceof EngineUnavailable) throw err.cause;
     return { ...base, error: fileError(err) };

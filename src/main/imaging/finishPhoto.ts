@@ -5,6 +5,8 @@ import type { FaceGeometry } from '../../shared/vision/faceGeometry.js';
 import { compositeOnBackground } from './compositeOnBackground.js';
 import { decodeWorkRegion } from './decodeWorkRegion.js';
 import { encodeWithinBounds } from './encodeWithinBounds.js';
+import { measureFinishBackground, type FinishBackgroundMeasure } from './finishBackground.js';
+import { refineMatte } from './refineMatte.js';
 import { measureCorrection, type Correction } from './gentleCorrection.js';
 import { checkMask, maskToAlpha, type PersonMask } from './maskToAlpha.js';
 import { faceInImage, outputToOriginal } from './outputMapping.js';
@@ -43,6 +45,10 @@ export interface FinishedPhoto {
   /** planCrop of the face in the oriented still's own pixels (whatever frame the face came in). */
   plan: CropPlan;
   backgroundReplaced: boolean;
+  /** finish.background's measure of the output; null when no mask replaced the background. */
+  background: FinishBackgroundMeasure | null;
+  /** Output pixels of detached specks the matte refinement dropped. */
+  removedSpecks: number;
   correction: Correction;
   stageMs: FinishStageMs;
 }
@@ -96,9 +102,24 @@ export async function finishPhoto(input: FinishInput): Promise<FinishedPhoto> {
   const rotateCrop = lap();
 
   let opacity = photo.coverage;
+  let background: FinishBackgroundMeasure | null = null;
+  let removedSpecks = 0;
   if (input.mask) {
-    opacity = await maskToAlpha(input.mask, info.width, info.height, map, W, H);
-    for (let i = 0; i < opacity.length; i++) opacity[i]! *= photo.coverage[i]!;
+    const carried = await maskToAlpha(input.mask, info.width, info.height, map, W, H);
+    const refined = refineMatte(carried, photo.rgb, W, H, { x: plan.placed.eyeCentreX, y: plan.placed.eyesFromTop });
+    removedSpecks = refined.removedSpecks;
+    opacity = new Float32Array(refined.alpha.length);
+    for (let i = 0; i < opacity.length; i++) opacity[i] = refined.alpha[i]! * photo.coverage[i]!;
+    background = measureFinishBackground({
+      width: W,
+      height: H,
+      rgb: photo.rgb,
+      alpha: opacity,
+      alphaUncut: refined.alpha,
+      coverage: photo.coverage,
+      head: headOnOutput(plan, face),
+      background: spec.output.background,
+    });
   }
   const correction = measureCorrection(photo.rgb, opacity);
   const rgb = compositeOnBackground(photo, opacity, correction, spec.output.background);
@@ -114,7 +135,17 @@ export async function finishPhoto(input: FinishInput): Promise<FinishedPhoto> {
     withinBounds: encoded.withinBounds,
     plan,
     backgroundReplaced: input.mask !== null,
+    background,
+    removedSpecks,
     correction,
     stageMs: { read, decodeResize, rotateCrop, composite, encode },
   };
+}
+
+/** Crown, chin and face width where the plan puts them on the output (the chin through the same levelling). */
+function headOnOutput(plan: CropPlan, face: FaceGeometry): { centreX: number; crownY: number; chinY: number; faceWidth: number } {
+  const eyes = { x: (face.leftEye.x + face.rightEye.x) / 2, y: (face.leftEye.y + face.rightEye.y) / 2 };
+  const r = (plan.rotateDeg * Math.PI) / 180;
+  const chinBelowEyes = (face.chin.x - eyes.x) * Math.sin(r) + (face.chin.y - eyes.y) * Math.cos(r);
+  return { centreX: plan.placed.eyeCentreX, crownY: plan.placed.crownFromTop, chinY: plan.placed.eyesFromTop + chinBelowEyes * plan.scale, faceWidth: plan.placed.faceWidth };
 }

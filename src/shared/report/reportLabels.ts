@@ -19,6 +19,7 @@ export const CHECK_LABELS: Record<CheckId, { zh: string; en: string }> = {
   'clothing.contrast': { zh: '服装与背景', en: 'Clothing contrast' },
   'glasses.glare': { zh: '眼镜反光', en: 'Glasses glare' },
   'extra.objects': { zh: '多余物体', en: 'Extra objects' },
+  'finish.background': { zh: '成品背景', en: 'Finished background' },
 };
 
 export function checkLabel(id: string, lang: 'zh' | 'en'): string {

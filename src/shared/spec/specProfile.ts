@@ -19,7 +19,12 @@ export const CHECK_IDS = [
   'glasses.glare',
   'extra.objects',
 ] as const;
-export const CheckId = z.enum(CHECK_IDS);
+/**
+ * Checks judged in main on the finished photo itself, after the vision engine's verdict: the engine
+ * never sees the output, so its verdict holds CHECK_IDS only and these are appended after finishing.
+ */
+export const FINISH_CHECK_IDS = ['finish.background'] as const;
+export const CheckId = z.enum([...CHECK_IDS, ...FINISH_CHECK_IDS]);
 export type CheckId = z.infer<typeof CheckId>;
 
 const Range = z.tuple([z.number(), z.number()]).refine(([a, b]) => a <= b, 'range must be [min, max]');
@@ -48,7 +53,9 @@ export const SpecProfile = z
     }),
     /** Head geometry on the output, in output pixels from the top / across. */
     geometry: z.object({ crownFromTopPx: Range, eyesFromTopPx: Range, faceWidthPx: Range }),
-    limits: z.record(CheckId, Limit),
+    // The engine's limits are all required; a finish limit may be absent in a site's older profile
+    // (the check then reports its value without judging it).
+    limits: z.record(z.enum(CHECK_IDS), Limit).and(z.partialRecord(z.enum(FINISH_CHECK_IDS), Limit)),
   })
   .strict();
 export type SpecProfile = z.infer<typeof SpecProfile>;

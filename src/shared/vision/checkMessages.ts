@@ -75,6 +75,19 @@ export const CHECK_MESSAGES: Record<CheckId, { ok: Message; fix: Message }> = {
     ok: { zh: '画面中无多余物体', en: 'Nothing else in the picture' },
     fix: { zh: '图像额外内容（手、水印等），请移开画面中的其他物体', en: 'Extra content in the picture (hands, watermark, etc.): clear everything else out of view' },
   },
+  'finish.background': {
+    ok: { zh: '成品照片背景干净', en: 'The finished photo’s background is clean' },
+    fix: {
+      zh: '成品照片背景有残留（原背景的物体或发丝边缘的色块），请让学生离背景远一点后重拍',
+      en: 'The finished photo’s background has leftovers (objects from the old background or patches at the hair): have the student stand further from the backdrop and retake',
+    },
+  },
+};
+
+/** finish.background when the crop needed more picture than the shot holds (a flat wedge beside the shoulders). */
+export const FINISH_UNCOVERED: Message = {
+  zh: '成品照片有一角超出原照片（被填成背景色），请让学生移到画面中央后重拍',
+  en: 'Part of the finished photo lies outside the shot (filled with background colour): have the student move to the centre and retake',
 };
 
 export const NO_FACE: Message = { zh: '未检测到人脸，请正对镜头', en: 'No face found: face the camera' };

@@ -23,7 +23,7 @@ export const CLOTHING_QUANTILE = 0.25;
 export function evaluatePhoto(m: PhotoMeasures, spec: SpecProfile): Verdict {
   const noFace = m.face === null;
   const plan = m.face ? planCrop(m.face, spec) : null;
-  const values: Record<CheckId, number | null> = {
+  const values: Record<(typeof CHECK_IDS)[number], number | null> = {
     'face.count': m.faceCount,
     'face.in_frame': plan ? Math.max(plan.overflow.bottom, plan.overflow.left, plan.overflow.right) : null,
     'face.centered': m.face ? Math.abs(eyeMidpoint(m.face).x - m.face.imageWidth / 2) / m.face.imageWidth : null,

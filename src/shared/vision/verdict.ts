@@ -4,6 +4,17 @@ import { CheckId, Limit } from '../spec/specProfile.js';
 export const CheckStatus = z.enum(['pass', 'warn', 'fail']);
 export type CheckStatus = z.infer<typeof CheckStatus>;
 
+export const OutputRegion = z
+  .object({
+    x: z.number().int().min(0),
+    y: z.number().int().min(0),
+    width: z.number().int().positive(),
+    height: z.number().int().positive(),
+    kind: z.enum(['leftover', 'uncovered']),
+  })
+  .strict();
+export type OutputRegion = z.infer<typeof OutputRegion>;
+
 /** One check of one photo. Other tools read this shape (the CLI's JSON too): add, never rename. */
 export const CheckResult = z.object({
   id: CheckId,
@@ -13,6 +24,8 @@ export const CheckResult = z.object({
   status: CheckStatus,
   zh: z.string(),
   en: z.string(),
+  /** Where on the finished photo the problem is (output pixels), for the screen to outline. Finish checks only. */
+  regions: z.array(OutputRegion).max(16).optional(),
 });
 export type CheckResult = z.infer<typeof CheckResult>;
 

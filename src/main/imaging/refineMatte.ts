@@ -1,0 +1,240 @@
+/**
+ * The person's opacity refined at the output size, where the finished photo's edges are seen: the
+ * segmenter's mask is 256 px or so, carried up and feathered, and knows nothing of the picture's own
+ * edges, so a bright wall beside dark hair comes out half kept (a pale halo) and a branch or a
+ * backdrop seam that the segmenter took for person stays as a speck beside the head.
+ */
+
+/** Guided-filter window radius and regulariser, in output pixels and (0–1 grey)². He et al. 2013. */
+const GUIDE_RADIUS = 4;
+const GUIDE_EPS = 2e-3;
+/** A kept part must touch the head's part, or be this share of the output (a raised arm, the torso). */
+const DETACHED_MIN_SHARE = 0.05;
+/** Soft edge pixels further than this from a kept part are specks, not fringe. */
+const FRINGE_PX = 3;
+
+/** Box mean over a (2r+1)² window with the window shrunk at the borders (summed-area table). */
+export function boxMean(src: Float32Array, w: number, h: number, r: number): Float32Array {
+  const sat = new Float64Array((w + 1) * (h + 1));
+  for (let y = 0; y < h; y++) {
+    let row = 0;
+    for (let x = 0; x < w; x++) {
+      row += src[y * w + x]!;
+      sat[(y + 1) * (w + 1) + x + 1] = sat[y * (w + 1) + x + 1]! + row;
+    }
+  }
+  const out = new Float32Array(w * h);
+  for (let y = 0; y < h; y++) {
+    const y0 = Math.max(0, y - r);
+    const y1 = Math.min(h, y + r + 1);
+    for (let x = 0; x < w; x++) {
+      const x0 = Math.max(0, x - r);
+      const x1 = Math.min(w, x + r + 1);
+      const s = sat[y1 * (w + 1) + x1]! - sat[y0 * (w + 1) + x1]! - sat[y1 * (w + 1) + x0]! + sat[y0 * (w + 1) + x0]!;
+      out[y * w + x] = s / ((x1 - x0) * (y1 - y0));
+    }
+  }
+  return out;
+}
+
+/**
+ * Grey guided filter: the opacity becomes, in each small window, a linear function of the photo's
+ * brightness, so its edge follows the picture's edge (hair against wall) rather than the mask's
+ * blocky one, and strands darker than the wall keep their opacity while the wall between loses it.
+ */
+export function guidedFilter(guide: Float32Array, p: Float32Array, w: number, h: number, r = GUIDE_RADIUS, eps = GUIDE_EPS): Float32Array {
+  const n = w * h;
+  const ip = new Float32Array(n);
+  const ii = new Float32Array(n);
+  for (let i = 0; i < n; i++) {
+    ip[i] = guide[i]! * p[i]!;
+    ii[i] = guide[i]! * guide[i]!;
+  }
+  const mI = boxMean(guide, w, h, r);
+  const mP = boxMean(p, w, h, r);
+  const mIP = boxMean(ip, w, h, r);
+  const mII = boxMean(ii, w, h, r);
+  const a = new Float32Array(n);
+  const b = new Float32Array(n);
+  for (let i = 0; i < n; i++) {
+    const varI = mII[i]! - mI[i]! * mI[i]!;
+    const cov = mIP[i]! - mI[i]! * mP[i]!;
+    a[i] = cov / (varI + eps);
+    b[i] = mP[i]! - a[i]! * mI[i]!;
+  }
+  const mA = boxMean(a, w, h, r);
+  const mB = boxMean(b, w, h, r);
+  const q = new Float32Array(n);
+  for (let i = 0; i < n; i++) q[i] = Math.min(1, Math.max(0, mA[i]! * guide[i]! + mB[i]!));
+  return q;
+}
+
+/** 4-connected components of a binary map; 0 is outside, labels from 1. */
+export function labelComponents(on: Uint8Array, w: number, h: number): { labels: Int32Array; sizes: number[] } {
+  const labels = new Int32Array(w * h);
+  const sizes = [0];
+  const stack: number[] = [];
+  for (let start = 0; start < on.length; start++) {
+    if (!on[start] || labels[start]) continue;
+    const label = sizes.length;
+    let size = 0;
+    labels[start] = label;
+    stack.push(start);
+    while (stack.length > 0) {
+      const i = stack.pop()!;
+      size++;
+      const x = i % w;
+      const y = (i - x) / w;
+      if (x > 0 && on[i - 1] && !labels[i - 1]) (labels[i - 1] = label), stack.push(i - 1);
+      if (x < w - 1 && on[i + 1] && !labels[i + 1]) (labels[i + 1] = label), stack.push(i + 1);
+      if (y > 0 && on[i - w] && !labels[i - w]) (labels[i - w] = label), stack.push(i - w);
+      if (y < h - 1 && on[i + w] && !labels[i + w]) (labels[i + w] = label), stack.push(i + w);
+    }
+    sizes.push(size);
+  }
+  return { labels, sizes };
+}
+
+/** Chessboard distance (in pixels, capped) from every pixel to the nearest set one: two passes. */
+export function distanceTo(on: Uint8Array, w: number, h: number, cap: number): Uint16Array {
+  const d = new Uint16Array(w * h).fill(cap);
+  for (let i = 0; i < on.length; i++) if (on[i]) d[i] = 0;
+  for (let y = 0; y < h; y++) {
+    for (let x = 0; x < w; x++) {
+      const i = y * w + x;
+      let v = d[i]!;
+      if (x > 0) v = Math.min(v, d[i - 1]! + 1);
+      if (y > 0) {
+        v = Math.min(v, d[i - w]! + 1);
+        if (x > 0) v = Math.min(v, d[i - w - 1]! + 1);
+        if (x < w - 1) v = Math.min(v, d[i - w + 1]! + 1);
+      }
+      d[i] = v;
+    }
+  }
+  for (let y = h - 1; y >= 0; y--) {
+    for (let x = w - 1; x >= 0; x--) {
+      const i = y * w + x;
+      let v = d[i]!;
+      if (x < w - 1) v = Math.min(v, d[i + 1]! + 1);
+      if (y < h - 1) {
+        v = Math.min(v, d[i + w]! + 1);
+        if (x < w - 1) v = Math.min(v, d[i + w + 1]! + 1);
+        if (x > 0) v = Math.min(v, d[i + w - 1]! + 1);
+      }
+      d[i] = v;
+    }
+  }
+  return d;
+}
+
+/** Opacity bands of the carried mask: at or beyond these the segmenter is taken at its word. */
+const SURE_BG = 0.03;
+const SURE_FG = 0.97;
+/** Windows (px) for the local person and background colours, the small one first. */
+const COLOUR_RADII = [10, 30] as const;
+/** Person and background colours closer than this (RGB distance) cannot tell a pixel's share. */
+const MIN_SEPARATION = 30;
+
+/**
+ * A small trimap matting step: in the band the segmenter was unsure of, each pixel's opacity is
+ * where its colour lies between the local person colour and the local background colour (the
+ * means of the sure pixels around it). A pale patch of wall in the band goes to 0 however the
+ * segmenter scored it; a dark strand on a light wall stays near 1.
+ */
+export function unmixBand(alpha: Float32Array, rgb: Float32Array, w: number, h: number): Float32Array {
+  const n = w * h;
+  const out = Float32Array.from(alpha);
+  const isF = new Float32Array(n);
+  const isB = new Float32Array(n);
+  for (let i = 0; i < n; i++) {
+    if (alpha[i]! >= SURE_FG) isF[i] = 1;
+    else if (alpha[i]! <= SURE_BG) isB[i] = 1;
+  }
+  const done = new Uint8Array(n);
+  for (const r of COLOUR_RADII) {
+    const shareF = boxMean(isF, w, h, r);
+    const shareB = boxMean(isB, w, h, r);
+    const meanF: Float32Array[] = [];
+    const meanB: Float32Array[] = [];
+    for (let c = 0; c < 3; c++) {
+      const f = new Float32Array(n);
+      const b = new Float32Array(n);
+      for (let i = 0; i < n; i++) {
+        f[i] = isF[i]! * rgb[i * 3 + c]!;
+        b[i] = isB[i]! * rgb[i * 3 + c]!;
+      }
+      meanF.push(boxMean(f, w, h, r));
+      meanB.push(boxMean(b, w, h, r));
+    }
+    for (let i = 0; i < n; i++) {
+      if (done[i] || isF[i] || isB[i]) continue;
+      const sf = shareF[i]!;
+      const sb = shareB[i]!;
+      if (sf < 0.03 || sb < 0.03) continue;
+      let dot = 0;
+      let norm = 0;
+      for (let c = 0; c < 3; c++) {
+        const F = meanF[c]![i]! / sf;
+        const B = meanB[c]![i]! / sb;
+        dot += (rgb[i * 3 + c]! - B) * (F - B);
+        norm += (F - B) * (F - B);
+      }
+      done[i] = 1;
+      if (norm < MIN_SEPARATION * MIN_SEPARATION) continue;
+      out[i] = Math.min(1, Math.max(0, dot / norm));
+    }
+  }
+  return out;
+}
+
+export interface RefinedMatte {
+  alpha: Float32Array;
+  /** Output pixels the refinement took away as detached specks (for the finish check's notes). */
+  removedSpecks: number;
+}
+
+/**
+ * Refines the carried-up mask on the output photo: the unsure band unmixed by colour, a guided
+ * filter driven by the photo's grey, then
+ * only the person is kept — the part holding the eyes, and parts large enough to be the body —
+ * with its soft fringe; anything else the mask held is dropped rather than pasted onto the spec colour.
+ */
+export function refineMatte(alpha: Float32Array, rgb: Float32Array, w: number, h: number, eyes: { x: number; y: number }): RefinedMatte {
+  const n = w * h;
+  const grey = new Float32Array(n);
+  for (let i = 0; i < n; i++) grey[i] = (0.299 * rgb[i * 3]! + 0.587 * rgb[i * 3 + 1]! + 0.114 * rgb[i * 3 + 2]!) / 255;
+  const refined = guidedFilter(grey, unmixBand(alpha, rgb, w, h), w, h);
+  const on = new Uint8Array(n);
+  for (let i = 0; i < n; i++) on[i] = refined[i]! > 0.5 ? 1 : 0;
+  const { labels, sizes } = labelComponents(on, w, h);
+  const ex = Math.min(w - 1, Math.max(0, Math.floor(eyes.x)));
+  const ey = Math.min(h - 1, Math.max(0, Math.floor(eyes.y)));
+  // The eyes sit inside the head's part; look around them in case the eye itself fell below 0.5.
+  const headLabels = new Set<number>();
+  for (let dy = -6; dy <= 6; dy++) {
+    for (let dx = -20; dx <= 20; dx++) {
+      const x = ex + dx;
+      const y = ey + dy;
+      if (x >= 0 && y >= 0 && x < w && y < h && labels[y * w + x]) headLabels.add(labels[y * w + x]!);
+    }
+  }
+  const keepLabel = sizes.map((s, l) => l > 0 && (headLabels.has(l) || s >= DETACHED_MIN_SHARE * n));
+  const kept = new Uint8Array(n);
+  let removedSpecks = 0;
+  for (let i = 0; i < n; i++) {
+    const l = labels[i]!;
+    if (l && keepLabel[l]) kept[i] = 1;
+    else if (l) removedSpecks++;
+  }
+  // No head part found (the mask missed the face): keep the filter's result rather than erase the person.
+  if (headLabels.size === 0) return { alpha: refined, removedSpecks: 0 };
+  const dist = distanceTo(kept, w, h, FRINGE_PX + 2);
+  for (let i = 0; i < n; i++) {
+    const d = dist[i]!;
+    if (d === 0) continue;
+    // The fringe fades out over FRINGE_PX from the kept part; beyond it nothing remains.
+    refined[i] = d > FRINGE_PX ? 0 : refined[i]! * (1 - (d - 1) / FRINGE_PX);
+  }
+  return { alpha: refined, removedSpecks };
+}
