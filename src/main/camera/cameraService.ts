@@ -13,6 +13,8 @@ import type { AppContext } from '../services/AppContext.js';
 import { HotFolderBackend, SimulatedBackend, UvcBackend } from './backends.js';
 import type { CameraBackend, CameraKind, IncomingShot } from './cameraBackend.js';
 import { createDslrBackend, isDslrBackend } from './dslrBackend.js';
+import { DslrCameraSettings, type ConfigurableCamera } from './dslrCameraSettings.js';
+import { Gphoto2AddonBackend } from './gphoto2/Gphoto2AddonBackend.js';
 import { DEFAULT_GPHOTO2_SETTINGS, type Gphoto2Settings, type Gphoto2Status } from './gphoto2/Gphoto2Backend.js';
 import { HeldShots, type HeldReason, type HeldShot } from './heldShots.js';
 
@@ -61,12 +63,15 @@ export class CameraService {
   private liveViewUntil = 0;
   private leaseTimer: NodeJS.Timeout | undefined;
   readonly held: HeldShots;
+  /** The tethered body's settings and the task presets (camera panel). */
+  readonly cameraSettings: DslrCameraSettings;
 
   constructor(private readonly ctx: AppContext) {
     const kind = (getSetting(ctx.db, 'camera.kind') as CameraKind | undefined) ?? 'uvc';
     this.state = { kind, state: 'ready', hotFolder: getSetting(ctx.db, 'camera.hotFolder') ?? null };
     this.dslrSettings = storedDslrSettings(ctx);
     this.held = new HeldShots(join(ctx.dataDir, 'camera-held'));
+    this.cameraSettings = new DslrCameraSettings(ctx.db);
     this.backend = backendFor(kind, this.state.hotFolder, ctx, this.dslrSettings);
   }
 
@@ -83,6 +88,10 @@ export class CameraService {
         if (Date.now() < this.liveViewUntil) this.ctx.emit('camera.liveFrame', { seq: f.seq, jpegBase64: f.jpeg.toString('base64'), width: f.width, height: f.height });
       },
       status: (_status: Gphoto2Status) => this.ctx.emit('camera.changed', this.getState()),
+      opened: async () => {
+        const camera = this.configurableCamera();
+        if (camera) await this.cameraSettings.applyActive(camera);
+      },
     } as Parameters<CameraBackend['start']>[0]);
   }
 
@@ -129,7 +138,12 @@ export class CameraService {
     return this.getState();
   }
 
-  async detect(): Promise<{ model: string; port: string }[]> {
+  /** The body's settings can be read and set only in-process (the libgphoto2 addon) with a camera open. */
+  configurableCamera(): ConfigurableCamera | null {
+    return this.backend instanceof Gphoto2AddonBackend && this.backend.status().model !== null && this.backend.status().phase !== 'absent' ? this.backend : null;
+  }
+
+    async detect(): Promise<{ model: string; port: string }[]> {
     const probe = isDslrBackend(this.backend) ? this.backend : createDslrBackend({ spoolDir: join(this.ctx.dataDir, 'camera-spool'), settings: this.dslrSettings });
     return probe.detect();
   }

@@ -1,5 +1,6 @@
 import { AppError } from '../../shared/errors.js';
 import { studentViewHandlers } from './studentViewHandlers.js';
+import { cameraSettingsHandlers } from '../camera/cameraSettingsHandlers.js';
 import { writeAudit } from '../db/queries/audit.js';
 import { acceptCapture, addStill, analysisImage, captureThumbnail, finishCapture, listCaptures, specForTask } from '../capture/captureService.js';
 import { correctStudent } from '../checkin/correctStudent.js';
@@ -155,6 +156,7 @@ export function createHandlers(ctx: AppContext & { camera: CameraService; sync: 
     // ---- site manager (issue 7) ----
     ...managerHandlers(ctx),
     ...studentViewHandlers(ctx),
+    ...cameraSettingsHandlers(ctx),
     'roster.import': async ({ taskCode, fileName, contentBase64 }, session) => ({
       report: await importRosterFile(ctx, session.operator, taskCode, fileName, Buffer.from(contentBase64, 'base64')),
     }),

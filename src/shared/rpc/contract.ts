@@ -86,6 +86,18 @@ export const DslrStatus = z.object({
   freeImages: z.number().int().nullable(),
   settings: DslrSettings,
 });
+// ---- DSLR camera settings (issue 17) ----
+/** The settings a photographer sets on a tethered body from the station (libgphoto2 names them per maker). */
+export const DSLR_SETTING_KEYS = ['iso', 'aperture', 'shutterSpeed', 'whiteBalance', 'imageQuality', 'focusMode', 'captureTarget'] as const;
+export const DslrSettingKey = z.enum(DSLR_SETTING_KEYS);
+export const DslrCameraSetting = z.object({ key: DslrSettingKey, value: z.string(), choices: z.array(z.string()), readonly: z.boolean() });
+const DslrSettingValue = z.string().trim().min(1).max(40);
+export const DslrPreset = z
+  .object({ name: z.string().trim().min(1).max(60), values: z.partialRecord(DslrSettingKey, DslrSettingValue) })
+  .strict();
+/** One setting of a preset as the body took it, or the body's refusal in words. */
+export const DslrApplyResult = z.object({ key: DslrSettingKey, value: z.string(), ok: z.boolean(), zh: z.string().nullable(), en: z.string().nullable() });
+// ---- end DSLR camera settings ----
 /** A shot that arrived when it could not be filed (no student, or the next one already checked in): kept for the photographer. */
 export const HeldShot = z.object({
   id: z.string(),
@@ -275,6 +287,19 @@ export const contract = {
   'camera.assignHeld': proc('operator', z.object({ heldId: HeldShotId, orderId: OrderId, reason: Reason }).strict(), z.object({ captureId: z.string() })),
   'camera.discardHeld': proc('manager', z.object({ heldId: HeldShotId, reason: Reason }).strict(), Ok),
   // ---- end DSLR tethering ----
+  // ---- DSLR camera settings (issue 17) ----
+  /** The tethered body's settings with their allowed values; unavailable (and why) without the in-process driver or a camera. */
+  'camera.dslrSettings': proc(
+    'operator',
+    Empty,
+    z.object({ available: z.boolean(), zh: z.string().nullable(), en: z.string().nullable(), settings: z.array(DslrCameraSetting), lastApplied: z.array(DslrApplyResult) }),
+  ),
+  'camera.setDslrSetting': proc('operator', z.object({ key: DslrSettingKey, value: DslrSettingValue }).strict(), DslrApplyResult),
+  /** Presets of a task (e.g. 室内蓝布 + 闪光灯 1/125 f/8 ISO100) and which one the station applies on every connect. */
+  'camera.dslrPresets': proc('operator', z.object({ taskCode: z.string().trim().min(1).max(40) }).strict(), z.object({ presets: z.array(DslrPreset), active: z.string().nullable() })),
+  'camera.saveDslrPreset': proc('manager', z.object({ taskCode: z.string().trim().min(1).max(40), preset: DslrPreset }).strict(), z.object({ presets: z.array(DslrPreset) })),
+  'camera.applyDslrPreset': proc('operator', z.object({ taskCode: z.string().trim().min(1).max(40), name: z.string().trim().min(1).max(60) }).strict(), z.object({ results: z.array(DslrApplyResult) })),
+  // ---- end DSLR camera settings ----
   'capture.list': proc('operator', z.object({ orderId: OrderId }).strict(), z.object({ captures: z.array(CaptureSummary) })),
   'capture.thumbnail': proc(
     'operator',

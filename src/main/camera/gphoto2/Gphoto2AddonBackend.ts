@@ -433,6 +433,15 @@ export class Gphoto2AddonBackend implements CameraBackend {
     this.clearFault('absent', 'disconnected', 'claimed', 'busy', 'not-gphoto2');
     this.setStatus({ phase: 'idle', model: chosen.model, port: chosen.port, liveView: 'off' });
     this.sink?.present(true);
+    await this.opened();
+  }
+
+  private async opened(): Promise<void> {
+    try {
+      await this.sink?.opened?.();
+    } catch (err) {
+      log.warn('settings on open failed', { error: err instanceof Error ? err.message : String(err) });
+    }
   }
 
   /**
@@ -504,6 +513,7 @@ export class Gphoto2AddonBackend implements CameraBackend {
       return;
     }
     this.needsSweep = this.needsSweep || this.opts.settings.captureTarget === 'card';
+    await this.opened();
   }
 
   private lost(sayIt = true, why?: unknown): void {

@@ -47,6 +47,8 @@ export interface LiveFrame {
 export interface Gphoto2Sink extends CameraSink {
   frame?(frame: LiveFrame): void;
   status?(status: Gphoto2Status): void;
+  /** A camera session was opened (connect, reconnect, a new session): the station's preset goes on now. */
+  opened?(): void | Promise<void>;
 }
 
 export interface Gphoto2Timing {
