@@ -4,8 +4,8 @@
  * Each portrait's person is first laid on a plain grey studio wall through the fixture shape
  * (personShapeMask), so the person mask is known exactly: that still and that mask are the "clean"
  * case. The defects then change the still and hand in the mask a segmenter would plausibly give:
- * - `object attached`: a brown bar (a branch, a lamp arm) from the side of the head outwards, in the
- *   mask and touching the head, so no connectivity rule can drop it;
+ * - `object attached`: a brown bar (a branch, a lamp arm) from the hair at the temple outwards, in
+ *   the mask and touching the head, so no connectivity rule can drop it;
  * - `object detached`: a leaf-green patch beside the head with a gap, in the mask as its own blob;
  * - `halo`: a bright patch on the wall at the hair, under a soft band the segmenter left around the
  *   head (probability 0.45, 0.08 face widths wide), as selfie segmentation does at hair;
@@ -136,7 +136,8 @@ export async function finishTestSet(ids: readonly PortraitId[] = ['a', 'b', 'c']
     {
       // From inside the head's edge outwards: one piece with the head in the mask.
       const { img, mask } = copy();
-      const box = { x: Math.round(cx + rx * 0.85), y: Math.round(eyesY - 0.1 * fw), width: Math.round(0.5 * fw), height: Math.round(0.1 * fw) };
+      const headH = clean.face.chin.y - clean.face.crown.y;
+      const box = { x: Math.round(cx + 0.45 * fw), y: Math.round(clean.face.crown.y + 0.1 * headH), width: Math.round(0.75 * fw), height: Math.round(0.15 * fw) };
       paintBox(img, box, [95, 62, 30]);
       maskBox(mask, img.width, box, 255);
       cases.push({ name: `${id}: object attached to the head`, portrait: id, still: await jpeg(img), face: clean.face, mask, object: { ...box, x: box.x + Math.round(0.15 * fw), width: box.width - Math.round(0.15 * fw) }, expect: 'fail-leftover' });

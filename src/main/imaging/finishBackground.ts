@@ -28,7 +28,7 @@ export interface FinishBackgroundInput {
   alphaUncut: Float32Array;
   coverage: Float32Array;
   /** Head in output pixels. */
-  head: { centreX: number; crownY: number; chinY: number; faceWidth: number };
+  head: { centreX: number; crownY: number; eyesY: number; chinY: number; faceWidth: number };
   background: readonly [number, number, number];
 }
 
@@ -41,7 +41,7 @@ const LOCAL_BG_RADIUS = 10;
 /** Suspect patches smaller than this are JPEG noise or single strands, not something a viewer sees. */
 const MIN_REGION_PX = 60;
 /** The head-and-hair ellipse, in face widths across and head heights down, beyond which nothing above the chin is the person. */
-const HEAD_HALF_WIDTH_FACES = 0.8;
+const HEAD_HALF_WIDTH_FACES = 0.9;
 const HEAD_MARGIN_HEADS = 0.12;
 const MAX_REGIONS = 6;
 /** Opening radius (px) for the leftover map. */
@@ -72,8 +72,8 @@ const dE = (p: readonly number[], q: readonly number[]) => Math.hypot(p[0]! - q[
  * all measured on the output itself:
  * - kept pixels whose colour is the old background's around them (a pale halo at the hair, a patch
  *   of wall between curls) — the old background is whatever the matte replaced nearby;
- * - kept pixels above the chin outside a generous head-and-hair ellipse (a branch, a lamp, a hand
- *   beside the head, attached to the person in the mask so the refinement kept it);
+ * - kept pixels above the nose line outside a generous head-and-hair ellipse (a branch, a lamp, a
+ *   hand beside the head, attached to the person in the mask so the refinement kept it);
  * - output the still did not cover where the person would have been (filler cutting the shoulders).
  * Patches below MIN_REGION_PX are ignored; the rest are returned as rectangles to outline.
  */
@@ -96,6 +96,7 @@ export function measureFinishBackground(m: FinishBackgroundInput): FinishBackgro
   const cy = (head.crownY + head.chinY) / 2;
   const ry = headH / 2 + HEAD_MARGIN_HEADS * headH;
   const rx = HEAD_HALF_WIDTH_FACES * head.faceWidth;
+  const shapeUntilY = head.eyesY + 0.5 * (head.chinY - head.eyesY);
   const kind = new Uint8Array(n); // 0 none, 1 leftover, 2 uncovered
   for (let y = 0; y < h; y++) {
     for (let x = 0; x < w; x++) {
@@ -109,14 +110,18 @@ export function measureFinishBackground(m: FinishBackgroundInput): FinishBackgro
       const a = alpha[i]!;
       if (a < 0.15) continue;
       const px = [rgb[i * 3]!, rgb[i * 3 + 1]!, rgb[i * 3 + 2]!] as const;
-      const outsideHead = y < head.chinY && ((x + 0.5 - head.centreX) / rx) ** 2 + ((y + 0.5 - cy) / ry) ** 2 > 1;
+      // Shoulders rise to chin level at the sides (tight framing, raised shoulders): the shape rule
+      // stops halfway from the eyes to the chin.
+      const outsideHead = y < shapeUntilY && ((x + 0.5 - head.centreX) / rx) ** 2 + ((y + 0.5 - cy) / ry) ** 2 > 1;
       if (outsideHead && a > 0.5 && dE(lab(...px), bgLab) > VISIBLE_DE) {
         kind[i] = 1;
         continue;
       }
       const s = share[i]!;
-      // Needs enough replaced background in the window to know its colour.
-      if (s < 0.2 || y > head.chinY + 0.3 * headH) continue;
+      // Needs enough replaced background in the window to know its colour. Only beside the head:
+      // below the chin a light jacket or shirt can match a light wall (seen on the portraits), and
+      // clothing.contrast already speaks for that.
+      if (s < 0.2 || y > head.chinY) continue;
       const local = lab(means[0]![i]! / s, means[1]![i]! / s, means[2]![i]! / s);
       if (dE(local, bgLab) <= VISIBLE_DE) continue;
       if (dE(lab(...px), local) < SAME_AS_BACKGROUND_DE) kind[i] = 1;

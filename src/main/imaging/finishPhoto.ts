@@ -143,9 +143,9 @@ export async function finishPhoto(input: FinishInput): Promise<FinishedPhoto> {
 }
 
 /** Crown, chin and face width where the plan puts them on the output (the chin through the same levelling). */
-function headOnOutput(plan: CropPlan, face: FaceGeometry): { centreX: number; crownY: number; chinY: number; faceWidth: number } {
+function headOnOutput(plan: CropPlan, face: FaceGeometry): { centreX: number; crownY: number; eyesY: number; chinY: number; faceWidth: number } {
   const eyes = { x: (face.leftEye.x + face.rightEye.x) / 2, y: (face.leftEye.y + face.rightEye.y) / 2 };
   const r = (plan.rotateDeg * Math.PI) / 180;
   const chinBelowEyes = (face.chin.x - eyes.x) * Math.sin(r) + (face.chin.y - eyes.y) * Math.cos(r);
-  return { centreX: plan.placed.eyeCentreX, crownY: plan.placed.crownFromTop, chinY: plan.placed.eyesFromTop + chinBelowEyes * plan.scale, faceWidth: plan.placed.faceWidth };
+  return { centreX: plan.placed.eyeCentreX, crownY: plan.placed.crownFromTop, eyesY: plan.placed.eyesFromTop, chinY: plan.placed.eyesFromTop + chinBelowEyes * plan.scale, faceWidth: plan.placed.faceWidth };
 }
