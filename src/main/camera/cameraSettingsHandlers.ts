@@ -1,3 +1,5 @@
+import { AppError } from '../../shared/errors.js';
+import { getOrder } from '../db/queries/orders.js';
 import type { AppContext } from '../services/AppContext.js';
 import type { Handlers } from '../rpc/router.js';
 import type { CameraService } from './cameraService.js';
@@ -12,6 +14,11 @@ const NOT_IN_PROCESS = {
 /** The camera panel's settings and presets (issue 17). */
 export function cameraSettingsHandlers(ctx: AppContext & { camera: CameraService }): Pick<Handlers, CameraSettingsProcedures> {
   const settings = ctx.camera.cameraSettings;
+  const task = (input: { taskCode?: string | undefined; orderId?: string | undefined }): string => {
+    const code = input.taskCode ?? (input.orderId ? getOrder(ctx.db, input.orderId)?.task_code : undefined);
+    if (!code) throw new AppError('BAD_INPUT', { zh: '请指定采集任务或订单', en: 'Name the task or the order' });
+    return code;
+  };
   return {
     'camera.dslrSettings': async () => {
       const camera = ctx.camera.configurableCamera();
@@ -23,8 +30,11 @@ export function cameraSettingsHandlers(ctx: AppContext & { camera: CameraService
       if (!camera) return { key, value, ok: false, ...NOT_IN_PROCESS };
       return settings.set(camera, key, value);
     },
-    'camera.dslrPresets': ({ taskCode }) => settings.presets(taskCode),
-    'camera.saveDslrPreset': ({ taskCode, preset }, session) => ({ presets: settings.save(taskCode, preset, session.operator?.id ?? null, ctx.now().toISOString()) }),
-    'camera.applyDslrPreset': async ({ taskCode, name }) => ({ results: await settings.apply(ctx.camera.configurableCamera(), taskCode, name) }),
+    'camera.dslrPresets': (input) => {
+      const taskCode = task(input);
+      return { taskCode, ...settings.presets(taskCode) };
+    },
+    'camera.saveDslrPreset': (input, session) => ({ presets: settings.save(task(input), input.preset, session.operator?.id ?? null, ctx.now().toISOString()) }),
+    'camera.applyDslrPreset': async (input) => ({ results: await settings.apply(ctx.camera.configurableCamera(), task(input), input.name) }),
   };
 }

@@ -6,6 +6,7 @@ import { base64ToBlob, blobToBase64, grabStill } from '../capture/grabStill';
 import { useCameraStream } from '../capture/useCameraStream';
 import { useDslrLiveView } from '../capture/useDslrLiveView';
 import { HeldShotsPanel } from '../components/HeldShotsPanel';
+import { DslrSettingsPanel } from '../components/camera/DslrSettingsPanel';
 import { inLanguage } from '../format/bilingual';
 import { useLanguage } from '../hooks/useLanguage';
 import { ErrorMessage } from '../components/ErrorMessage';
@@ -432,6 +433,7 @@ export function CaptureScreen({ studentName, outcome, onBack }: Props) {
             </div>
           </div>
           {kind === 'gphoto2' && <HeldShotsPanel orderId={outcome.orderId} />}
+          {kind === 'gphoto2' && <DslrSettingsPanel orderId={outcome.orderId} />}
         </section>
         <section className="capture-result">
           <div className="capture-result-body" data-testid="capture-result-body">

@@ -296,9 +296,10 @@ export const contract = {
   ),
   'camera.setDslrSetting': proc('operator', z.object({ key: DslrSettingKey, value: DslrSettingValue }).strict(), DslrApplyResult),
   /** Presets of a task (e.g. 室内蓝布 + 闪光灯 1/125 f/8 ISO100) and which one the station applies on every connect. */
-  'camera.dslrPresets': proc('operator', z.object({ taskCode: z.string().trim().min(1).max(40) }).strict(), z.object({ presets: z.array(DslrPreset), active: z.string().nullable() })),
-  'camera.saveDslrPreset': proc('manager', z.object({ taskCode: z.string().trim().min(1).max(40), preset: DslrPreset }).strict(), z.object({ presets: z.array(DslrPreset) })),
-  'camera.applyDslrPreset': proc('operator', z.object({ taskCode: z.string().trim().min(1).max(40), name: z.string().trim().min(1).max(60) }).strict(), z.object({ results: z.array(DslrApplyResult) })),
+  // The task is named, or is that of the order on the capture screen.
+  'camera.dslrPresets': proc('operator', z.object({ taskCode: TaskCode.optional(), orderId: OrderId.optional() }).strict(), z.object({ taskCode: z.string(), presets: z.array(DslrPreset), active: z.string().nullable() })),
+  'camera.saveDslrPreset': proc('manager', z.object({ taskCode: TaskCode.optional(), orderId: OrderId.optional(), preset: DslrPreset }).strict(), z.object({ presets: z.array(DslrPreset) })),
+  'camera.applyDslrPreset': proc('operator', z.object({ taskCode: TaskCode.optional(), orderId: OrderId.optional(), name: z.string().trim().min(1).max(60) }).strict(), z.object({ results: z.array(DslrApplyResult) })),
   // ---- end DSLR camera settings ----
   'capture.list': proc('operator', z.object({ orderId: OrderId }).strict(), z.object({ captures: z.array(CaptureSummary) })),
   'capture.thumbnail': proc(
