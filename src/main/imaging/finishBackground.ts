@@ -1,4 +1,4 @@
-import { boxMean, distanceTo, labelComponents } from './refineMatte.js';
+import { boxMeanHalf, distanceTo, labelComponents } from './refineMatte.js';
 
 /** A rectangle on the finished photo, in output pixels, for the screen to outline. */
 export interface OutputRegion {
@@ -90,8 +90,8 @@ export function measureFinishBackground(m: FinishBackgroundInput): FinishBackgro
       for (let c = 0; c < 3; c++) chans[c]![i] = rgb[i * 3 + c]!;
     }
   }
-  const share = boxMean(replaced, w, h, LOCAL_BG_RADIUS);
-  const means = chans.map((ch) => boxMean(ch, w, h, LOCAL_BG_RADIUS));
+  const share = boxMeanHalf(replaced, w, h, LOCAL_BG_RADIUS);
+  const means = chans.map((ch) => boxMeanHalf(ch, w, h, LOCAL_BG_RADIUS));
   const headH = Math.max(1, head.chinY - head.crownY);
   const cy = (head.crownY + head.chinY) / 2;
   const ry = headH / 2 + HEAD_MARGIN_HEADS * headH;
@@ -117,12 +117,12 @@ export function measureFinishBackground(m: FinishBackgroundInput): FinishBackgro
         kind[i] = 1;
         continue;
       }
-      const s = share[i]!;
+      const s = share.at(x, y);
       // Needs enough replaced background in the window to know its colour. Only beside the head:
       // below the chin a light jacket or shirt can match a light wall (seen on the portraits), and
       // clothing.contrast already speaks for that.
       if (s < 0.2 || y > head.chinY) continue;
-      const local = lab(means[0]![i]! / s, means[1]![i]! / s, means[2]![i]! / s);
+      const local = lab(means[0]!.at(x, y) / s, means[1]!.at(x, y) / s, means[2]!.at(x, y) / s);
       if (dE(local, bgLab) <= VISIBLE_DE) continue;
       if (dE(lab(...px), local) < SAME_AS_BACKGROUND_DE) kind[i] = 1;
     }
