@@ -28,6 +28,7 @@ const order: OrderView = {
   finishedPhoto: null,
   checks: null,
   faceMatch: null,
+  withdrawn: false,
 };
 
 test('the review page shows a wall-clock time, not the stored UTC instant (issue 15)', () => {
