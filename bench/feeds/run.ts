@@ -16,8 +16,9 @@ const TASKS = Number(values.tasks);
 const STUDENTS = Number(values.students);
 
 function idNumber(n: number): string {
-  // A valid GB 11643 number: region 110108, birth 1999-01-01, sequence n, checksum.
-  const body = `11010819990101${String(n % 1000).padStart(3, '0')}`;
+  // A valid GB 11643 number: region 110108, a birth date a day apart per thousand, sequence, checksum.
+  const birth = new Date(Date.UTC(1990, 0, 1) + Math.floor(n / 1000) * 86_400_000).toISOString().slice(0, 10).replace(/-/g, '');
+  const body = `110108${birth}${String(n % 1000).padStart(3, '0')}`;
   const w = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
   const sum = [...body].reduce((acc, d, i) => acc + Number(d) * w[i]!, 0);
   return body + '10X98765432'[sum % 11]!;
