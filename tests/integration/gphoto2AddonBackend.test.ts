@@ -62,6 +62,8 @@ async function harness(
     spoolDir: join(rig.dir, 'spool'),
     settings: { model: null, port: null, captureTarget: 'card', keepAliveMinutes: 25, ...settings },
     timing: { ...FAST, ...timing },
+    // The virtual camera is on no USB bus (gphoto2Hotplug.test.ts covers USB events).
+    usb: { ok: false, reason: 'virtual camera' },
   });
   let closed = false;
   const h: Harness = {

@@ -87,6 +87,8 @@ export async function virtualCameraRig(extra: Record<string, string> = {}): Prom
     VCAMERA_CAPTURE_SOURCE: join(dir, 'subject.jpg'),
     VCAMERA_LV_DIR: fx.frames,
     VCAMERA_LV_FPS: '30',
+    // The virtual camera is on no USB bus: its plugging is noticed by searching, not by USB events.
+    CC_USB_MODULE: 'none',
     ...extra,
   };
   const holders: ChildProcess[] = [];

@@ -84,6 +84,8 @@ export const DslrStatus = z.object({
   liveView: z.enum(['off', 'starting', 'on', 'unsupported', 'refused']),
   fault: DslrFault.nullable(),
   freeImages: z.number().int().nullable(),
+  /** How a camera being plugged in is noticed (issue 17): USB events, or polling (and why). */
+  hotplug: z.object({ source: z.enum(['usb', 'polling']), zh: z.string(), en: z.string() }).optional(),
   settings: DslrSettings,
 });
 // ---- DSLR camera settings (issue 17) ----

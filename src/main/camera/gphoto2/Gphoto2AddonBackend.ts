@@ -8,6 +8,7 @@ import { dslrFault, type DslrFault, type DslrFaultCode } from './dslrFaults.js';
 import { DEFAULT_TIMING, type Gphoto2Settings, type Gphoto2Sink, type Gphoto2Status, type Gphoto2Timing } from './Gphoto2Backend.js';
 import { loadGphoto2Addon, type AddonEvent, type AddonSession, type Gphoto2Addon } from './gphoto2Addon.js';
 import { classifyFailure, parseSummary, type FaultCode } from './gphoto2Output.js';
+import { CameraHotplug, loadUsbSource, type UsbSourceLoad } from '../usbHotplug.js';
 
 const log = createLogger('gphoto2-addon');
 
@@ -20,6 +21,8 @@ export interface Gphoto2AddonOptions {
   spoolDir: string;
   settings: Gphoto2Settings;
   timing?: Partial<Gphoto2Timing>;
+  /** USB hot-plug events (the `usb` package's source, or a stand-in shaped like it); loaded when left out. */
+  usb?: UsbSourceLoad;
 }
 
 interface CaptureJob {
@@ -103,6 +106,9 @@ export class Gphoto2AddonBackend implements CameraBackend {
   private known: Set<string> | null = null;
   private pendingShotAt: number | null = null;
   private frameSeq = 0;
+  private hotplug: CameraHotplug | null = null;
+  /** A camera was unplugged somewhere: is ours still there? */
+  private presenceDue = false;
   private bodyMayBeHeld = false;
   private readonly openMarker: string;
   private readonly statusValue: Gphoto2Status = { phase: 'searching', model: null, port: null, liveView: 'off', fault: null, freeImages: null };
@@ -132,6 +138,23 @@ export class Gphoto2AddonBackend implements CameraBackend {
     this.bodyMayBeHeld = existsSync(this.openMarker);
     await this.fileLeftoverSpool();
     this.session = new this.addon.Session((e) => this.onEvent(e));
+    const usb = this.opts.usb ?? (await loadUsbSource());
+    if (usb.ok) {
+      this.hotplug = new CameraHotplug(usb.source, (e) => {
+        log.info('USB camera event', { kind: e.kind, maker: e.maker, id: e.id });
+        if (e.kind === 'detach') this.presenceDue = true;
+        this.wake();
+      });
+      this.setStatus({ hotplug: { source: 'usb', zh: '相机插拔即时识别（USB 事件）', en: 'A camera is noticed the moment it is plugged in (USB events)' } });
+    } else {
+      this.setStatus({
+        hotplug: {
+          source: 'polling',
+          zh: `无法接收 USB 插拔事件（${usb.reason}）：每隔几秒查找一次相机`,
+          en: `No USB plug events here (${usb.reason}): the station looks for the camera every few seconds`,
+        },
+      });
+    }
     this.running = true;
     this.loopDone = this.loop();
   }
@@ -144,6 +167,8 @@ export class Gphoto2AddonBackend implements CameraBackend {
   async close(): Promise<void> {
     if (!this.running && !this.session) return;
     this.running = false;
+    this.hotplug?.close();
+    this.hotplug = null;
     for (const job of this.captures.splice(0)) job.reject(new AppError('CONFLICT', { zh: '相机已停止', en: 'The camera was stopped' }));
     this.session?.setLiveView(false);
     this.session?.setListen(false);
@@ -218,6 +243,11 @@ export class Gphoto2AddonBackend implements CameraBackend {
         }
         if (this.needsSweep) {
           await this.sweep();
+          continue;
+        }
+        if (this.presenceDue) {
+          this.presenceDue = false;
+          await this.checkPresence();
           continue;
         }
         if (this.reopenDue) {
@@ -322,8 +352,11 @@ export class Gphoto2AddonBackend implements CameraBackend {
         return;
       case 'event-error': {
         const { code } = classify(e.error);
-        if (code === 'disconnected') this.lost(true, e.error);
-        else if (code === 'busy' || code === 'claimed') this.tell(code);
+        if (code === 'disconnected') {
+          this.lost(true, e.error);
+          return;
+        }
+        if (code === 'busy' || code === 'claimed') this.tell(code);
         else log.warn('camera event wait failed', { error: e.error.message.slice(0, 300) });
         // Listening resumes at the loop's next turn (after a short pause for a busy body).
         setTimeout(() => this.wake(), this.timing.busyBaseMs * 4).unref();
@@ -401,7 +434,8 @@ export class Gphoto2AddonBackend implements CameraBackend {
       this.setStatus({ phase: 'absent', model: null, port: null, liveView: 'off' });
       if (this.statusValue.fault?.code !== 'disconnected') this.tell('absent');
       this.sink?.present(false);
-      await this.pause(this.timing.probeEveryMs);
+      // With USB events a plug-in wakes the search at once; the slow search only covers a missed event.
+      await this.pause(this.hotplug ? this.timing.probeEveryMs * 5 : this.timing.probeEveryMs);
       return;
     }
     let summary: string;
@@ -493,7 +527,15 @@ export class Gphoto2AddonBackend implements CameraBackend {
     }
   }
 
-  /** A new libgphoto2 session on the same camera: live view after the body ended it, and keep-alive. */
+  /** After a USB detach: the camera is dropped at once if it is no longer on the bus. */
+  private async checkPresence(): Promise<void> {
+    const c = this.connected;
+    if (!c || !this.session) return;
+    const cameras = await this.session.detect().catch(() => null);
+    if (cameras && !cameras.some((d) => d.port === c.port && d.model === c.model)) this.lost(true);
+  }
+
+    /** A new libgphoto2 session on the same camera: live view after the body ended it, and keep-alive. */
   private async reopen(): Promise<void> {
     this.reopenDue = false;
     const c = this.connected;

@@ -35,6 +35,8 @@ export interface Gphoto2Status {
   /** The latest thing the photographer should know (cleared when it no longer holds). */
   fault: DslrFault | null;
   freeImages: number | null;
+  /** How a camera being plugged in is noticed: USB events (libusb), or searching every few seconds (and why). */
+  hotplug?: { source: 'usb' | 'polling'; zh: string; en: string };
 }
 
 export interface LiveFrame {

@@ -69,7 +69,12 @@ export function DslrSettingsPanel({ orderId }: { orderId: string }) {
   const client = useRpc();
   const settings = useLoader(() => client.call('camera.dslrSettings', {}), [client]);
   const presets = useLoader(() => client.call('camera.dslrPresets', { orderId }), [client, orderId]);
-  useRpcEvent('camera.changed', () => settings.reload());
+  const camera = useLoader(() => client.call('camera.get', {}), [client]);
+  useRpcEvent('camera.changed', () => {
+    settings.reload();
+    camera.reload();
+  });
+  const hotplug = camera.data?.dslr?.hotplug;
   const [results, setResults] = useState<Result[]>([]);
   const [name, setName] = useState('');
   const [error, setError] = useState<unknown>(null);
@@ -129,6 +134,11 @@ export function DslrSettingsPanel({ orderId }: { orderId: string }) {
         </div>
       )}
       <Refusals results={results.length > 0 ? results : data.lastApplied} />
+      {hotplug?.source === 'polling' && (
+        <p className="message message-info" data-testid="dslr-hotplug-polling">
+          <Both text={hotplug} />
+        </p>
+      )}
       {presets.data && (
         <div className="dslr-presets">
           <h4>
