@@ -22,7 +22,7 @@ import { getTask } from '../db/queries/tasks.js';
 import { finishPhoto } from '../imaging/finishPhoto.js';
 import { decodeMaskPng } from '../imaging/maskPng.js';
 import { readStill } from '../imaging/readStill.js';
-import { stillForAnalysis } from '../imaging/stillToRgba.js';
+import { analysisCopy } from '../imaging/stillToRgba.js';
 import { writeDurably } from '../photos/durableWrite.js';
 import type { AppContext } from '../services/AppContext.js';
 import { requireSpecProfile } from '../spec/specProfiles.js';
@@ -72,10 +72,21 @@ export async function addStill(ctx: AppContext, orderId: string, bytes: Buffer, 
   return { captureId, width: info.width, height: info.height };
 }
 
+/**
+ * The last few analysis copies' raw pixels, by capture: finishing reads them instead of decoding the
+ * still a second time. Small (a 1500×1000 copy is 4.5 MB) and bounded; a miss just decodes again.
+ */
+const UPRIGHT_CACHE_SIZE = 3;
+const uprightCache = new Map<string, { rgb: Buffer; width: number; height: number }>();
+
 /** The oriented still, small, for the renderer's models: they never see EXIF orientation or CMYK. */
 export async function analysisImage(ctx: AppContext, captureId: string): Promise<{ jpeg: Buffer; width: number; height: number; scale: number }> {
   const c = requireCapture(ctx, captureId);
-  return stillForAnalysis(await readFile(c.original_path), ANALYSIS_MAX_SIDE);
+  const copy = await analysisCopy(await readFile(c.original_path), ANALYSIS_MAX_SIDE);
+  uprightCache.delete(captureId);
+  uprightCache.set(captureId, { rgb: copy.rgb, width: copy.width, height: copy.height });
+  while (uprightCache.size > UPRIGHT_CACHE_SIZE) uprightCache.delete(uprightCache.keys().next().value!);
+  return { jpeg: copy.jpeg, width: copy.width, height: copy.height, scale: copy.scale };
 }
 
 export interface FinishedCapture {
@@ -121,7 +132,9 @@ export async function finishCapture(
   }
   const original = await readFile(c.original_path);
   const mask = maskPng ? await decodeMaskPng(maskPng) : null;
-  const finished = await finishPhoto({ original, face, mask, spec });
+  const upright = uprightCache.get(captureId) ?? null;
+  uprightCache.delete(captureId);
+  const finished = await finishPhoto({ original, face, mask, spec, upright });
   // The finished photo is judged too: a leftover of the old background or a filled corner shows on
   // the print and the receipt, whatever the still's own checks said.
   verdict = withFinishChecks(verdict, { background: finished.background }, spec);

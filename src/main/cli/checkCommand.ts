@@ -9,7 +9,7 @@ import type { Verdict } from '../../shared/vision/verdict.js';
 import { HeadlessChecker } from '../check/headlessChecker.js';
 import { finishPhoto } from '../imaging/finishPhoto.js';
 import { decodeMaskPng } from '../imaging/maskPng.js';
-import { stillForAnalysis } from '../imaging/stillToRgba.js';
+import { analysisCopy } from '../imaging/stillToRgba.js';
 import { ANALYSIS_MAX_SIDE } from '../capture/captureService.js';
 
 /** One entry of `check --json`. Other tools read this shape: add fields, never rename or remove. */
@@ -81,7 +81,7 @@ async function checkOne(engine: () => Promise<HeadlessChecker>, file: string, op
   const base: CheckReport = { file, verdict: null, finished: null, error: null };
   try {
     const original = await readInputFile(file, STILL_LIMITS.maxBytes);
-    const analysis = await stillForAnalysis(original, ANALYSIS_MAX_SIDE);
+    const analysis = await analysisCopy(original, ANALYSIS_MAX_SIDE);
     const checker = await engine();
     const found = await checker.check(analysis.jpeg, opts.spec);
     // Judged exactly as the station judges a shot: framing on the original's own pixels.
@@ -94,7 +94,7 @@ async function checkOne(engine: () => Promise<HeadlessChecker>, file: string, op
     // verdict, as before; with --out that is the file's error.
     if (found.face) {
       const mask = found.maskPngBase64 ? await decodeMaskPng(Buffer.from(found.maskPngBase64, 'base64')) : null;
-      const photo = await finishPhoto({ original, face: found.face, mask, spec: opts.spec }).catch((err: unknown) => {
+      const photo = await finishPhoto({ original, face: found.face, mask, spec: opts.spec, upright: analysis }).catch((err: unknown) => {
         if (opts.outDir) throw err;
         return null;
       });

@@ -3,13 +3,13 @@ import { planCrop, type CropPlan } from '../../shared/spec/cropPlan.js';
 import type { SpecProfile } from '../../shared/spec/specProfile.js';
 import type { FaceGeometry } from '../../shared/vision/faceGeometry.js';
 import { compositeOnBackground } from './compositeOnBackground.js';
-import { decodeWorkRegion } from './decodeWorkRegion.js';
+import { decodeWorkRegion, type WorkRegion } from './decodeWorkRegion.js';
 import { encodeWithinBounds } from './encodeWithinBounds.js';
 import { measureFinishBackground, type FinishBackgroundMeasure } from './finishBackground.js';
 import { refineMatte } from './refineMatte.js';
 import { measureCorrection, type Correction } from './gentleCorrection.js';
 import { checkMask, maskToAlpha, type PersonMask } from './maskToAlpha.js';
-import { faceInImage, outputToOriginal } from './outputMapping.js';
+import { faceInImage, outputToOriginal, scaleAffine } from './outputMapping.js';
 import { readStill } from './readStill.js';
 import { warpToOutput } from './warpToOutput.js';
 
@@ -21,12 +21,17 @@ export interface FinishInput {
   /** Person probability over the oriented still; null keeps the original background. */
   mask: PersonMask | null;
   spec: SpecProfile;
+  /**
+   * The same picture upright, raw RGB, smaller (the analysis copy): finishing reads it instead of
+   * decoding the still again when it holds enough pixels for the output (see UPRIGHT_MIN_RATIO).
+   */
+  upright?: { rgb: Buffer; width: number; height: number } | null;
 }
 
 export interface FinishStageMs {
   /** Header check. */
   read: number;
-  /** libvips decode, orientation and resize to output scale, fused (shrink-on-load). */
+  /** libvips decode, orientation and resize to output scale, fused (shrink-on-load); ~0 from the upright copy. */
   decodeResize: number;
   /** Rotation and crop into the output frame. */
   rotateCrop: number;
@@ -50,6 +55,8 @@ export interface FinishedPhoto {
   /** Output pixels of detached specks the matte refinement dropped. */
   removedSpecks: number;
   correction: Correction;
+  /** Whether the pixels came from the upright copy rather than a decode of the still. */
+  fromUpright: boolean;
   stageMs: FinishStageMs;
 }
 
@@ -57,6 +64,12 @@ export interface FinishedPhoto {
 const MAX_ROTATE_DEG = 45;
 /** Beyond 4× enlargement the face is too small in the still for a sharp photo. */
 const MAX_UPSCALE = 4;
+/**
+ * Output pixels per upright-copy pixel at which the copy is used: at most 1 (never enlarge a copy
+ * when the still has more), and at least this, since the warp samples without a low-pass filter and
+ * a stronger reduction would alias (fine stripes, hair); below it the still is decoded as before.
+ */
+const UPRIGHT_MIN_RATIO = 0.6;
 
 /**
  * The spec photo from a still: level the eyes, scale and crop to the spec geometry, replace the
@@ -95,7 +108,12 @@ export async function finishPhoto(input: FinishInput): Promise<FinishedPhoto> {
   const map = outputToOriginal(plan, face);
   const read = lap();
 
-  const region = await decodeWorkRegion(input.original, info, map, plan.scale, W, H);
+  const up = input.upright ?? null;
+  const ratio = up ? plan.scale * (info.width / up.width) : 0;
+  const fromUpright = up !== null && Math.abs(up.width / up.height / (info.width / info.height) - 1) < 0.01 && ratio <= 1 && ratio >= UPRIGHT_MIN_RATIO && up.rgb.length === up.width * up.height * 3;
+  const region: WorkRegion | null = fromUpright
+    ? { data: up.rgb, width: up.width, height: up.height, left: 0, top: 0, fullWidth: up.width, fullHeight: up.height, outputToWork: scaleAffine(map, up.width / info.width, up.height / info.height) }
+    : await decodeWorkRegion(input.original, info, map, plan.scale, W, H);
   const decodeResize = lap();
 
   const photo = warpToOutput(region, W, H);
@@ -138,6 +156,7 @@ export async function finishPhoto(input: FinishInput): Promise<FinishedPhoto> {
     background,
     removedSpecks,
     correction,
+    fromUpright,
     stageMs: { read, decodeResize, rotateCrop, composite, encode },
   };
 }
