@@ -330,15 +330,16 @@ test('thousands of live-view frames: memory settles and does not grow with the f
   const h = await harness({ VCAMERA_LV_FPS: '0' }, {}, {}, undefined, false);
   h.backend.setLiveView(true);
   const count = () => h.frames[0]?.seq ?? 0;
-  await until(() => count() >= 1500, 'a warm-up of 1500 frames', 120_000);
+  await until(() => count() >= 2000, 'a warm-up of 2000 frames', 120_000);
   gc();
   const base = process.memoryUsage();
   const startSeq = count();
-  await until(() => count() >= startSeq + 6000, '6000 more frames', 240_000);
+  await until(() => count() >= startSeq + 12_000, '12 000 more frames', 240_000);
   gc();
   const end = process.memoryUsage();
   const grownMb = (end.rss - base.rss) / 1024 / 1024;
-  // 6000 frames of ~40 KB are 240 MB through the backend; a leak of one frame each would show as that.
-  assert.ok(grownMb < 40, `resident memory grew ${grownMb.toFixed(1)} MB over 6000 frames`);
+  // 12 000 frames of ~22 KB are ~260 MB through the backend: a leak of one frame each would show as
+  // that, far above what the allocator's own settling (tens of MB on a busy machine) moves.
+  assert.ok(grownMb < 64, `resident memory grew ${grownMb.toFixed(1)} MB over 12 000 frames`);
   assert.ok((end.external - base.external) / 1024 / 1024 < 20, 'Buffers are not kept');
 });
