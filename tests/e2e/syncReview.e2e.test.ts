@@ -74,6 +74,13 @@ describe('E2E: npm start’s kiosk and central server — captured, reviewed and
     await page.getByTestId('order-warning').waitFor();
     assert.match(await page.getByTestId('order-warning').innerText(), /审核被驳回：图像额外内容/);
     assert.match(await page.getByTestId('checkin-confirm').innerText(), /重拍/, 'the main button says what it will do');
+    // The retake opens capture with the rejected photo still there, marked with the reason, never acceptable again.
+    await page.getByTestId('checkin-confirm').click();
+    const barred = page.getByTestId('shot-barred');
+    await barred.waitFor({ timeout: 30_000 });
+    assert.match(await barred.innerText(), /图像额外内容（手、水印等）/);
+    assert.equal(await page.getByTestId('capture-accept').isDisabled(), true, 'the rejected photo cannot be accepted');
+    await page.getByTestId('capture-back').click();
     if (process.env.CC_SCREENSHOTS) {
       await page.keyboard.press('F6');
       await page.getByTestId('sync-screen').waitFor();

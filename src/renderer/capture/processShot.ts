@@ -10,6 +10,8 @@ export interface ShotResult {
   finishedUrl: string | null;
   verdict: Verdict;
   bytes: number | null;
+  /** Taken up to the acceptance of a photo review rejected: shown, never accepted again. */
+  barred?: { reason: string | null };
 }
 
 /**
@@ -38,7 +40,8 @@ export function bestShot(shots: readonly ShotResult[]): number {
   shots.forEach((s, i) => {
     const fails = s.verdict.checks.filter((c) => c.status === 'fail').length;
     const warns = s.verdict.checks.filter((c) => c.status === 'warn').length;
-    const key: [number, number, number] = [RANK[s.verdict.status] + (s.finishedUrl ? 0 : 10), fails, warns];
+    // A shot barred by a rejection is never the one to pick, whatever its verdict.
+    const key: [number, number, number] = [RANK[s.verdict.status] + (s.finishedUrl ? 0 : 10) + (s.barred ? 100 : 0), fails, warns];
     if (!bestKey || key[0] < bestKey[0] || (key[0] === bestKey[0] && (key[1] < bestKey[1] || (key[1] === bestKey[1] && key[2] <= bestKey[2])))) {
       best = i;
       bestKey = key;

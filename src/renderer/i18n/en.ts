@@ -281,6 +281,17 @@ export const en: Messages = {
     cancelledNeedsReason: "This student's reservation was cancelled (perhaps refunded). To check in anyway, give a reason; it goes to the audit log.",
     overrideReason: 'Reason for checking in',
   },
+  order: {
+    withdraw: 'Withdraw from review',
+    withdrawReason: 'Why (e.g. the student asks for a new photo)',
+    withdrawConfirm: 'Withdraw and shoot again',
+    void: 'Void the order',
+    voidReason: 'Why (e.g. wrong student, a test shot, a duplicate walk-in)',
+    voidConfirm: 'Void it',
+    cancel: 'Cancel (Esc)',
+    rejectedShot: 'Rejected in review: {{reason}}',
+    beforeRejection: 'Taken before the rejection: cannot be accepted',
+  },
   capture: {
     studentConfirmed: 'confirmed by the student',
     studentScreen: 'Open the student screen ↗',

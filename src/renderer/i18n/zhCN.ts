@@ -280,6 +280,17 @@ export const zhCN = {
     cancelledNeedsReason: '该学生的预约已取消（可能已退款）。如仍要签到，请填写原因，将记入审计日志。',
     overrideReason: '签到原因',
   },
+  order: {
+    withdraw: '撤回审核',
+    withdrawReason: '撤回原因（例如：学生要求重拍）',
+    withdrawConfirm: '确认撤回，返回拍摄',
+    void: '作废订单',
+    voidReason: '作废原因（例如：拍错学生、测试照片、重复登记）',
+    voidConfirm: '确认作废',
+    cancel: '取消 (Esc)',
+    rejectedShot: '已被审核驳回：{{reason}}',
+    beforeRejection: '驳回前拍摄，不能采用',
+  },
   capture: {
     studentConfirmed: '学生已确认',
     studentScreen: '打开学生屏幕 ↗',

@@ -161,7 +161,7 @@ export function CaptureScreen({ studentName, outcome, onBack }: Props) {
             finishedUrl = URL.createObjectURL(base64ToBlob(jpegBase64, 'image/jpeg'));
             objectUrls.current.push(finishedUrl);
           }
-          restored.push({ captureId: c.id, finishedUrl, verdict: c.verdict, bytes: null });
+          restored.push({ captureId: c.id, finishedUrl, verdict: c.verdict, bytes: null, ...(c.beforeRejection ? { barred: { reason: c.rejectedReason } } : {}) });
         } else {
           const shot = await processShot(client, spec, c.id).catch(() => null);
           if (shot?.finishedUrl) objectUrls.current.push(shot.finishedUrl);
@@ -270,7 +270,7 @@ export function CaptureScreen({ studentName, outcome, onBack }: Props) {
 
   const startAccept = () => {
     // Never while a retake is still being processed: the photographer would accept the old shot.
-    if (!current || !current.finishedUrl || phaseRef.current !== 'live') return;
+    if (!current || !current.finishedUrl || current.barred || phaseRef.current !== 'live') return;
     // A comparison still running, or one that did not pass without the photographer's reason, blocks.
     if (identityBlocked) {
       document.querySelector<HTMLInputElement>('[data-testid="face-match-reason"]')?.focus();
@@ -450,6 +450,11 @@ export function CaptureScreen({ studentName, outcome, onBack }: Props) {
                   <p className="capture-shot-which" data-testid="shot-which" data-newest={selected === shots.length - 1 ? 'true' : 'false'} data-best={selected === best ? 'true' : 'false'}>
                     {t('capture.shotOf', { n: selected + 1, count: shots.length })}
                     {selected === best && shots.length > 1 && <span className="badge badge-done">{t('capture.bestShot')}</span>}
+                    {current.barred && (
+                      <span className="badge badge-bad" data-testid="shot-barred">
+                        {current.barred.reason ? t('order.rejectedShot', { reason: current.barred.reason }) : t('order.beforeRejection')}
+                      </span>
+                    )}
                     {studentConfirmed.has(current.captureId) && (
                       <span className="badge badge-info" data-testid="student-confirmed">
                         {t('capture.studentConfirmed')}
@@ -471,7 +476,7 @@ export function CaptureScreen({ studentName, outcome, onBack }: Props) {
                   <li key={s.captureId}>
                     <button
                       type="button"
-                      className={`shot ${i === selected ? 'shot-selected' : ''} shot-${s.verdict.status} ${i === best ? 'shot-best' : ''}`}
+                      className={`shot ${i === selected ? 'shot-selected' : ''} shot-${s.verdict.status} ${i === best ? 'shot-best' : ''} ${s.barred ? 'shot-rejected' : ''}`}
                       onClick={() => setSelected(i)}
                       aria-pressed={i === selected}
                       aria-label={i === best ? `${i + 1} · ${t('capture.bestShot')}` : String(i + 1)}
@@ -498,7 +503,7 @@ export function CaptureScreen({ studentName, outcome, onBack }: Props) {
             </div>
           ) : (
             <div className="action-row capture-footer">
-              <button type="button" className="button button-primary button-large" onClick={startAccept} disabled={!current?.finishedUrl || phase.kind !== 'live' || identityBlocked} data-testid="capture-accept">
+              <button type="button" className="button button-primary button-large" onClick={startAccept} disabled={!current?.finishedUrl || Boolean(current?.barred) || phase.kind !== 'live' || identityBlocked} data-testid="capture-accept">
                 {t('capture.accept')}
               </button>
               <button type="button" className="button button-secondary button-large" onClick={onBack} data-testid="capture-back">

@@ -7,6 +7,7 @@ import { CorrectionForm } from '../components/CorrectionForm';
 import { ErrorMessage } from '../components/ErrorMessage';
 import { Fact } from '../components/Fact';
 import { OrderStatusBadge } from '../components/OrderStatusBadge';
+import { OrderTakeBackPanel } from '../components/OrderTakeBackPanel';
 import { OrderWarning } from '../components/OrderWarning';
 import { ReservationSummary } from '../components/ReservationSummary';
 import { isInteractiveTarget } from '../dom/rovingFocus';
@@ -140,6 +141,9 @@ export function StudentCardScreen({ task, studentId, onBack, onCheckedIn }: Prop
             </Fact>
             <Fact label={t('fields.source')}>{student.source === 'walkin' ? t('student.walkin') : t('student.roster')}</Fact>
           </dl>
+          {student.order && (
+            <OrderTakeBackPanel orderId={student.order.id} status={student.order.status} atThisStation={student.order.atThisStation} onChanged={card.reload} />
+          )}
           {correcting && (
             <CorrectionForm
               student={student}
