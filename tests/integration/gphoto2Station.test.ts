@@ -115,6 +115,32 @@ describe(`station: a tethered DSLR through ${engine === 'cli' ? 'the gphoto2 com
     await app.call(photographer, 'capture.end', { orderId: b! });
   });
 
+  // Last in each run: its shots add to the card the tests above count.
+  const portraitTest = () => test('a body held in portrait: after a portrait shot live view is turned upright, after a landscape one it is not', { timeout: 60_000 }, async () => {
+    const [a] = orders;
+    await app.call(photographer, 'capture.begin', { orderId: a! });
+    await app.call(photographer, 'camera.liveView', { on: true });
+    const frames = () => events.filter((e) => e.name === 'camera.liveFrame').map((e) => e.payload as { rotation?: number });
+    await until(() => frames().length >= 3, 'live view');
+    assert.equal(frames().at(-1)!.rotation, 0, 'upright until a shot says otherwise');
+    // The body's orientation sensor writes EXIF Orientation 6 (turned 90° clockwise) into the still.
+    const { default: sharp } = await import('sharp');
+    const { writeFileSync } = await import('node:fs');
+    const { join } = await import('node:path');
+    writeFileSync(join(rig.dir, 'subject.jpg'), await sharp(rig.still('a')).withMetadata({ orientation: 6 }).jpeg().toBuffer());
+    await app.call(photographer, 'camera.trigger', { orderId: a! });
+    let n = frames().length;
+    await until(() => frames().length >= n + 3, 'frames after the portrait shot');
+    assert.equal(frames().at(-1)!.rotation, 90);
+    rig.setSubject('a');
+    await app.call(photographer, 'camera.trigger', { orderId: a! });
+    n = frames().length;
+    await until(() => frames().length >= n + 3, 'frames after the landscape shot');
+    assert.equal(frames().at(-1)!.rotation, 0);
+    await app.call(photographer, 'camera.liveView', { on: false });
+    await app.call(photographer, 'capture.end', { orderId: a! });
+  });
+
   // In-process, the body's events are read between live-view frames: the shot reaches the station
   // while its student is still in the chair.
   if (engine === 'addon') {
@@ -132,6 +158,7 @@ describe(`station: a tethered DSLR through ${engine === 'cli' ? 'the gphoto2 com
       assert.deepEqual((await app.call(photographer, 'camera.held', {})).held, [], 'nothing held');
       await app.call(photographer, 'camera.liveView', { on: false });
     });
+    portraitTest();
     return;
   }
 
@@ -161,4 +188,5 @@ describe(`station: a tethered DSLR through ${engine === 'cli' ? 'the gphoto2 com
     assert.deepEqual((await app.call(photographer, 'camera.held', {})).held, []);
     assert.ok(listAudit(app.ctx.db).some((x) => x.action === 'capture.discardHeld'));
   });
+  portraitTest();
 });

@@ -61,6 +61,7 @@ export class CameraService {
   private state: State;
   private dslrSettings: Gphoto2Settings;
   private liveViewUntil = 0;
+  private liveRotation: 0 | 90 | 180 | 270 = 0;
   private leaseTimer: NodeJS.Timeout | undefined;
   readonly held: HeldShots;
   /** The tethered body's settings and the task presets (camera panel). */
@@ -85,7 +86,7 @@ export class CameraService {
       shot: (shot) => this.file(shot),
       present: (present) => this.setPresent(present),
       frame: (f: { seq: number; jpeg: Buffer; width: number; height: number }) => {
-        if (Date.now() < this.liveViewUntil) this.ctx.emit('camera.liveFrame', { seq: f.seq, jpegBase64: f.jpeg.toString('base64'), width: f.width, height: f.height });
+        if (Date.now() < this.liveViewUntil) this.ctx.emit('camera.liveFrame', { seq: f.seq, jpegBase64: f.jpeg.toString('base64'), width: f.width, height: f.height, rotation: this.liveRotation });
       },
       status: (_status: Gphoto2Status) => this.ctx.emit('camera.changed', this.getState()),
       opened: async () => {
@@ -209,6 +210,7 @@ export class CameraService {
     if (!this.backend.trigger) throw new AppError('CONFLICT', { zh: '当前相机不能由软件触发拍照', en: 'This camera cannot be triggered from the station' });
     const asked = this.activeSince;
     const shot = await this.backend.trigger();
+    await this.noteOrientation(shot.bytes);
     try {
       if (shot.spoolPath && (this.activeOrderId !== orderId || this.activeSince !== asked)) {
         const held = await this.hold(shot, this.activeOrderId ? 'next-student' : 'no-student');
@@ -241,7 +243,22 @@ export class CameraService {
     this.ctx.emit('camera.changed', this.getState());
   }
 
+  /**
+   * Live view comes off the sensor landscape whichever way the body is held; the body's own stills say
+   * how it is held (EXIF Orientation from its orientation sensor). Each DSLR shot updates how live view
+   * is turned, so the guide oval stands upright once the photographer has shot in portrait.
+   */
+  private async noteOrientation(bytes: Buffer): Promise<void> {
+    if (!isDslrBackend(this.backend)) return;
+    const orientation = await sharp(bytes)
+      .metadata()
+      .then((m) => m.orientation ?? 1)
+      .catch(() => 1);
+    this.liveRotation = orientation === 6 ? 90 : orientation === 8 ? 270 : orientation === 3 ? 180 : 0;
+  }
+
   private async file(shot: IncomingShot): Promise<void> {
+    await this.noteOrientation(shot.bytes);
     const orderId = this.activeOrderId;
     const name = basename(shot.source);
     // A late transfer of a shot taken before this student's capture began (the previous student's)

@@ -28,7 +28,7 @@ export function useDslrLiveView(enabled: boolean, opts: { ask: boolean } = { ask
   const [fps, setFps] = useState(0);
   const canvas = useRef<HTMLCanvasElement | null>(null);
   const busy = useRef(false);
-  const waiting = useRef<string | null>(null);
+  const waiting = useRef<{ jpegBase64: string; rotation: number } | null>(null);
   const drawnAt = useRef<number[]>([]);
   const enabledRef = useRef(enabled);
   enabledRef.current = enabled;
@@ -72,20 +72,28 @@ export function useDslrLiveView(enabled: boolean, opts: { ask: boolean } = { ask
     };
   }, [enabled]);
 
-  const draw = async (jpegBase64: string): Promise<void> => {
+  const draw = async (jpegBase64: string, rotation = 0): Promise<void> => {
     busy.current = true;
     try {
       const bitmap = await createImageBitmap(base64ToBlob(jpegBase64, 'image/jpeg'));
       const c = canvas.current;
       if (c && enabledRef.current) {
-        if (c.width !== bitmap.width || c.height !== bitmap.height) {
-          c.width = bitmap.width;
-          c.height = bitmap.height;
-          setSize({ width: bitmap.width, height: bitmap.height });
+        // A body held in portrait: the frame is turned upright here, so the preview, the guide overlay
+        // and live vision all see a portrait picture.
+        const sideways = rotation === 90 || rotation === 270;
+        const [w, h] = sideways ? [bitmap.height, bitmap.width] : [bitmap.width, bitmap.height];
+        if (c.width !== w || c.height !== h) {
+          c.width = w;
+          c.height = h;
+          setSize({ width: w, height: h });
         } else if (!size) {
-          setSize({ width: bitmap.width, height: bitmap.height });
+          setSize({ width: w, height: h });
         }
-        c.getContext('2d')?.drawImage(bitmap, 0, 0);
+        const g = c.getContext('2d');
+        g?.setTransform(1, 0, 0, 1, 0, 0);
+        g?.translate(w / 2, h / 2);
+        g?.rotate((rotation * Math.PI) / 180);
+        g?.drawImage(bitmap, -bitmap.width / 2, -bitmap.height / 2);
         drawnAt.current.push(performance.now());
       }
       bitmap.close();
@@ -95,14 +103,14 @@ export function useDslrLiveView(enabled: boolean, opts: { ask: boolean } = { ask
       busy.current = false;
       const next = waiting.current;
       waiting.current = null;
-      if (next && enabledRef.current) void draw(next);
+      if (next && enabledRef.current) void draw(next.jpegBase64, next.rotation);
     }
   };
 
-  useRpcEvent('camera.liveFrame', ({ jpegBase64 }) => {
+  useRpcEvent('camera.liveFrame', ({ jpegBase64, rotation }) => {
     if (!enabledRef.current || !canvas.current) return;
-    if (busy.current) waiting.current = jpegBase64;
-    else void draw(jpegBase64);
+    if (busy.current) waiting.current = { jpegBase64, rotation: rotation ?? 0 };
+    else void draw(jpegBase64, rotation ?? 0);
   });
 
   return { stream, size, fps };

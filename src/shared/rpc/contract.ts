@@ -500,7 +500,14 @@ export const events = {
   /** A shot arrived with no student in front of the camera: kept in the hot folder, not filed (or held on the station: heldId). */
   'capture.unassigned': z.object({ file: z.string(), heldId: z.string().optional() }),
   /** One live-view frame from the tethered DSLR (JPEG), while a capture screen asks for live view. */
-  'camera.liveFrame': z.object({ seq: z.number().int(), jpegBase64: z.string().max(MAX_LIVE_FRAME_BASE64), width: z.number().int(), height: z.number().int() }),
+  'camera.liveFrame': z.object({
+    seq: z.number().int(),
+    jpegBase64: z.string().max(MAX_LIVE_FRAME_BASE64),
+    width: z.number().int(),
+    height: z.number().int(),
+    /** Clockwise degrees to turn the frame upright: the body is held in portrait (issue 17; read from its last still's EXIF). */
+    rotation: z.union([z.literal(0), z.literal(90), z.literal(180), z.literal(270)]).optional(),
+  }),
   'camera.changed': CameraState,
   'sync.changed': SyncStatus,
   /** A print job changed state (queued, submitted, done, failed, cancelled) or its printer reported a problem. */
