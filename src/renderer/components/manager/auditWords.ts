@@ -24,6 +24,7 @@ export const AUDIT_ACTIONS: Record<string, Text> = {
   'capture.assignHeld': { zh: '待分配照片指定给学生', en: 'Assigned a held shot to a student' },
   'capture.discardHeld': { zh: '丢弃待分配照片', en: 'Discarded a held shot' },
   'order.void': { zh: '作废订单', en: 'Voided an order' },
+  'settings.cameraPreset': { zh: '保存相机预设', en: 'Saved a camera preset' },
   'order.withdraw': { zh: '撤回审核', en: 'Withdrew an order from review' },
   'print.submit': { zh: '打印', en: 'Printed' },
   'print.retry': { zh: '重新打印', en: 'Printed again' },
