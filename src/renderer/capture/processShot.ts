@@ -1,7 +1,7 @@
 import type { SpecProfile } from '../../shared/spec/specProfile';
 import type { Verdict } from '../../shared/vision/verdict';
 import type { RpcClient } from '../../shared/rpc/client';
-import { analyseStill } from '../vision/analyseStill';
+import { analyseStill, warmStillVision } from '../vision/analyseStill';
 import { base64ToBlob, blobToBase64 } from './grabStill';
 
 export interface ShotResult {
@@ -29,6 +29,15 @@ export async function processShot(client: RpcClient, spec: SpecProfile, captureI
     verdict: finished.verdict,
     bytes: finished.bytes,
   };
+}
+
+/**
+ * Loads the still engine's models ahead of the first shot (the capture screen calls it as it opens,
+ * while the live view starts): the first student's verdict then waits for the shot, not for ~1–2 s
+ * of wasm and model loading.
+ */
+export function warmShot(): void {
+  warmStillVision();
 }
 
 const RANK = { pass: 0, warn: 1, fail: 2 } as const;

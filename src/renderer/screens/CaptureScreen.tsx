@@ -1,7 +1,8 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { CheckId } from '../../shared/spec/specProfile';
-import { bestShot, processShot, type ShotResult } from '../capture/processShot';
+import { bestShot, processShot, warmShot, type ShotResult } from '../capture/processShot';
+import { FinishedPhotoView } from '../capture/FinishedPhotoView';
 import { base64ToBlob, blobToBase64, grabStill } from '../capture/grabStill';
 import { useCameraStream } from '../capture/useCameraStream';
 import { useDslrLiveView } from '../capture/useDslrLiveView';
@@ -96,6 +97,8 @@ export function CaptureScreen({ studentName, outcome, onBack }: Props) {
   // The live loop pauses while a still is measured, so the two do not compete for the CPU.
   const live = useLiveVision(stream ? video.current : null, spec, (kind === 'uvc' || kind === 'gphoto2') && phase.kind === 'live');
 
+  // The still engine loads its models while the live view starts, not on the first shot.
+  useEffect(() => warmShot(), []);
   useEffect(() => {
     const v = video.current;
     if (!v) return;
@@ -441,7 +444,7 @@ export function CaptureScreen({ studentName, outcome, onBack }: Props) {
               <div className="capture-shot">
                 <div className="capture-shot-photo">
                   {current.finishedUrl ? (
-                    <img className="finished-photo" src={current.finishedUrl} alt={t('capture.finishedAlt')} data-testid="finished-photo" data-capture-id={current.captureId} />
+                    <FinishedPhotoView url={current.finishedUrl} verdict={current.verdict} captureId={current.captureId} alt={t('capture.finishedAlt')} />
                   ) : (
                     <p className="message message-error" data-testid="no-face">
                       {t('capture.noFace')}

@@ -89,6 +89,14 @@ export async function analyseStill(image: Blob, spec: SpecProfile, opts: { asset
   return { verdict: evaluatePhoto(result.measures, spec), face: result.face, maskPng: result.maskPng, measures: result.measures, timings: result.timings };
 }
 
+/**
+ * Starts the worker and its model loading (~1–2 s) ahead of the first shot, e.g. while the
+ * capture screen's live view comes up, so the first student's verdict does not wait for it.
+ */
+export function warmStillVision(opts: { assetBase?: string } = {}): void {
+  getWorker(opts.assetBase ?? new URL('./', document.baseURI).href);
+}
+
 /** Stops the worker (and frees its models); the next analyseStill starts a new one. */
 export function disposeStillVision(): void {
   worker?.terminate();
