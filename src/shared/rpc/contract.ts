@@ -261,7 +261,7 @@ export const contract = {
       .object({
         orderId: OrderId,
         captureId: CaptureId,
-        overrides: z.array(z.object({ checkId: CheckId, reason: Reason }).strict()).max(16),
+        overrides: z.array(z.object({ checkId: CheckId, reason: Reason }).strict()).max(32),
         /** The photographer confirmed the student's identity although the face comparison did not pass. */
         faceMatchReason: Reason.optional(),
       })
