@@ -40,7 +40,11 @@ export async function checkInFirst(page: Page, query: string): Promise<string> {
 
 /** After the shutter: wait for the finished photo, accept it (a reason for each failed check); returns the order id. */
 export async function acceptShot(page: Page): Promise<string> {
-  await page.getByTestId('finished-photo').waitFor({ timeout: 90_000 });
+  await page.getByTestId('finished-photo').waitFor({ timeout: 90_000 }).catch(async (err: unknown) => {
+    // Say what the screen said instead of only "not visible": an error, no face, still working.
+    const said = await page.getByTestId('capture-screen').innerText().catch(() => '(no capture screen)');
+    throw new Error(`${String(err)}\nthe capture screen said:\n${said.slice(0, 1500)}`);
+  });
   const failed = await page.locator('[data-testid="verdict-list"] li[data-status="fail"]').evaluateAll((els) => els.map((e) => e.getAttribute('data-check')));
   await page.keyboard.press('a');
   if (failed.length > 0) {
@@ -57,6 +61,16 @@ export async function photograph(page: Page, query: string): Promise<{ name: str
   const name = await checkInFirst(page, query);
   await page.waitForFunction(() => (document.querySelector('[data-testid="shutter"]') as HTMLButtonElement | null)?.disabled === false, null, { timeout: 60_000 });
   await page.keyboard.press('Space');
+  // On a loaded 2-core machine a key press now and then does not reach the shutter (seen only with
+  // the whole suite running; what swallows it is not found yet). A photographer presses again:
+  // so does the test, by the button, once, and says so.
+  const started = await page
+    .waitForFunction(() => (document.querySelector('[data-testid="shutter"]') as HTMLButtonElement | null)?.disabled === true || document.querySelector('[data-testid="finished-photo"], [data-testid="capture-error"], [data-testid="no-face"]') !== null, null, { timeout: 15_000 })
+    .then(() => true, () => false);
+  if (!started) {
+    console.log('E2E: the shutter key went unanswered for 15 s; pressing the shutter button');
+    await page.getByTestId('shutter').click();
+  }
   const orderId = await acceptShot(page);
   await page.keyboard.press('Enter');
   await page.getByTestId('search-input').waitFor();
