@@ -131,7 +131,7 @@ export function withdrawOrderRow(db: Db, o: { id: string; reason: string; operat
     db,
     `UPDATE orders SET
        withdrawn_state = COALESCE(withdrawn_state, json_object('chosen_capture_id', chosen_capture_id, 'finished_path', finished_path,
-         'checks', checks, 'captured_at', captured_at, 'status', status)),
+         'checks', checks, 'captured_at', captured_at)),
        status = '采集中', chosen_capture_id = NULL, finished_path = NULL, checks = NULL, captured_at = NULL,
        withdrawal_reason = @reason, withdrawal_at = @now, operator_id = @operatorId,
        revision = revision + 1, sync_state = 'pending', updated_at = @now
