@@ -648,6 +648,7 @@ export class Gphoto2AddonBackend implements CameraBackend {
   }
 
   private async fetch(folder: string, name: string, prefix: 'body' | 'card', takenAtMs: number): Promise<boolean> {
+    const recovering = prefix === 'card' && this.pendingShotAt !== null;
     const path = join(this.opts.spoolDir, `${prefix}-${Date.now()}-${name}`);
     try {
       await this.session!.download(folder, name, path, this.opts.settings.captureTarget !== 'card');
@@ -660,6 +661,8 @@ export class Gphoto2AddonBackend implements CameraBackend {
     this.known?.add(`${folder}/${name}`);
     const bytes = await readFile(path);
     log.info('shot fetched from the camera', { file: name, from: prefix });
+    // Said before the shot is handed over: whoever receives it already sees why it came late.
+    if (recovering) this.tell('recovered-shot');
     await this.deliver({ bytes, source: name, takenAtMs, spoolPath: path });
     return true;
   }
@@ -682,7 +685,6 @@ export class Gphoto2AddonBackend implements CameraBackend {
     }
     for (const f of files.filter((x) => !this.isKnown(x.folder, x.name))) {
       if (!(await this.fetch(f.folder, f.name, 'card', since))) return;
-      if (this.pendingShotAt !== null) this.tell('recovered-shot');
     }
     this.pendingShotAt = null;
   }

@@ -566,8 +566,9 @@ export class Gphoto2Backend implements CameraBackend {
         const name = basename(path).replace(/^card-\d+-/, '');
         this.known.add(`${folder}/${name}`);
         log.info('shot fetched from the card', { file: name });
-        await this.deliver({ bytes, source: name, takenAtMs: since, spoolPath: path });
+        // Said before the shot is handed over: whoever receives it already sees why it came late.
         if (this.pendingShotAt !== null) this.tell('recovered-shot');
+        await this.deliver({ bytes, source: name, takenAtMs: since, spoolPath: path });
       }
     }
     this.pendingShotAt = null;
