@@ -1,4 +1,4 @@
-import { useEffect, useRef } from 'react';
+import { useEffect, useLayoutEffect, useRef } from 'react';
 import { KeyBurstDetector } from '../input/keyBurstDetector';
 
 /** React keeps an input's value in its own state; setting it the native way and firing "input"
@@ -37,7 +37,8 @@ export interface WedgeHandlers {
  */
 export function useScannerWedge(handlers: WedgeHandlers, enabled: boolean): void {
   const latest = useRef(handlers);
-  useEffect(() => {
+  // Before paint (see useWindowKeydown): an event arriving right after a render meets that render's handlers.
+  useLayoutEffect(() => {
     latest.current = handlers;
   });
   useEffect(() => {
