@@ -227,6 +227,26 @@ export interface SessionClosuresTable {
   closed_at: string;
 }
 
+/**
+ * The admission photo a station sent with one of its orders (0006), for the reviewer to set beside
+ * the capture. The bytes are sealed with the master key in the file at `path` (relative to
+ * <data>/admission); nothing else on disk or in the database holds them.
+ */
+export interface OrderAdmissionPhotosTable {
+  order_id: string;
+  /** The station that sent it (the order's owner at the time). */
+  station_id: string;
+  /** sha256 of the plain bytes, as the station named them. */
+  sha256: string;
+  bytes: number;
+  /** What sharp read from it on arrival: jpeg, png, webp or tiff. */
+  format: string;
+  width: number;
+  height: number;
+  path: string;
+  received_at: string;
+}
+
 export interface ServerDatabase {
   feed_counter: FeedCounterTable;
   changes: ChangesTable;
@@ -246,4 +266,5 @@ export interface ServerDatabase {
   photo_holders: PhotoHoldersTable;
   review_sessions: ReviewSessionsTable;
   admin_audit: AdminAuditTable;
+  order_admission_photos: OrderAdmissionPhotosTable;
 }

@@ -3,11 +3,12 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { join } from 'node:path';
 import { FileStore } from '@tus/file-store';
 import { Server as TusServer, type Upload } from '@tus/server';
-import { PATHS, UploadMetadata } from '../../src/shared/sync/protocol.js';
+import { ADMISSION_PHOTO_MAX_BYTES, PATHS, UploadMetadata } from '../../src/shared/sync/protocol.js';
 import { heldPhotos } from '../db/photos.js';
 import { getOrder } from '../db/orders.js';
 import type { Station } from '../services/enrolment.js';
 import type { ServerContext } from '../ServerContext.js';
+import { admissionHeld, ingestAdmission } from '../services/admissionStore.js';
 import { ingestPhoto, reevaluateWaitingFor } from '../services/photoStore.js';
 import { ServerFailure } from './ServerFailure.js';
 import { sendFailure } from './respond.js';
@@ -17,6 +18,8 @@ export const MAX_PHOTO_BYTES = 200_000_000;
 /** Unfinished uploads are dropped after this; finished ones are kept as long (their photo is linked,
  * not copied) so a station whose last PATCH answer was lost learns by HEAD that it is complete. */
 export const UPLOAD_KEEP_MS = 3 * 24 * 3600_000;
+/** An unfinished admission upload (part of a photo, in clear) is dropped after this; a station resumes within minutes or starts over. */
+export const ADMISSION_UPLOAD_KEEP_MS = 3600_000;
 /** Upload metadata key where the server records which station created the upload. */
 const OWNER_KEY = 'cc_station';
 
@@ -74,6 +77,7 @@ export function createUploads(ctx: ServerContext): Uploads {
     const owner = upload.metadata?.[OWNER_KEY];
     if (!owner) throw tusError(new ServerFailure('BAD_REQUEST', { details: ['upload has no owning station'] }));
     const file = upload.storage?.path ?? join(directory, upload.id);
+    if (meta.data.role === 'admission') return finishAdmission(upload, file, meta.data.sha256, meta.data.orderId, owner);
     const outcome = await ingestPhoto(ctx, file, meta.data.sha256, owner);
     if (outcome.kind === 'mismatch') {
       // Deleted, so a retry with the same upload URL gets 404 and starts over instead of being
@@ -83,6 +87,41 @@ export function createUploads(ctx: ServerContext): Uploads {
       throw tusError(new ServerFailure('PHOTO_HASH_MISMATCH', { details: [`named ${outcome.sha256}`, `received ${outcome.actual}`] }));
     }
     ctx.log('info', 'photo received', { uploadId: upload.id, sha256: outcome.sha256, bytes: outcome.bytes, outcome: outcome.kind });
+  };
+
+  /**
+   * An admission photo is sealed on arrival and its upload removed at once, whatever the outcome:
+   * its plain bytes stay on disk no longer than the upload takes. A station that asks about the
+   * upload later is told it does not exist and sends it again, which the server takes as a duplicate.
+   */
+  const finishAdmission = async (upload: Upload, file: string, sha256: string, orderId: string, owner: string): Promise<void> => {
+    const outcome = await ingestAdmission(ctx, file, sha256, owner, orderId);
+    await datastore.remove(upload.id).catch(() => {});
+    switch (outcome.kind) {
+      case 'stored':
+      case 'duplicate':
+        ctx.log('info', 'admission photo received', { uploadId: upload.id, orderId, sha256, bytes: outcome.bytes, outcome: outcome.kind });
+        return;
+      case 'mismatch':
+        ctx.log('warn', 'admission photo hash mismatch', { uploadId: upload.id, named: outcome.sha256, actual: outcome.actual });
+        throw tusError(new ServerFailure('PHOTO_HASH_MISMATCH', { details: [`named ${outcome.sha256}`, `received ${outcome.actual}`] }));
+      case 'bad_image':
+        ctx.log('warn', 'admission photo refused: not an image', { uploadId: upload.id, orderId, detail: outcome.detail });
+        throw tusError(new ServerFailure('BAD_REQUEST', { status: 422, zh: outcome.zh, en: outcome.en, details: [outcome.detail] }));
+      case 'too_large':
+        throw tusError(new ServerFailure('TOO_LARGE', { zh: '录取照片过大', en: 'The admission photo is too large', details: [`${outcome.bytes} bytes > ${ADMISSION_PHOTO_MAX_BYTES}`] }));
+      case 'not_owner':
+        ctx.log('warn', 'admission photo for another station\'s order refused', { orderId, owner: outcome.owner, requester: owner });
+        throw tusError(outcome.owner ? new ServerFailure('FORBIDDEN', { zh: '此订单属于另一个采集站', en: 'This order belongs to another station' }) : new ServerFailure('NOT_FOUND', { zh: '服务器上没有这个订单', en: 'The server has no such order' }));
+    }
+  };
+
+  /** Whether a complete upload's bytes were already taken in (a photo held for the station, an admission photo kept for the order). */
+  const ingested = async (upload: Upload, owner: string): Promise<boolean> => {
+    const meta = UploadMetadata.safeParse(upload.metadata ?? {});
+    if (!meta.success) return false;
+    if (meta.data.role === 'admission') return admissionHeld(ctx, meta.data.orderId, meta.data.sha256);
+    return (await heldPhotos(ctx.tx, [meta.data.sha256], owner)).size > 0;
   };
 
   const tus = new TusServer({
@@ -109,6 +148,14 @@ export function createUploads(ctx: ServerContext): Uploads {
       if (order && order.station_id !== station.station_id) {
         ctx.log('warn', 'upload for another station\'s order refused', { orderId: meta.data.orderId, owner: order.station_id, requester: station.station_id });
         throw tusError(new ServerFailure('FORBIDDEN', { zh: '此订单属于另一个采集站', en: 'This order belongs to another station' }));
+      }
+      if (meta.data.role === 'admission') {
+        // Held for one order, so the order comes first (a station sends it before its uploads), and
+        // its size is known and bounded before a byte is stored.
+        if (!order) throw tusError(new ServerFailure('NOT_FOUND', { zh: '服务器上没有这个订单，请先同步订单', en: 'The server has no such order; send the order first' }));
+        if (upload.size === undefined || upload.size > ADMISSION_PHOTO_MAX_BYTES) {
+          throw tusError(new ServerFailure('TOO_LARGE', { zh: '录取照片过大或未声明大小', en: 'The admission photo is too large or its size is not declared', details: [`Upload-Length ≤ ${ADMISSION_PHOTO_MAX_BYTES}`] }));
+        }
       }
       return { metadata: { ...upload.metadata, [OWNER_KEY]: station.station_id } };
     },
@@ -157,7 +204,7 @@ export function createUploads(ctx: ServerContext): Uploads {
         // process it now, so the HEAD that tells the station "complete" is true.
         if (req.method === 'HEAD' && complete) {
           const sha = upload.metadata?.sha256;
-          if (sha && (await heldPhotos(ctx.tx, [sha], station.station_id)).size === 0) {
+          if (sha && !(await ingested(upload, station.station_id))) {
             // Never answer "complete" for bytes that did not become a photo: the station would mark
             // the upload done and its order would wait at 已采集 for ever. Say what went wrong instead.
             try {
@@ -171,7 +218,7 @@ export function createUploads(ctx: ServerContext): Uploads {
             }
           }
           // Held already (processed, then the server died before moving the orders on): move them now.
-          else if (sha) await reevaluateWaitingFor(ctx, sha, station.station_id);
+          else if (sha && upload.metadata?.role !== 'admission') await reevaluateWaitingFor(ctx, sha, station.station_id);
         }
       }
       stations.set(req, station);
@@ -181,12 +228,18 @@ export function createUploads(ctx: ServerContext): Uploads {
       const ids = (await datastore.configstore.list?.()) ?? [];
       for (const id of ids) {
         const upload = await datastore.getUpload(id).catch(() => null);
-        if (!upload || upload.size === undefined || upload.offset !== upload.size) continue;
-        const sha = upload.metadata?.sha256;
+        if (!upload) continue;
+        const admission = upload.metadata?.role === 'admission';
+        const age = upload.creation_date ? Date.now() - new Date(upload.creation_date).getTime() : 0;
+        if (upload.size === undefined || upload.offset !== upload.size) {
+          // A cut admission upload holds part of a photo in clear: not kept for days like a capture's.
+          if (admission && age > ADMISSION_UPLOAD_KEEP_MS) await datastore.remove(id).catch(() => {});
+          continue;
+        }
         const owner = upload.metadata?.[OWNER_KEY];
-        const held = sha && owner ? (await heldPhotos(ctx.tx, [sha], owner)).size > 0 : false;
+        const held = owner ? await ingested(upload, owner) : false;
         if (!held) await finish(upload).catch((err: unknown) => ctx.log('warn', 'upload sweep', { uploadId: id, error: String((err as { body?: string }).body ?? err) }));
-        else if (upload.creation_date && Date.now() - new Date(upload.creation_date).getTime() > UPLOAD_KEEP_MS) await datastore.remove(id).catch(() => {});
+        else if (admission || age > UPLOAD_KEEP_MS) await datastore.remove(id).catch(() => {});
       }
       await datastore.deleteExpired().catch(() => 0);
     },

@@ -30,8 +30,10 @@ nav{padding:10px 20px;display:flex;gap:12px} nav a{padding:4px 10px;border-radiu
 nav a.on{background:#1f4e79;color:#fff}
 main{padding:0 20px 40px} .empty{color:#667;padding:40px;text-align:center}
 .card{background:#fff;border-radius:6px;padding:14px;margin:12px 0;display:flex;gap:18px;box-shadow:0 1px 2px #0002}
-.card img{width:240px;height:320px;object-fit:contain;background:#ddd;border:1px solid #ccd}
-.nophoto{width:240px;height:320px;display:flex;align-items:center;justify-content:center;background:#eee;color:#889}
+.card img{width:240px;height:320px;object-fit:contain;background:#ddd;border:1px solid #ccd;display:block}
+.nophoto{width:240px;height:320px;display:flex;align-items:center;justify-content:center;background:#eee;color:#889;border:1px solid #ccd;box-sizing:border-box;text-align:center}
+.pair{display:flex;flex-direction:column;gap:6px} .pair .shots{display:flex;gap:10px} .pair figure{margin:0}
+.pair figcaption{font-size:13px;color:#445;text-align:center;margin-top:4px;font-weight:700} .pair .match{font-size:14px;text-align:center}
 .info{flex:1} .info h2{margin:0 0 6px;font-size:17px} .muted{color:#667;font-size:13px}
 .flag{display:inline-block;padding:2px 8px;border-radius:4px;background:#c0392b;color:#fff;font-size:12px;margin-left:6px}
 .ok{color:#1e8449} .warn{color:#b9770e} .fail{color:#c0392b}
@@ -168,7 +170,24 @@ function faceHtml(o: OrderView): string {
   if (!o.faceMatch) return '<span class="muted">无人像比对 / no face match</span>';
   const score = o.faceMatch.score === null ? '—' : o.faceMatch.score.toFixed(3);
   const override = o.faceMatch.overrideReason ? `（确认原因 / confirmed: ${e(o.faceMatch.overrideReason)}）` : '';
-  return `人像比对 / face match: ${score} · ${e(o.faceMatch.decision)}${override}`;
+  return `录取照片比对 / face match: <strong>${score}</strong> · ${e(o.faceMatch.decision)}${override}`;
+}
+
+/**
+ * What 录取照片比对 asks a person to judge: this capture and the admission photo side by side at the
+ * same size, the station's score under them. The admission photo comes from the review session's
+ * own route (sealed on the server, never cached).
+ */
+function photoPairHtml(o: OrderView): string {
+  const capture = o.finishedPhoto
+    ? `<img src="/review/photos/${o.finishedPhoto}" alt="本次采集 / This capture" data-testid="capture-photo">`
+    : '<div class="nophoto">照片未到 / photo not here yet</div>';
+  const admission = o.admissionPhoto
+    ? `<img src="/review/orders/${encodeURIComponent(o.id)}/admission-photo" alt="录取照片 / Admission photo" data-testid="admission-photo">`
+    : '<div class="nophoto" data-testid="no-admission-photo">无录取照片 / No admission photo</div>';
+  return `<div class="pair"><div class="shots"><figure>${capture}<figcaption>本次采集 / This capture</figcaption></figure>
+<figure>${admission}<figcaption>录取照片 / Admission photo</figcaption></figure></div>
+<div class="match" data-testid="face-match">${faceHtml(o)}</div></div>`;
 }
 
 function actionsHtml(o: OrderView, csrf: string): string {
@@ -195,17 +214,14 @@ function actionsHtml(o: OrderView, csrf: string): string {
 }
 
 function orderCard(o: OrderView, csrf: string): string {
-  const img = o.finishedPhoto
-    ? `<img src="/review/photos/${o.finishedPhoto}" alt="成品照 / finished photo">`
-    : '<div class="nophoto">照片未到 / photo not here yet</div>';
   const conflict = o.conflict ? `<span class="flag">多站重复采集${o.current ? '（当前）' : '（非当前）'} / duplicate ${o.current ? '(current)' : '(not current)'}</span>` : '';
   const walkin = o.studentSource !== 'roster' ? '<span class="flag">现场登记 / walk-in</span>' : '';
-  return `<div class="card" id="order-${e(o.id)}" tabindex="-1" data-name="${e(o.studentName || '')}" data-no="${e(o.studentNo ?? '')}">${img}<div class="info">
+  return `<div class="card" id="order-${e(o.id)}" tabindex="-1" data-name="${e(o.studentName || '')}" data-no="${e(o.studentNo ?? '')}">${photoPairHtml(o)}<div class="info">
 <h2>${e(o.studentName || o.studentId)} ${conflict}${walkin}</h2>
 <div class="muted">学号 / No. ${e(o.studentNo ?? '—')} · ${e(o.department ?? '')} · 任务 / task ${e(o.taskCode)}</div>
 <div class="muted">订单 / order ${e(o.id)} · 版本 / rev ${o.revision} · 采集站 / station ${e(o.stationName)} · 拍摄 / taken ${localTime(o.capturedAt)}</div>
 <p>状态 / status: <strong>${o.withdrawn ? '已撤回审核，待重拍 / withdrawn from review, awaiting a new photo' : e(o.status)}</strong>${o.reason ? ` · 原因 / reason: ${e(o.reason)}` : ''}${o.decidedAt ? ` · 审核于 / decided ${localTime(o.decidedAt)}` : ''}</p>
-<p>${checksHtml(o)}</p><p>${faceHtml(o)}</p></div>
+<p>${checksHtml(o)}</p></div>
 <div class="actions">${actionsHtml(o, csrf)}</div></div>`;
 }
 

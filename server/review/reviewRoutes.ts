@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { z } from 'zod';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { DECISIONS, type Decision } from '../domain/orderStatus.js';
 import { sendPhoto } from '../http/adminRoutes.js';
@@ -9,10 +10,14 @@ import type { Router } from '../http/router.js';
 import { isServerFailure, ServerFailure } from '../http/ServerFailure.js';
 import { secretsEqual } from '../security/secrets.js';
 import type { ServerContext } from '../ServerContext.js';
+import { readAdmission } from '../services/admissionStore.js';
 import { decide, orderViews } from '../services/review.js';
 import { listPage, loginPage, reviewCsp, TABS, type Tab } from './reviewPage.js';
 import { LoginThrottle } from './loginThrottle.js';
 import { clearCookie, clientOf, closeSession, csrfOk, csrfToken, openSession, sessionOf } from './reviewSession.js';
+
+/** An order id as stations make them (protocol.ts Id): anything else is no order. */
+const OrderIdParam = z.string().min(1).max(64);
 
 /** Fixed notices after a redirect (never text from the query string). */
 const NOTICES = {
@@ -107,6 +112,26 @@ export function addReviewRoutes(router: Router, ctx: ServerContext): void {
       return redirect(res, `/review?status=${encodeURIComponent(back)}&notice=${notice}`);
     }
     redirect(res, `/review?status=${encodeURIComponent(back)}`);
+  });
+
+  // The admission photo a station sent with the order, opened from its sealed file for a logged-in
+  // reviewer only (no station route, no receipt page, no admin JSON serves it), and never cached.
+  router.add('GET', '/review/orders/:id/admission-photo', async ({ req, res, params }) => {
+    if (!(await sessionOf(ctx, req))) throw new ServerFailure('UNAUTHENTICATED', { zh: '请先登录审核页面', en: 'Log in to the review page first' });
+    const id = OrderIdParam.safeParse(params.id);
+    if (!id.success) throw new ServerFailure('NOT_FOUND', { zh: '订单号无效', en: 'Invalid order id' });
+    const photo = await readAdmission(ctx, id.data);
+    if (!photo) throw new ServerFailure('NOT_FOUND', { zh: '此订单没有录取照片', en: 'This order has no admission photo' });
+    res.writeHead(200, {
+      'Content-Type': photo.contentType,
+      'Content-Length': photo.bytes.length,
+      'Cache-Control': 'no-store',
+      Pragma: 'no-cache',
+      'X-Content-Type-Options': 'nosniff',
+      'Content-Security-Policy': "default-src 'none'",
+      'Referrer-Policy': 'no-referrer',
+    });
+    res.end(photo.bytes);
   });
 
   router.add('GET', '/review/photos/:sha', async ({ req, res, params }) => {

@@ -10,6 +10,7 @@ import { voidAllowed, withdrawalAllowed } from '../../src/shared/domain/lifecycl
 import { isAccepted, isReviewStatus, resolveGroup, statusAfterUpload, type ServerStatus } from '../domain/orderStatus.js';
 import { ServerFailure } from '../http/ServerFailure.js';
 import { nowIso, type ServerContext } from '../ServerContext.js';
+import { admissionHeld } from './admissionStore.js';
 import { requireStationTask, type Station } from './enrolment.js';
 import { markReservationCaptured } from './settlement.js';
 
@@ -245,6 +246,10 @@ export async function uploadOrder(ctx: ServerContext, station: Station, upload: 
   // mirror image), so an order never sits at 已采集 with every photo here.
   let held = order;
   if (order.status === '已采集' && missing.length === 0 && (await reevaluateOrder(ctx, order.id))) held = (await getOrder(ctx.tx, order.id))!;
+  // The student's admission photo, for the reviewer: asked for until it is kept for this order, but
+  // never awaited (the order goes to review without it). Checked after the photos' re-evaluation above.
+  const admission = upload.admissionPhoto ?? null;
+  if (admission && !(await admissionHeld(ctx, upload.id, admission.sha256))) missing.push(admission.sha256);
   return { outcome: stored.outcome, serverRevision: stored.serverRevision, missingPhotos: missing, status: held.status as ServerStatus, reason: held.reason };
 }
 

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { OrderUpload } from '../../src/shared/sync/protocol.js';
 import { recordChanges } from '../db/feedLog.js';
 import { decisionsOf, getOrder, insertDecision, listOrders, updateOrder, type OrderRow } from '../db/orders.js';
+import { ordersWithAdmission } from '../db/admissionPhotos.js';
 import { photoHolders } from '../db/photos.js';
 import { getStudent, studentsByIds } from '../db/students.js';
 import { inTransaction } from '../db/tx.js';
@@ -42,12 +43,18 @@ export interface OrderView {
   finishedPhoto: string | null;
   checks: OrderUpload['checks'];
   faceMatch: OrderUpload['faceMatch'];
+  /** The station sent the student's admission photo (kept sealed; the review page shows it beside the capture). */
+  admissionPhoto: boolean;
 }
 
 async function views(ctx: ServerContext, orders: OrderRow[]): Promise<OrderView[]> {
   const students = new Map((await studentsByIds(ctx.tx, [...new Set(orders.map((o) => o.student_id))])).map((s) => [s.id, s]));
   const allShas = orders.flatMap((o) => (JSON.parse(o.photos_json) as PhotoRefs).map((p) => p.sha256));
   const holders = await photoHolders(ctx.tx, [...new Set(allShas)]);
+  const withAdmission = await ordersWithAdmission(
+    ctx.tx,
+    orders.map((o) => o.id),
+  );
   return orders.map((o) => {
     const s = students.get(o.student_id);
     const photos = (JSON.parse(o.photos_json) as PhotoRefs).map((p) => ({ ...p, held: holders.get(p.sha256)?.has(o.station_id) ?? false }));
@@ -79,6 +86,7 @@ async function views(ctx: ServerContext, orders: OrderRow[]): Promise<OrderView[
       finishedPhoto: finished?.sha256 ?? null,
       checks: o.checks_json ? (JSON.parse(o.checks_json) as OrderUpload['checks']) : null,
       faceMatch: o.face_match_json ? (JSON.parse(o.face_match_json) as OrderUpload['faceMatch']) : null,
+      admissionPhoto: withAdmission.has(o.id),
     };
   });
 }

@@ -4,6 +4,7 @@ import * as corrections from './0002-corrections.js';
 import * as receipts from './0003-receipts.js';
 import * as stationTrust from './0004-station-trust.js';
 import * as taskCheckinRules from './0005-task-checkin-rules.js';
+import * as admissionPhotos from './0006-admission-photos.js';
 
 /** Numbered migrations, applied in key order by Kysely's Migrator (which also refuses a database
  * whose applied migrations this build does not know, i.e. one written by a newer server). */
@@ -13,4 +14,5 @@ export const MIGRATIONS: Record<string, Migration> = {
   '0003-receipts': receipts,
   '0004-station-trust': stationTrust,
   '0005-task-checkin-rules': taskCheckinRules,
+  '0006-admission-photos': admissionPhotos,
 };

@@ -176,6 +176,17 @@ export type PhotoRole = z.infer<typeof PhotoRole>;
 
 export const PhotoRef = z.object({ sha256: Sha256, bytes: z.number().int().positive().max(200_000_000), role: PhotoRole });
 
+/** Admission photos are ID-photo sized (tens of KB); anything past this is not one, at the station or the server. */
+export const ADMISSION_PHOTO_MAX_BYTES = 20 * 1024 * 1024;
+
+/**
+ * The admission photo the station holds for the order's student, named by its bytes' sha256, so
+ * the reviewer can set it beside the capture. It is not one of the order's photos: the order goes
+ * to review without it, and the server keeps it sealed, for this order only.
+ */
+export const AdmissionPhotoRef = z.object({ sha256: Sha256, bytes: z.number().int().positive().max(ADMISSION_PHOTO_MAX_BYTES) }).strict();
+export type AdmissionPhotoRef = z.infer<typeof AdmissionPhotoRef>;
+
 /** The check verdict as the station judged it, kept opaque by the server apart from its status. */
 export const CheckSummary = z.object({
   status: z.enum(['pass', 'warn', 'fail']),
@@ -222,6 +233,13 @@ export const OrderUpload = z
      * heard the server's answer. The server honours it only while no reviewer has decided.
      */
     withdrawal: z.object({ reason: z.string().trim().min(1).max(200), at: Iso }).nullable().default(null),
+    /**
+     * The student's admission photo at this station, when it has one (the key is left out
+     * otherwise, so an order without one goes up exactly as before). The server lists its sha256
+     * in `missingPhotos` until it holds those bytes for this order; they go up by tus with role
+     * `admission`.
+     */
+    admissionPhoto: AdmissionPhotoRef.nullable().optional(),
   })
   .strict();
 export type OrderUpload = z.infer<typeof OrderUpload>;
@@ -233,7 +251,7 @@ export const OrderUploadResult = z.object({
   /** stored: this revision is now the server's; duplicate: it already was; stale: a newer one is. */
   outcome: z.enum(['stored', 'duplicate', 'stale']),
   serverRevision: z.number().int().positive(),
-  /** Photos this order names that the server does not hold yet: upload exactly these. */
+  /** Photos this order names that the server does not hold yet (its admission photo included): upload exactly these. */
   missingPhotos: z.array(Sha256),
   /**
    * What the server holds for the order after this upload, which the station shows: it may differ
@@ -282,11 +300,16 @@ export const StudentCorrectionResult = z.object({ outcome: z.enum(['stored', 'du
 
 // ---- uploads (tus) ---------------------------------------------------------------------------
 
+/** What an upload is: one of the order's photos, or the student's admission photo (kept sealed, for that order only). */
+export const UPLOAD_ROLES = [...PHOTO_ROLES, 'admission'] as const;
+export const UploadRole = z.enum(UPLOAD_ROLES);
+export type UploadRole = z.infer<typeof UploadRole>;
+
 /** tus Upload-Metadata keys a station sets; the server refuses an upload without them. */
 export const UploadMetadata = z.object({
   sha256: Sha256,
   orderId: Id,
-  role: PhotoRole,
+  role: UploadRole,
   filename: z.string().max(200).optional(),
 });
 export type UploadMetadata = z.infer<typeof UploadMetadata>;
