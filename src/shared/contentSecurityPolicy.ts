@@ -9,7 +9,7 @@ export const CSP_DIRECTIVES = [
   "style-src 'self' 'unsafe-inline'",
   "img-src 'self' data: blob:",
   "media-src 'self' blob: mediastream:",
-  "connect-src 'self' ws://127.0.0.1:* ws://localhost:*",
+  "connect-src 'self' ws://127.0.0.1:* ws://localhost:* campus-media:",
   "worker-src 'self' blob:",
   "object-src 'none'",
   "base-uri 'none'",

@@ -29,6 +29,17 @@ describe('E2E: a student from check-in to an accepted finished photo, through th
   test('live preview with the guide overlay → Space → finished photo and verdict → accept with reasons → 已采集', { timeout: 120_000 }, async () => {
     const page = await browser.newPage({ viewport: { width: 1600, height: 1000 } });
     const foreign = watchForeignRequests(page);
+    // Issue 18: the still crosses as bytes on the kiosk's /media/ URLs; the RPC carries ids only.
+    const rpc: Array<{ dir: 'up' | 'down'; text: string }> = [];
+    page.on('websocket', (ws) => {
+      ws.on('framesent', (f) => rpc.push({ dir: 'up', text: typeof f.payload === 'string' ? f.payload : f.payload.toString('latin1') }));
+      ws.on('framereceived', (f) => rpc.push({ dir: 'down', text: typeof f.payload === 'string' ? f.payload : f.payload.toString('latin1') }));
+    });
+    const media: string[] = [];
+    page.on('requestfinished', (r) => {
+      const u = new URL(r.url());
+      if (u.pathname.startsWith('/media/')) void r.response().then((res) => media.push(`${r.method()} ${u.pathname.split('/')[2]} ${res?.status()}`));
+    });
     await page.goto(kiosk.launchUrl);
     await login(page, '1234');
     await page.getByTestId(`task-card-${DEMO_TASK_CODE}`).click();
@@ -47,6 +58,14 @@ describe('E2E: a student from check-in to an accepted finished photo, through th
 
     await page.keyboard.press('Space');
     await page.getByTestId('finished-photo').waitFor({ timeout: 60_000 });
+    for (const want of ['POST still 200', 'GET analysis 200', 'PUT mask 204', 'GET finished 200']) assert.ok(media.includes(want), `${want} in ${media.join(', ')}`);
+    const calls = rpc.filter((m) => m.dir === 'up').map((m) => (JSON.parse(m.text) as { name: string }).name);
+    for (const name of ['capture.stillAnalysis', 'capture.finishShot']) assert.ok(calls.includes(name), `${name} called`);
+    for (const name of ['capture.submitStill', 'capture.analysisImage', 'capture.finish']) assert.ok(!calls.includes(name), `${name} not called`);
+    const base64Runs = rpc.filter((m) => /[A-Za-z0-9+/]{4096,}/.test(m.text)).map((m) => `${m.dir} ${m.text.slice(0, 80)}`);
+    assert.deepEqual(base64Runs, [], 'no image as base64 in any RPC message');
+    const largest = Math.max(...rpc.map((m) => m.text.length));
+    assert.ok(largest < 100_000, `largest RPC message ${largest} characters`);
     // The engine's checks and the checks on the finished photo itself.
     assert.equal(await page.locator('[data-testid="verdict-list"] li').count(), CHECK_IDS.length + FINISH_CHECK_IDS.length);
     const failed = await page.locator('[data-testid="verdict-list"] li[data-status="fail"]').evaluateAll((els) => els.map((e) => e.getAttribute('data-check')));

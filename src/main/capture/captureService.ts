@@ -21,6 +21,7 @@ import { enqueueJob } from '../db/queries/outbox.js';
 import { getTask } from '../db/queries/tasks.js';
 import { finishPhoto } from '../imaging/finishPhoto.js';
 import { decodeMaskPng } from '../imaging/maskPng.js';
+import type { PersonMask } from '../imaging/maskToAlpha.js';
 import { readStill } from '../imaging/readStill.js';
 import { analysisCopy } from '../imaging/stillToRgba.js';
 import { writeDurably } from '../photos/durableWrite.js';
@@ -106,7 +107,8 @@ export async function finishCapture(
   ctx: AppContext,
   captureId: string,
   face: FaceGeometry | null,
-  maskPng: Buffer | null,
+  /** The mask as the legacy RPC's PNG, or already decoded (uploaded by URL, see web/stillMedia.ts). */
+  maskPng: Buffer | PersonMask | null,
   claimed: Verdict,
 ): Promise<FinishedCapture> {
   const c = requireCapture(ctx, captureId);
@@ -131,7 +133,7 @@ export async function finishCapture(
     return { captureId, finishedJpeg: null, verdict, bytes: null, quality: null, withinBounds: false };
   }
   const original = await readFile(c.original_path);
-  const mask = maskPng ? await decodeMaskPng(maskPng) : null;
+  const mask = maskPng === null ? null : Buffer.isBuffer(maskPng) ? await decodeMaskPng(maskPng) : maskPng;
   const upright = uprightCache.get(captureId) ?? null;
   uprightCache.delete(captureId);
   const finished = await finishPhoto({ original, face, mask, spec, upright });

@@ -3,6 +3,7 @@ import { studentViewHandlers } from './studentViewHandlers.js';
 import { cameraSettingsHandlers } from '../camera/cameraSettingsHandlers.js';
 import { writeAudit } from '../db/queries/audit.js';
 import { acceptCapture, addStill, analysisImage, captureThumbnail, finishCapture, listCaptures, specForTask } from '../capture/captureService.js';
+import { grantAnalysis, grantMedia, grantThumbnail, mediaKeyFor, releaseAnalysis, takeMask } from '../web/stillMedia.js';
 import { correctStudent } from '../checkin/correctStudent.js';
 import { admissionView, importAdmissionFolder } from '../faceMatch/admissionPhotos.js';
 import { ensureCaptureMatch } from '../faceMatch/captureMatch.js';
@@ -67,6 +68,18 @@ export function createHandlers(ctx: AppContext & { camera: CameraService; sync: 
       ctx.camera.activate(orderId);
       return { spec: specForTask(ctx, order.task_code), studentId: order.student_id, status: order.status, captures: listCaptures(ctx, orderId) };
     },
+    'media.session': (_input, session) => ({ key: mediaKeyFor(ctx, session) }),
+    'capture.stillAnalysis': ({ captureId }, session) => grantAnalysis(ctx, session, captureId),
+    'capture.finishShot': async ({ captureId, face, mask, verdict }, session) => {
+      const uploaded = takeMask(ctx, session, captureId);
+      if (mask && !uploaded) throw new AppError('BAD_INPUT', { zh: '人像分割数据未上传或已过期，请重拍', en: 'The person mask was not uploaded (or expired); retake' });
+      const r = await finishCapture(ctx, captureId, face, uploaded, verdict);
+      releaseAnalysis(ctx, session, captureId);
+      const jpeg = r.finishedJpeg;
+      const finishedUrl = jpeg ? grantMedia(ctx, session, 'finished', captureId, () => Promise.resolve(jpeg)) : null;
+      return { captureId, finishedUrl, verdict: r.verdict, bytes: r.bytes, quality: r.quality, withinBounds: r.withinBounds };
+    },
+    'capture.photoUrl': ({ captureId, which }, session) => ({ url: grantThumbnail(ctx, session, captureId, which) }),
     'capture.submitStill': ({ orderId, camera, imageBase64 }) => addStill(ctx, orderId, Buffer.from(imageBase64, 'base64'), camera),
     'capture.analysisImage': async ({ captureId }) => {
       const a = await analysisImage(ctx, captureId);

@@ -1,6 +1,6 @@
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { STUDENT_DISPLAY_EVENTS } from '../../shared/studentView.js';
-import { createServer, type IncomingMessage, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
@@ -10,6 +10,7 @@ import { createLogger } from '../log/logger.js';
 import type { Dispatch } from '../rpc/router.js';
 import type { EventSink, Session } from '../services/AppContext.js';
 import { serveStatic } from './staticFiles.js';
+import { dropMediaSession, handleMediaRequest, isMediaPath, readBounded } from './stillMedia.js';
 
 const log = createLogger('web-shell');
 
@@ -67,8 +68,29 @@ export async function startWebShell(opts: WebShellOptions): Promise<WebShell> {
       res.writeHead(403).end();
       return;
     }
+    if (isMediaPath(req.url ?? '/')) return void serveMedia(req, res);
     serveStatic(opts.rendererDir, req, res);
   });
+
+  /** Stills by URL (stillMedia.ts): a page from another origin is refused before the key is looked at. */
+  async function serveMedia(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const origin = req.headers.origin;
+    if (origin !== undefined && !allowedHosts().has(origin.replace(/^http:\/\//, ''))) {
+      res.writeHead(403, { 'Cache-Control': 'no-store' }).end();
+      return;
+    }
+    const length = req.headers['content-length'];
+    const r = await handleMediaRequest({
+      method: req.method ?? 'GET',
+      url: req.url ?? '/',
+      authorization: req.headers.authorization,
+      contentLength: length === undefined ? undefined : Number(length),
+      body: (limit) => readBounded(req, limit),
+    });
+    // A refused upload is answered without reading the rest of its body: the socket closes after.
+    if (r.status >= 400 && !req.readableEnded) res.setHeader('Connection', 'close');
+    res.writeHead(r.status, { ...r.headers, 'Cross-Origin-Resource-Policy': 'same-origin' }).end(r.body);
+  }
 
   const wss = new WebSocketServer({
     noServer: true,
@@ -99,7 +121,10 @@ export async function startWebShell(opts: WebShellOptions): Promise<WebShell> {
   function onConnection(ws: WebSocket): void {
     const session: Session = { operator: null, transport: 'websocket' };
     sockets.set(ws, session);
-    ws.on('close', () => sockets.delete(ws));
+    ws.on('close', () => {
+      sockets.delete(ws);
+      dropMediaSession(session);
+    });
     ws.on('message', (data, isBinary) => {
       void (async () => {
         let parsed: RequestMessage;

@@ -2,7 +2,7 @@ import type { SpecProfile } from '../../shared/spec/specProfile';
 import type { Verdict } from '../../shared/vision/verdict';
 import type { RpcClient } from '../../shared/rpc/client';
 import { analyseStill, warmStillVision } from '../vision/analyseStill';
-import { base64ToBlob, blobToBase64 } from './grabStill';
+import { fetchMedia, mediaObjectUrl, uploadMask } from './stillMedia';
 
 export interface ShotResult {
   captureId: string;
@@ -17,15 +17,16 @@ export interface ShotResult {
 /**
  * From a stored shot to its finished photo and verdict: main gives the oriented analysis copy, the
  * vision worker measures it, main finishes the spec photo from the original with those measures.
+ * Images cross as bytes on the shell's local URLs (stillMedia.ts); only ids and measures cross RPC.
  */
 export async function processShot(client: RpcClient, spec: SpecProfile, captureId: string): Promise<ShotResult> {
-  const image = await client.call('capture.analysisImage', { captureId });
-  const analysed = await analyseStill(base64ToBlob(image.jpegBase64, 'image/jpeg'), spec);
-  const maskPngBase64 = analysed.maskPng ? await blobToBase64(analysed.maskPng) : null;
-  const finished = await client.call('capture.finish', { captureId, face: analysed.face, maskPngBase64, verdict: analysed.verdict });
+  const image = await client.call('capture.stillAnalysis', { captureId });
+  const analysed = await analyseStill(await fetchMedia(client, image.url), spec);
+  if (analysed.maskPng) await uploadMask(client, captureId, analysed.maskPng);
+  const finished = await client.call('capture.finishShot', { captureId, face: analysed.face, mask: analysed.maskPng !== null, verdict: analysed.verdict });
   return {
     captureId,
-    finishedUrl: finished.finishedJpegBase64 ? URL.createObjectURL(base64ToBlob(finished.finishedJpegBase64, 'image/jpeg')) : null,
+    finishedUrl: finished.finishedUrl ? await mediaObjectUrl(client, finished.finishedUrl) : null,
     verdict: finished.verdict,
     bytes: finished.bytes,
   };

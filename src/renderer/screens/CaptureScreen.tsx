@@ -3,7 +3,8 @@ import { useTranslation } from 'react-i18next';
 import type { CheckId } from '../../shared/spec/specProfile';
 import { bestShot, processShot, warmShot, type ShotResult } from '../capture/processShot';
 import { FinishedPhotoView } from '../capture/FinishedPhotoView';
-import { base64ToBlob, blobToBase64, grabStill } from '../capture/grabStill';
+import { grabStill } from '../capture/grabStill';
+import { mediaObjectUrl, uploadStill } from '../capture/stillMedia';
 import { useCameraStream } from '../capture/useCameraStream';
 import { useDslrLiveView } from '../capture/useDslrLiveView';
 import { HeldShotsPanel } from '../components/HeldShotsPanel';
@@ -160,8 +161,8 @@ export function CaptureScreen({ studentName, outcome, onBack }: Props) {
         if (c.verdict) {
           let finishedUrl: string | null = null;
           if (c.finished) {
-            const { jpegBase64 } = await client.call('capture.thumbnail', { captureId: c.id, which: 'finished' });
-            finishedUrl = URL.createObjectURL(base64ToBlob(jpegBase64, 'image/jpeg'));
+            const { url } = await client.call('capture.photoUrl', { captureId: c.id, which: 'finished' });
+            finishedUrl = await mediaObjectUrl(client, url);
             objectUrls.current.push(finishedUrl);
           }
           restored.push({ captureId: c.id, finishedUrl, verdict: c.verdict, bytes: null, ...(c.beforeRejection ? { barred: { reason: c.rejectedReason } } : {}) });
@@ -216,7 +217,7 @@ export function CaptureScreen({ studentName, outcome, onBack }: Props) {
     let captureId: string;
     try {
       const still = await grabStill(video.current);
-      captureId = (await client.call('capture.submitStill', { orderId: outcome.orderId, camera: 'uvc', imageBase64: await blobToBase64(still) })).captureId;
+      captureId = (await uploadStill(client, outcome.orderId, still)).captureId;
     } catch (caught) {
       setError(caught);
       setPhase({ kind: 'live' });

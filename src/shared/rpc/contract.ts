@@ -225,6 +225,32 @@ export const contract = {
     z.object({ orderId: OrderId }).strict(),
     z.object({ spec: SpecProfile, studentId: z.string(), status: OrderStatus, captures: z.array(CaptureSummary) }),
   ),
+  // ---- stills by URL (issue 18): the kiosk's renderer sends and fetches images as bytes on a local
+  // URL (src/main/web/stillMedia.ts) and only ids cross here. submitStill / analysisImage / finish
+  // below stay for scripts and tests that drive the station over RPC alone. ----
+  /** This session's bearer key for the still URLs (dropped with the session). */
+  'media.session': proc('operator', Empty, z.object({ key: z.string() })),
+  /** The oriented analysis copy is made and held for this session: fetch it at `url`. */
+  'capture.stillAnalysis': proc(
+    'operator',
+    z.object({ captureId: CaptureId }).strict(),
+    z.object({ url: z.string(), width: z.number().int(), height: z.number().int(), scale: z.number() }),
+  ),
+  /** As capture.finish, with the mask PUT to /media/mask/<captureId> beforehand (`mask: true`) and the finished photo at `finishedUrl`. */
+  'capture.finishShot': proc(
+    'operator',
+    z.object({ captureId: CaptureId, face: FaceGeometrySchema.nullable(), mask: z.boolean(), verdict: Verdict }).strict(),
+    z.object({
+      captureId: z.string(),
+      finishedUrl: z.string().nullable(),
+      verdict: Verdict,
+      bytes: z.number().int().nullable(),
+      quality: z.number().int().nullable(),
+      withinBounds: z.boolean(),
+    }),
+  ),
+  /** A shot's thumbnail (the finished photo when there is one) by URL, for the strip of shots. */
+  'capture.photoUrl': proc('operator', z.object({ captureId: CaptureId, which: z.enum(['finished', 'original']) }).strict(), z.object({ url: z.string() })),
   'capture.submitStill': proc(
     'operator',
     z.object({ orderId: OrderId, camera: z.enum(CAMERA_KINDS), imageBase64: z.base64().max(MAX_STILL_BASE64) }).strict(),

@@ -1,4 +1,4 @@
-import { app, BrowserWindow, ipcMain, Menu, session as electronSession, type IpcMainInvokeEvent, type WebContents } from 'electron';
+import { app, BrowserWindow, ipcMain, Menu, protocol, session as electronSession, type IpcMainInvokeEvent, type WebContents } from 'electron';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { IPC_CALL_CHANNEL, IPC_EVENT_CHANNEL } from '../../../shared/rpc/wire.js';
@@ -18,6 +18,8 @@ import { lockDownContents, lockDownPermissions } from './lockdown.js';
 import { startUpdater, type StationUpdater } from './updater.js';
 import { cupsAvailable, selectPrintBackend } from '../../printing/printBackend.js';
 import { createElectronPrintBackend } from './electronPrint.js';
+import { MEDIA_ELECTRON_ORIGIN, MEDIA_SCHEME } from '../../../shared/stillMedia.js';
+import { dropMediaSession, handleMediaFetch } from '../../web/stillMedia.js';
 
 /**
  * The Electron shell: one window, the same router as the web shell, carried over IPC. It stays
@@ -30,6 +32,9 @@ const rendererUrl = pathToFileURL(rendererIndex).href;
 const rendererDirUrl = pathToFileURL(join(root, 'dist', 'renderer')).href + '/';
 
 app.enableSandbox();
+// Stills by URL (issue 18): the same handler as the web shell's /media/ routes, on a scheme of our own
+// that fetch() may use (it must be registered before the app is ready).
+protocol.registerSchemesAsPrivileged([{ scheme: MEDIA_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true, corsEnabled: true, stream: true } }]);
 const log = createLogger('shell');
 // One station per machine: a second launch (a double-click on the shortcut) focuses the first.
 const firstInstance = app.requestSingleInstanceLock();
@@ -63,10 +68,11 @@ async function boot(): Promise<void> {
 
   // Nothing leaves the machine from the renderer: only our own files (and devtools) load.
   electronSession.defaultSession.webRequest.onBeforeRequest((details, callback) => {
-    const ok = details.url.startsWith(rendererDirUrl) || details.url.startsWith('devtools://') || details.url.startsWith('blob:') || details.url.startsWith('data:');
+    const ok = details.url.startsWith(rendererDirUrl) || details.url.startsWith(`${MEDIA_ELECTRON_ORIGIN}/`) || details.url.startsWith('devtools://') || details.url.startsWith('blob:') || details.url.startsWith('data:');
     callback({ cancel: !ok });
   });
   lockDownPermissions(electronSession.defaultSession, rendererDirUrl);
+  electronSession.defaultSession.protocol.handle(MEDIA_SCHEME, handleMediaFetch);
 
   ipcMain.handle(IPC_CALL_CHANNEL, async (event: IpcMainInvokeEvent, name: unknown, input: unknown) => {
     // Only our own page may call in; a frame navigated elsewhere (it cannot, but still) gets nothing.
@@ -119,8 +125,11 @@ async function boot(): Promise<void> {
     if (win.isMinimized()) win.restore();
     win.focus();
   });
+  const winId = win.webContents.id;
   win.on('closed', () => {
-    sessions.delete(win.webContents.id);
+    const s = sessions.get(winId);
+    if (s) dropMediaSession(s);
+    sessions.delete(winId);
     contents.delete(win.webContents);
   });
   // The student's screen on a second display (issue 15); it closes with the photographer's window.
