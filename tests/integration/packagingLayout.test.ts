@@ -73,7 +73,7 @@ describe('packaging layout (electron-builder dir target, stand-in Electron)', ()
     if (out) rmSync(out, { recursive: true, force: true });
   });
 
-  test("package.json's main resolves, and every relative import of the Electron main process is in the package", () => {
+  test("package.json's main resolves, and every relative import of the Electron main process is in the package (workers started by URL included)", () => {
     const text = read('package.json').toString('utf8');
     const pkg = JSON.parse(text) as { name: string; main: string };
     assert.equal(pkg.name, 'campus-capture');
@@ -85,13 +85,19 @@ describe('packaging layout (electron-builder dir target, stand-in Electron)', ()
     const queue = [pkg.main];
     const missing: string[] = [];
     const bare = new Set<string>();
+    const workersByUrl: string[] = [];
     while (queue.length) {
       const file = queue.pop()!;
       if (seen.has(file)) continue;
       seen.add(file);
       const text = read(file).toString('utf8');
-      for (const m of text.matchAll(/(?:^|[\s;])(?:import|export)\s[^'"]*?from\s*['"]([^'"]+)['"]|import\(\s*['"]([^'"]+)['"]\s*\)|^import\s+['"]([^'"]+)['"]/gm)) {
-        const spec = m[1] ?? m[2] ?? m[3]!;
+      // A worker is started from `new URL('./x.js', import.meta.url)`: tsc does not follow it from
+      // main, so the file is only in the package if the build and the config put it there.
+      for (const m of text.matchAll(/(?:^|[\s;])(?:import|export)\s[^'"]*?from\s*['"]([^'"]+)['"]|import\(\s*['"]([^'"]+)['"]\s*\)|^import\s+['"]([^'"]+)['"]|new URL\(\s*['"](\.[^'"]+)['"]\s*,\s*import\.meta\.url\s*\)/gm)) {
+        const spec = m[1] ?? m[2] ?? m[3] ?? m[4]!;
+        // (A `.ts` worker is the branch taken only when the caller itself runs as .ts, under tsx.)
+        if (m[4]?.endsWith('.ts')) continue;
+        if (m[4]) workersByUrl.push(posix.normalize(posix.join(posix.dirname(file), spec)));
         if (spec.startsWith('.')) {
           const target = posix.normalize(posix.join(posix.dirname(file), spec));
           if (has(target)) queue.push(target);
@@ -103,6 +109,10 @@ describe('packaging layout (electron-builder dir target, stand-in Electron)', ()
     }
     assert.deepEqual(missing, []);
     assert.ok(seen.size > 50, `only ${seen.size} modules reached from main`);
+    // The roster import's worker (src/main/roster/readRosterInWorker.ts) beside the Electron build's
+    // own copy of its caller, not only in the CLI's dist/node: Electron starts it from app.asar.
+    assert.ok(workersByUrl.includes('dist/electron/src/main/roster/rosterWorker.js'), `workers started by URL: ${workersByUrl.join(', ') || 'none'}`);
+    assert.ok(seen.has('dist/electron/src/main/roster/rosterWorker.js'), 'the roster worker is in app.asar');
     bare.delete('electron'); // provided by Electron itself
     const absent = [...bare].filter((name) => !has(`node_modules/${name}/package.json`));
     assert.deepEqual(absent, [], 'bare imports of the main process missing from node_modules in app.asar');
