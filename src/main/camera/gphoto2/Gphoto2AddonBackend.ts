@@ -1,11 +1,12 @@
 import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
-import { readdir, readFile, rename, rm } from 'node:fs/promises';
+import { readFile, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { AppError } from '../../../shared/errors.js';
 import { createLogger } from '../../log/logger.js';
 import type { CameraBackend, CameraSink, IncomingShot } from '../cameraBackend.js';
-import { dslrFault, type DslrFault, type DslrFaultCode } from './dslrFaults.js';
-import { DEFAULT_TIMING, type Gphoto2Settings, type Gphoto2Sink, type Gphoto2Status, type Gphoto2Timing } from './Gphoto2Backend.js';
+import { cameraError, MIN_FRAME_WIDTH, TetheredDslrBase, type CaptureJob } from './TetheredDslrBase.js';
+import { dslrFault } from './dslrFaults.js';
+import { DEFAULT_TIMING, type Gphoto2Settings, type Gphoto2Timing } from './Gphoto2Backend.js';
 import { loadGphoto2Addon, type AddonEvent, type AddonSession, type Gphoto2Addon } from './gphoto2Addon.js';
 import { classifyFailure, parseSummary, type FaultCode } from './gphoto2Output.js';
 import { CameraHotplug, loadUsbSource, type UsbSourceLoad } from '../usbHotplug.js';
@@ -25,20 +26,9 @@ export interface Gphoto2AddonOptions {
   usb?: UsbSourceLoad;
 }
 
-interface CaptureJob {
-  requestedAt: number;
-  resolve(shot: IncomingShot): void;
-  reject(err: unknown): void;
-}
-
-const MIN_FRAME_WIDTH = 200;
 const PASSED_ENV = /^(IOLIBS|CAMLIBS|VCAMERA)/;
 /** Variables an addon backend of this process has set (the environment is the process's, shared). */
 const appliedEnv = new Set<string>();
-
-function cameraError(fault: DslrFault): AppError {
-  return new AppError('CONFLICT', { zh: fault.zh, en: fault.en, details: [`camera:${fault.code}`] });
-}
 
 /** A libgphoto2 failure read the way the gphoto2 command's output is (the addon words its errors alike). */
 function classify(err: unknown): { code: FaultCode; detail: string | null } {
@@ -82,13 +72,12 @@ export function jpegSize(jpeg: Buffer): { width: number; height: number } | null
  *   live-view ends by the body's timer → a new session (what the body needs to start it again);
  *                   keep-alive starts that new session before the timer runs out
  */
-export class Gphoto2AddonBackend implements CameraBackend {
+export class Gphoto2AddonBackend extends TetheredDslrBase implements CameraBackend {
   readonly kind = 'gphoto2' as const;
   readonly engine = 'addon' as const;
   private readonly addon: Gphoto2Addon;
   private readonly timing: Gphoto2Timing;
   private session: AddonSession | null = null;
-  private sink: Gphoto2Sink | null = null;
   private running = false;
   private loopDone: Promise<void> = Promise.resolve();
   private wakeUp: (() => void) | null = null;
@@ -111,9 +100,9 @@ export class Gphoto2AddonBackend implements CameraBackend {
   private presenceDue = false;
   private bodyMayBeHeld = false;
   private readonly openMarker: string;
-  private readonly statusValue: Gphoto2Status = { phase: 'searching', model: null, port: null, liveView: 'off', fault: null, freeImages: null };
 
   constructor(private readonly opts: Gphoto2AddonOptions) {
+    super(opts.spoolDir);
     const loaded = opts.addon ? { ok: true as const, addon: opts.addon } : loadGphoto2Addon();
     if (!loaded.ok) throw new Error(`the libgphoto2 addon is not available: ${loaded.reason}`);
     this.addon = loaded.addon;
@@ -125,10 +114,6 @@ export class Gphoto2AddonBackend implements CameraBackend {
     return this.opts.settings;
   }
 
-  status(): Gphoto2Status {
-    return { ...this.statusValue };
-  }
-
   // ---- CameraBackend ----
 
   async start(sink: CameraSink): Promise<void> {
@@ -136,7 +121,8 @@ export class Gphoto2AddonBackend implements CameraBackend {
     mkdirSync(this.opts.spoolDir, { recursive: true, mode: 0o700 });
     // Left by a session that never closed: the station crashed with the camera open.
     this.bodyMayBeHeld = existsSync(this.openMarker);
-    await this.fileLeftoverSpool();
+    // A download cut by a crash is a .part (the addon renames it when whole): dropped, never offered.
+    await this.fileLeftoverSpool((name) => name.endsWith('.part') || name.endsWith('.part-of-shot'));
     this.session = new this.addon.Session((e) => this.onEvent(e));
     const usb = this.opts.usb ?? (await loadUsbSource());
     if (usb.ok) {
@@ -396,24 +382,6 @@ export class Gphoto2AddonBackend implements CameraBackend {
       this.reopenDue = true;
     }
     this.wake();
-  }
-
-  private setStatus(patch: Partial<Gphoto2Status>): void {
-    const before = JSON.stringify(this.statusValue);
-    Object.assign(this.statusValue, patch);
-    if (JSON.stringify(this.statusValue) !== before) this.sink?.status?.(this.status());
-  }
-
-  private tell(code: DslrFaultCode, values: { detail?: string; n?: number } = {}): DslrFault {
-    const fault = dslrFault(code, new Date(), values);
-    if (this.statusValue.fault?.code === code && this.statusValue.fault.zh === fault.zh) return this.statusValue.fault;
-    log.warn('camera fault', { code, detail: values.detail });
-    this.setStatus({ fault });
-    return fault;
-  }
-
-  private clearFault(...codes: DslrFaultCode[]): void {
-    if (this.statusValue.fault && (codes.length === 0 || codes.includes(this.statusValue.fault.code))) this.setStatus({ fault: null });
   }
 
   // ---- connecting ----
@@ -687,32 +655,5 @@ export class Gphoto2AddonBackend implements CameraBackend {
       if (!(await this.fetch(f.folder, f.name, 'card', since))) return;
     }
     this.pendingShotAt = null;
-  }
-
-  private async deliver(shot: IncomingShot): Promise<void> {
-    try {
-      await this.sink?.shot(shot);
-    } catch (err) {
-      log.error('shot could not be filed; kept in the spool folder', { file: shot.source, error: err instanceof Error ? err.message : String(err) });
-      return;
-    }
-    if (shot.spoolPath) await rm(shot.spoolPath, { force: true });
-  }
-
-  /** Files downloaded before a crash of the station: offered again, dated so that they are held. */
-  private async fileLeftoverSpool(): Promise<void> {
-    const names = await readdir(this.opts.spoolDir).catch(() => [] as string[]);
-    for (const name of names.sort()) {
-      if (name.startsWith('.')) continue;
-      const path = join(this.opts.spoolDir, name);
-      // Half-written files never reach here: the addon writes a .part and renames it when whole.
-      if (name.endsWith('.part') || name.endsWith('.part-of-shot')) {
-        await rm(path, { force: true });
-        continue;
-      }
-      const bytes = await readFile(path).catch(() => null);
-      if (!bytes || bytes.length === 0) continue;
-      await this.deliver({ bytes, source: name.replace(/^(shot|body|card)-\d+-/, ''), takenAtMs: 0, spoolPath: path });
-    }
   }
 }

@@ -1,11 +1,12 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { readdir, readFile, rm, stat } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { AppError } from '../../../shared/errors.js';
 import { createLogger } from '../../log/logger.js';
 import type { CameraBackend, CameraSink, IncomingShot } from '../cameraBackend.js';
-import { dslrFault, type DslrFault, type DslrFaultCode } from './dslrFaults.js';
+import { cameraError, MIN_FRAME_WIDTH, TetheredDslrBase, type CaptureJob } from './TetheredDslrBase.js';
+import { dslrFault, type DslrFault } from './dslrFaults.js';
 import { classifyFailure, parseAutoDetect, parseListFiles, parseSavedFiles, parseStorageInfo, parseSummary, type DetectedCamera } from './gphoto2Output.js';
 import { Gphoto2Child, runGphoto2, type ExitInfo } from './gphoto2Process.js';
 import { JpegFrameSplitter } from './jpegFrameSplitter.js';
@@ -100,19 +101,7 @@ export interface Gphoto2Options {
   timing?: Partial<Gphoto2Timing>;
 }
 
-interface CaptureJob {
-  requestedAt: number;
-  resolve(shot: IncomingShot): void;
-  reject(err: unknown): void;
-}
-
-/** Frames narrower than this are thumbnails a broken frame left behind, not live view. */
-const MIN_FRAME_WIDTH = 200;
 const FILE_SETTLE_MS = 10_000;
-
-function cameraError(fault: DslrFault): AppError {
-  return new AppError('CONFLICT', { zh: fault.zh, en: fault.en, details: [`camera:${fault.code}`] });
-}
 
 /**
  * A tethered camera driven through Debian's `gphoto2` command (DESIGN §5). One loop owns the
@@ -130,12 +119,11 @@ function cameraError(fault: DslrFault): AppError {
  *
  * Faults are read from gphoto2's own messages (gphoto2Output.ts) and told through the sink's status.
  */
-export class Gphoto2Backend implements CameraBackend {
+export class Gphoto2Backend extends TetheredDslrBase implements CameraBackend {
   readonly kind = 'gphoto2' as const;
   private readonly command: string;
   private readonly env: NodeJS.ProcessEnv;
   private readonly timing: Gphoto2Timing;
-  private sink: Gphoto2Sink | null = null;
   private running = false;
   private loopDone: Promise<void> = Promise.resolve();
   private child: Gphoto2Child | null = null;
@@ -156,11 +144,11 @@ export class Gphoto2Backend implements CameraBackend {
   private bodyMayBeHeld = false;
   private releaseArgs: string[] | null = null;
   private frameSeq = 0;
-  private readonly statusValue: Gphoto2Status = { phase: 'searching', model: null, port: null, liveView: 'off', fault: null, freeImages: null };
   /** PIDs of our own gphoto2 children, written down so a crashed station can end them on the next start. */
   private readonly pidFile: string;
 
   constructor(private readonly opts: Gphoto2Options) {
+    super(opts.spoolDir);
     this.command = opts.command ?? process.env.CC_GPHOTO2 ?? 'gphoto2';
     this.env = opts.env ?? process.env;
     this.timing = { ...DEFAULT_TIMING, ...opts.timing };
@@ -169,10 +157,6 @@ export class Gphoto2Backend implements CameraBackend {
 
   get settings(): Gphoto2Settings {
     return this.opts.settings;
-  }
-
-  status(): Gphoto2Status {
-    return { ...this.statusValue };
   }
 
   // ---- CameraBackend ----
@@ -308,25 +292,6 @@ export class Gphoto2Backend implements CameraBackend {
     clearTimeout(timer);
     this.child = null;
     return { ...info, timedOut };
-  }
-
-  private setStatus(patch: Partial<Gphoto2Status>): void {
-    const before = JSON.stringify(this.statusValue);
-    Object.assign(this.statusValue, patch);
-    if (JSON.stringify(this.statusValue) !== before) this.sink?.status?.(this.status());
-  }
-
-  private tell(code: DslrFaultCode, values: { detail?: string; n?: number } = {}): DslrFault {
-    const fault = dslrFault(code, new Date(), values);
-    // The same words again (a camera still absent at every search) are not news.
-    if (this.statusValue.fault?.code === code && this.statusValue.fault.zh === fault.zh) return this.statusValue.fault;
-    log.warn('camera fault', { code, detail: values.detail });
-    this.setStatus({ fault });
-    return fault;
-  }
-
-  private clearFault(...codes: DslrFaultCode[]): void {
-    if (this.statusValue.fault && (codes.length === 0 || codes.includes(this.statusValue.fault.code))) this.setStatus({ fault: null });
   }
 
   // ---- connecting ----
@@ -575,19 +540,6 @@ export class Gphoto2Backend implements CameraBackend {
     this.unwatchedSince = null;
   }
 
-  private async deliver(shot: IncomingShot): Promise<void> {
-    try {
-      await this.sink?.shot(shot);
-    } catch (err) {
-      // Not filed and not held (a disk full, a broken file): the spool copy stays, and is offered
-      // again (held) when the station next starts.
-      log.error('shot could not be filed; kept in the spool folder', { file: shot.source, error: err instanceof Error ? err.message : String(err) });
-      return;
-    }
-    // Filed or held (both keep their own durable copy): the spool copy has done its job.
-    if (shot.spoolPath) await rm(shot.spoolPath, { force: true });
-  }
-
   // ---- live view ----
 
   private async liveView(): Promise<void> {
@@ -764,20 +716,6 @@ export class Gphoto2Backend implements CameraBackend {
   }
 
   // ---- crash safety ----
-
-  /** Files gphoto2 downloaded before a crash of the station: filed like any other arrival (the
-   * sink holds them, since they are older than any capture now under way). */
-  private async fileLeftoverSpool(): Promise<void> {
-    const names = await readdir(this.opts.spoolDir).catch(() => [] as string[]);
-    for (const name of names.sort()) {
-      if (name.startsWith('.')) continue;
-      const path = join(this.opts.spoolDir, name);
-      const bytes = await readFile(path).catch(() => null);
-      if (!bytes || bytes.length === 0) continue;
-      // takenAtMs 0: older than any capture under way, so it is held for the photographer, never filed.
-      await this.deliver({ bytes, source: name.replace(/^(shot|body|card)-\d+-/, ''), takenAtMs: 0, spoolPath: path });
-    }
-  }
 
   private childPids(): number[] {
     try {
