@@ -71,13 +71,17 @@ export function createUploads(ctx: ServerContext): Uploads {
     return station;
   };
 
-  const finish = async (upload: Upload): Promise<void> => {
+  // An admission upload taken in during a request is removed once the request is answered (the
+  // library still reads the upload to write its answer); elsewhere (the start-up sweep) at once.
+  const removeAfter = new WeakMap<object, string>();
+  /** `during`: the Node request being answered, if any. */
+  const finish = async (upload: Upload, during?: object): Promise<void> => {
     const meta = UploadMetadata.safeParse(upload.metadata ?? {});
     if (!meta.success) throw tusError(new ServerFailure('BAD_REQUEST', { details: ['Upload-Metadata: sha256, orderId and role are required'] }));
     const owner = upload.metadata?.[OWNER_KEY];
     if (!owner) throw tusError(new ServerFailure('BAD_REQUEST', { details: ['upload has no owning station'] }));
     const file = upload.storage?.path ?? join(directory, upload.id);
-    if (meta.data.role === 'admission') return finishAdmission(upload, file, meta.data.sha256, meta.data.orderId, owner);
+    if (meta.data.role === 'admission') return finishAdmission(upload, file, meta.data.sha256, meta.data.orderId, owner, during);
     const outcome = await ingestPhoto(ctx, file, meta.data.sha256, owner);
     if (outcome.kind === 'mismatch') {
       // Deleted, so a retry with the same upload URL gets 404 and starts over instead of being
@@ -90,13 +94,17 @@ export function createUploads(ctx: ServerContext): Uploads {
   };
 
   /**
-   * An admission photo is sealed on arrival and its upload removed at once, whatever the outcome:
-   * its plain bytes stay on disk no longer than the upload takes. A station that asks about the
-   * upload later is told it does not exist and sends it again, which the server takes as a duplicate.
+   * An admission photo is sealed on arrival and its upload removed whatever the outcome (once taken
+   * in, as soon as the request that finished it is answered): its plain bytes stay on disk no longer
+   * than the upload takes. A station that asks about the upload later is told it does not exist and
+   * sends it again, which the server takes as a duplicate.
    */
-  const finishAdmission = async (upload: Upload, file: string, sha256: string, orderId: string, owner: string): Promise<void> => {
+  const finishAdmission = async (upload: Upload, file: string, sha256: string, orderId: string, owner: string, during: object | undefined): Promise<void> => {
     const outcome = await ingestAdmission(ctx, file, sha256, owner, orderId);
-    await datastore.remove(upload.id).catch(() => {});
+    const taken = outcome.kind === 'stored' || outcome.kind === 'duplicate';
+    if (taken && during) removeAfter.set(during, upload.id);
+    // Refused: gone before the answer, so a retry with the same URL starts over.
+    else await datastore.remove(upload.id).catch(() => {});
     switch (outcome.kind) {
       case 'stored':
       case 'duplicate':
@@ -159,8 +167,8 @@ export function createUploads(ctx: ServerContext): Uploads {
       }
       return { metadata: { ...upload.metadata, [OWNER_KEY]: station.station_id } };
     },
-    onUploadFinish: async (_req, upload) => {
-      await finish(upload);
+    onUploadFinish: async (req, upload) => {
+      await finish(upload, (req as { runtime?: { node?: { req: object } } }).runtime?.node?.req);
       return {};
     },
     // tus answers its own protocol errors (404, 409 offset…) and ours (status_code + JSON body);
@@ -208,7 +216,7 @@ export function createUploads(ctx: ServerContext): Uploads {
             // Never answer "complete" for bytes that did not become a photo: the station would mark
             // the upload done and its order would wait at 已采集 for ever. Say what went wrong instead.
             try {
-              await finish(upload);
+              await finish(upload, req);
             } catch (err) {
               const e = err as { status_code?: number; body?: string };
               if (e.status_code && e.body) res.writeHead(e.status_code, { 'content-type': 'application/json' }).end(e.body);
@@ -222,7 +230,12 @@ export function createUploads(ctx: ServerContext): Uploads {
         }
       }
       stations.set(req, station);
-      await tus.handle(req, res);
+      try {
+        await tus.handle(req, res);
+      } finally {
+        const done = removeAfter.get(req);
+        if (done) await datastore.remove(done).catch(() => {});
+      }
     },
     async sweep() {
       const ids = (await datastore.configstore.list?.()) ?? [];

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
 import { PORTRAIT_DIR } from '../../bench/finish/portraitFixtures.js';
 import { OrderUploadResult, PATHS, ServerError, type OrderUpload } from '../../src/shared/sync/protocol.js';
+import { eventually } from '../helpers/syncRig.js';
 import { dropRunDatabase, fakePhoto, orderUpload, photoPair, seedTask, sha256, STORE_KINDS, startTestServer, tusUpload, type StationClient, type TestServer } from '../helpers/serverStores.js';
 
 /**
@@ -17,8 +18,9 @@ const admissionJpeg = readFileSync(join(PORTRAIT_DIR, 'portrait-b.jpg'));
 const otherJpeg = readFileSync(join(PORTRAIT_DIR, 'portrait-c.jpg'));
 const errorCode = (body: unknown) => ServerError.parse(JSON.parse(String(body))).error;
 
-function admissionUpload(s: TestServer, st: StationClient, orderId: string, bytes: Buffer, sha = sha256(bytes)) {
-  return tusUpload(s.url, st.authorization, bytes, { sha256: sha, orderId, role: 'admission' });
+/** `withCreation`: the bytes ride on the creation request, as a station's first attempt sends them. */
+function admissionUpload(s: TestServer, st: StationClient, orderId: string, bytes: Buffer, opts: { withCreation?: boolean } = {}) {
+  return tusUpload(s.url, st.authorization, bytes, { sha256: sha256(bytes), orderId, role: 'admission' }, opts.withCreation ? { uploadDataDuringCreation: true } : {});
 }
 
 /** Every file under a folder, recursively. */
@@ -94,7 +96,9 @@ for (const kind of STORE_KINDS) {
         assert.equal(sealed.length, 1);
         assert.match(readFileSync(sealed[0]!, 'utf8'), /^v1\./);
         const probe = admissionJpeg.subarray(1000, 1064);
-        for (const f of filesUnder(s.dataDir)) assert.equal(readFileSync(f).includes(probe), false, `${f} holds the admission photo in clear`);
+        await eventually(() => {
+          for (const f of filesUnder(s.dataDir)) assert.equal(readFileSync(f).includes(probe), false, `${f} holds the admission photo in clear`);
+        }, 5_000, 'no admission photo in clear');
 
         // The review page: both pictures, labelled, with the score; the image only with a session.
         const cookie = await login(s);
@@ -155,15 +159,24 @@ for (const kind of STORE_KINDS) {
         const asked = OrderUploadResult.parse((await a.put(PATHS.order('ord-none'), named)).body);
         assert.equal(asked.outcome, 'duplicate');
         assert.deepEqual(asked.missingPhotos, [sha256(otherJpeg)]);
-        await admissionUpload(s, a, 'ord-none', otherJpeg);
+        await admissionUpload(s, a, 'ord-none', otherJpeg, { withCreation: true });
         page = await (await fetch(`${s.url}/review`, { headers: { Cookie: cookie } })).text();
         card = page.slice(page.indexOf('id="order-ord-none"'));
         assert.match(card, /<img src="\/review\/orders\/ord-none\/admission-photo"/);
         const got = Buffer.from(await (await fetch(`${s.url}/review/orders/ord-none/admission-photo`, { headers: { Cookie: cookie } })).arrayBuffer());
         assert.ok(got.equals(otherJpeg));
 
-        // Another import: the newer photo replaces it, and the older sealed file goes.
-        await admissionUpload(s, a, 'ord-none', admissionJpeg);
+        // Another import: the newer photo replaces it, and the older sealed file goes; the upload too.
+        await admissionUpload(s, a, 'ord-none', admissionJpeg, { withCreation: true });
+        // The upload is removed right after the answer that took it in.
+        const uploads = join(s.dataDir, 'uploads');
+        await eventually(() => {
+          const roles = readdirSync(uploads)
+            .filter((f) => f.endsWith('.json'))
+            .map((f) => (JSON.parse(readFileSync(join(uploads, f), 'utf8')) as { metadata?: { role?: string } }).metadata?.role);
+          assert.ok(roles.includes('finished'), "the capture's uploads are kept (a lost answer is told by HEAD)");
+          assert.equal(roles.includes('admission'), false, 'no admission upload left behind');
+        }, 5_000, 'the admission upload removed');
         const now = Buffer.from(await (await fetch(`${s.url}/review/orders/ord-none/admission-photo`, { headers: { Cookie: cookie } })).arrayBuffer());
         assert.ok(now.equals(admissionJpeg));
         assert.equal(filesUnder(join(s.dataDir, 'admission')).length, 1);
@@ -228,7 +241,9 @@ for (const kind of STORE_KINDS) {
         assert.ok(still.equals(admissionJpeg));
         // Nothing of the refused uploads stays behind in clear.
         const probe = admissionJpeg.subarray(1000, 1064);
-        for (const f of filesUnder(s.dataDir)) assert.equal(readFileSync(f).includes(probe), false, `${f} holds an admission photo in clear`);
+        await eventually(() => {
+          for (const f of filesUnder(s.dataDir)) assert.equal(readFileSync(f).includes(probe), false, `${f} holds an admission photo in clear`);
+        }, 5_000, 'no admission photo in clear');
         assert.ok(logs.some((l) => l.includes('admission photo refused: not an image')));
       } finally {
         await s.close();
