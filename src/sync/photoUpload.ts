@@ -29,7 +29,7 @@ export interface UploadOptions {
 export async function uploadPhoto(photo: PhotoToUpload, opts: UploadOptions): Promise<void> {
   let data: Buffer;
   try {
-    data = await readFile(photo.path);
+    data = photo.read ? await photo.read() : await readFile(photo.path);
   } catch (err) {
     throw new SyncError('permanent', `照片文件无法读取（${(err as NodeJS.ErrnoException).code ?? 'error'}）`, `The photo file cannot be read (${(err as NodeJS.ErrnoException).code ?? 'error'})`);
   }

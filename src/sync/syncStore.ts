@@ -1,4 +1,4 @@
-import type { FeedName, FeedPage, OrderUpload, OrderUploadResult, StudentCorrectionUpload } from '../shared/sync/protocol.js';
+import type { FeedName, FeedPage, OrderUpload, OrderUploadResult, StudentCorrectionUpload, UploadRole } from '../shared/sync/protocol.js';
 
 export type JobKind = 'order.upsert' | 'photo.upload' | 'student.correction';
 
@@ -16,7 +16,9 @@ export interface PhotoToUpload {
   sha256: string;
   bytes: number;
   orderId: string;
-  role: 'original' | 'finished';
+  role: UploadRole;
+  /** How to get the plain bytes when the file at `path` is sealed at rest (an admission photo): in memory only. */
+  read?: () => Promise<Buffer>;
 }
 
 /**

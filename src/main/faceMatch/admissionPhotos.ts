@@ -1,5 +1,5 @@
-import { randomUUID } from 'node:crypto';
-import { readdirSync, statSync } from 'node:fs';
+import { createHash, randomUUID } from 'node:crypto';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { readFile, rm } from 'node:fs/promises';
 import { extname, join } from 'node:path';
 import sharp from 'sharp';
@@ -7,7 +7,11 @@ import type { Operator } from '../../shared/domain/entities.js';
 import { AppError } from '../../shared/errors.js';
 import { FaceIssue } from '../../shared/faceMatch/decision.js';
 import { maskIdNumber } from '../../shared/idNumber.js';
+import { ADMISSION_PHOTO_MAX_BYTES } from '../../shared/sync/protocol.js';
 import { writeAudit } from '../db/queries/audit.js';
+import { ownOrderIdsOfStudent } from '../db/queries/admissionSync.js';
+import { enqueueJob } from '../db/queries/outbox.js';
+import { refreshOrderSyncState } from '../db/queries/syncQueue.js';
 import { findStudentIdsByStudentNo, getAdmissionPhoto, setAdmissionEmbedding, upsertAdmissionPhoto, type AdmissionPhotoRow } from '../db/queries/admissionPhotos.js';
 import { findStudentIdByIdHmac, getStudent, getStudentAnyTask } from '../db/queries/students.js';
 import { getTask } from '../db/queries/tasks.js';
@@ -19,8 +23,8 @@ import { EMBEDDER_ID } from './faceModels.js';
 
 const log = createLogger('faceMatch');
 
-/** Admission photos are ID-photo sized (tens of KB); anything past this is not one. */
-export const ADMISSION_MAX_BYTES = 20 * 1024 * 1024;
+/** Admission photos are ID-photo sized (tens of KB); anything past this is not one (the server refuses it too). */
+export const ADMISSION_MAX_BYTES = ADMISSION_PHOTO_MAX_BYTES;
 const IMAGE_EXTENSIONS = new Set(['.jpg', '.jpeg', '.png', '.webp', '.tif', '.tiff']);
 const ID_NUMBER_RE = /^\d{17}[\dX]$/;
 
@@ -71,31 +75,83 @@ export async function storeAdmissionPhoto(
   await writeDurably(path, ctx.pii.sealBytes(input.bytes));
   const now = ctx.now().toISOString();
   try {
-    upsertAdmissionPhoto(
-      ctx.db,
-      {
-        student_id: input.studentId,
-        task_code: input.taskCode,
-        ref,
-        source: input.source,
-        photo_path: path,
-        photo_bytes: input.bytes.length,
-        width: analysis.width,
-        height: analysis.height,
-        embedder: EMBEDDER_ID,
-        embedding_enc: sealEmbedding(ctx, analysis.embedding),
-        issues: JSON.stringify(analysis.issues),
-        imported_by: input.operatorId,
-        imported_at: now,
-      },
-      now,
-    );
+    ctx.db.transaction(() => {
+      upsertAdmissionPhoto(
+        ctx.db,
+        {
+          student_id: input.studentId,
+          task_code: input.taskCode,
+          ref,
+          source: input.source,
+          photo_path: path,
+          photo_bytes: input.bytes.length,
+          width: analysis.width,
+          height: analysis.height,
+          embedder: EMBEDDER_ID,
+          embedding_enc: sealEmbedding(ctx, analysis.embedding),
+          issues: JSON.stringify(analysis.issues),
+          imported_by: input.operatorId,
+          imported_at: now,
+        },
+        now,
+      );
+      queueAdmissionSync(ctx, input.studentId, now);
+    })();
   } catch (err) {
     await rm(path, { force: true });
     throw err;
   }
   if (existing?.photo_path && existing.photo_path !== path) await rm(existing.photo_path, { force: true });
   return { issues: analysis.issues, faceFound: analysis.embedding !== null, unchanged: false };
+}
+
+/**
+ * The reviewer sets the admission photo beside the capture, so it goes up with the student's orders.
+ * An order read for sending names it (OrderUpload.admissionPhoto) and the server's answer says
+ * whether it still needs the bytes; for an order already sent, the order is sent again (the same
+ * revision: no change on the server but its answer). Called in the import's transaction.
+ */
+function queueAdmissionSync(ctx: AppContext, studentId: string, now: string): void {
+  for (const orderId of ownOrderIdsOfStudent(ctx.db, studentId, ctx.stationId)) {
+    enqueueJob(ctx.db, { id: `order:${orderId}:admission:${now}`, kind: 'order.upsert', order_id: orderId, payload: { orderId, admission: true } }, now);
+    refreshOrderSyncState(ctx.db, orderId);
+  }
+}
+
+export interface AdmissionUpload {
+  /** The sealed file; `read()` gives its plain bytes, in memory only. */
+  path: string;
+  sha256: string;
+  bytes: number;
+  read(): Promise<Buffer>;
+}
+
+/** sha256 and size of each sealed admission file's plain bytes, by its keyed digest (`ref`): worked out once. */
+const plainDigests = new Map<string, { sha256: string; bytes: number }>();
+
+/**
+ * The student's admission photo as the sync sends it (sha256 of the plain bytes, which the server
+ * checks on arrival), or null when there is none or its file cannot be opened: the order then goes
+ * up without it, as before, and the failure is logged.
+ */
+export function admissionPhotoForSync(ctx: AppContext, studentId: string): AdmissionUpload | null {
+  const row = getAdmissionPhoto(ctx.db, studentId);
+  if (!row?.photo_path) return null;
+  const path = row.photo_path;
+  let digest = plainDigests.get(row.ref);
+  if (!digest) {
+    try {
+      const plain = ctx.pii.openBytes(readFileSync(path));
+      digest = { sha256: createHash('sha256').update(plain).digest('hex'), bytes: plain.length };
+    } catch (err) {
+      log.warn('admission photo cannot be read for sync', { studentId, error: err instanceof Error ? err.message : String(err) });
+      return null;
+    }
+    if (plainDigests.size >= 5000) plainDigests.clear();
+    plainDigests.set(row.ref, digest);
+  }
+  if (digest.bytes > ADMISSION_MAX_BYTES) return null;
+  return { path, ...digest, read: async () => ctx.pii.openBytes(await readFile(path)) };
 }
 
 /** The photo's plain bytes (decrypted in memory only), or null when only an embedding is held. */

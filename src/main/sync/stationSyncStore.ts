@@ -5,6 +5,9 @@ import { upsertReservation } from '../db/queries/reservations.js';
 import { findStudentIdByIdHmac, getStudentAnyTask, insertStudent, updateStudentFromRoster, type StudentInsert } from '../db/queries/students.js';
 import * as mirror from '../db/queries/syncMirror.js';
 import { getOrderFaceMatch } from '../db/queries/admissionPhotos.js';
+import { orderStudentId } from '../db/queries/admissionSync.js';
+import { enqueueJob } from '../db/queries/outbox.js';
+import { admissionPhotoForSync } from '../faceMatch/admissionPhotos.js';
 import * as queue from '../db/queries/syncQueue.js';
 import { getTask, upsertTaskItem } from '../db/queries/tasks.js';
 import { nameInitials } from '../roster/nameInitials.js';
@@ -100,6 +103,8 @@ export class StationSyncStore implements SyncStore {
             xuexinCode: o.student_pending_code_enc ? this.ctx.pii.decrypt(o.student_pending_code_enc) : null,
           }
         : null;
+    // The reviewer sets the student's admission photo beside the capture; without one the order goes up as it always did.
+    const admission = admissionPhotoForSync(this.ctx, o.student_id);
     return {
       id: o.id,
       revision: o.revision,
@@ -120,6 +125,7 @@ export class StationSyncStore implements SyncStore {
       receiptToken: o.receipt_token,
       voidReason: o.status === '已作废' ? (o.void_reason ?? '作废 / void') : null,
       withdrawal: o.withdrawal_reason && o.withdrawal_at ? { reason: o.withdrawal_reason, at: o.withdrawal_at } : null,
+      ...(admission ? { admissionPhoto: { sha256: admission.sha256, bytes: admission.bytes } } : {}),
     };
   }
 
@@ -128,9 +134,20 @@ export class StationSyncStore implements SyncStore {
     // unless it answered stale. A photo accepted here after the order was read for sending is not
     // in `sent`, and its job must stay queued (it once was marked done unsent: CI's stuck order).
     const held = result.outcome === 'stale' ? [] : sent.photos.map((p) => p.sha256).filter((sha) => !result.missingPhotos.includes(sha));
+    // The admission photo is the order's, whatever its revision: the answer says whether the server has it.
+    const admission = sent.admissionPhoto ?? null;
+    const admissionMissing = admission !== null && result.missingPhotos.includes(admission.sha256);
+    if (admission && !admissionMissing) held.push(admission.sha256);
     const changed = this.ctx.db.transaction(() => {
       const now = this.nowIso();
       queue.completeHeldPhotoJobs(this.ctx.db, sent.id, held, now);
+      if (admission && admissionMissing) {
+        enqueueJob(
+          this.ctx.db,
+          { id: `photo:${sent.id}:admission:${admission.sha256}`, kind: 'photo.upload', order_id: sent.id, payload: { orderId: sent.id, role: 'admission', sha256: admission.sha256 }, bytes: admission.bytes },
+          now,
+        );
+      }
       // Each upload sends the order as it stands, so older revisions' jobs have nothing left to say.
       queue.completeSubsumedOrderJobs(this.ctx.db, sent.id, sent.revision, now);
       queue.recordServerRevision(this.ctx.db, sent.id, sent.revision, result.serverRevision);
@@ -158,11 +175,20 @@ export class StationSyncStore implements SyncStore {
   }
 
   photoToUpload(job: OutboxJob): PhotoToUpload | null {
-    const p = job.payload as { orderId: string; captureId: string; role: 'original' | 'finished'; sha256: string };
+    const p = job.payload as { orderId: string; captureId: string; role: 'original' | 'finished' | 'admission'; sha256: string };
+    if (p.role === 'admission') return this.admissionToUpload(p.orderId, p.sha256);
     const c = mirror.getCapturePaths(this.ctx.db, p.captureId);
     const path = p.role === 'original' ? c?.original_path : c?.finished_path;
     if (!c || !path) return null;
     return { path, sha256: p.sha256, bytes: fileSize(path), orderId: p.orderId, role: p.role };
+  }
+
+  /** The student's admission photo as it stands now; one replaced since the job was queued is not sent (its replacement has its own job). */
+  private admissionToUpload(orderId: string, sha256: string): PhotoToUpload | null {
+    const studentId = orderStudentId(this.ctx.db, orderId);
+    const current = studentId ? admissionPhotoForSync(this.ctx, studentId) : null;
+    if (!current || current.sha256 !== sha256) return null;
+    return { path: current.path, sha256, bytes: current.bytes, orderId, role: 'admission', read: current.read };
   }
 
   correctionUpload(job: OutboxJob): StudentCorrectionUpload | null {
