@@ -10,6 +10,7 @@ import { loadSpecProfiles } from '../spec/specProfiles.js';
 import { CameraService } from '../camera/cameraService.js';
 import { StationSync, type EngineTuning } from '../sync/stationSync.js';
 import type { AppContext, EventSink } from '../services/AppContext.js';
+import { createUpdaterSlot, type UpdaterSlot } from '../services/updatesService.js';
 import { packageVersion } from './packageRoot.js';
 import { ensurePrivateDir } from './privateDir.js';
 
@@ -24,7 +25,14 @@ export interface AppOptions {
 }
 
 /** Everything the main side needs, built once: database, PII key, station identity, event fan-out. */
-export type StationContext = AppContext & { camera: CameraService; sync: StationSync; subscribe(sink: EventSink): () => void; close(): Promise<void> };
+export type StationContext = AppContext & {
+  camera: CameraService;
+  sync: StationSync;
+  /** The installed app's updater, registered by the Electron shell; empty in the web shell. */
+  updates: UpdaterSlot;
+  subscribe(sink: EventSink): () => void;
+  close(): Promise<void>;
+};
 
 export async function createAppContext(opts: AppOptions): Promise<StationContext> {
   ensurePrivateDir(opts.dataDir);
@@ -69,6 +77,7 @@ export async function createAppContext(opts: AppOptions): Promise<StationContext
     ...ctx,
     camera,
     sync,
+    updates: createUpdaterSlot(),
     subscribe(sink) {
       sinks.add(sink);
       return () => sinks.delete(sink);

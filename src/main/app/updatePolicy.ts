@@ -143,3 +143,37 @@ export function decideUpdate(state: UpdaterState, a: StationActivity, now: Date,
   if (due && state.downloading === null) return { action: 'check' };
   return { action: 'none', why: state.downloading ? 'downloading' : target ? 'waiting to install' : 'up to date' };
 }
+
+/**
+ * Why the 安装更新 button is off (or why the station will not install by itself), in words for the
+ * site manager. `nothing_downloaded` is told apart by its cause, from what the policy itself needs
+ * before a download: a target version, the station enrolled and online, no download under way.
+ */
+export type InstallReason = Exclude<InstallBlocker, 'nothing_downloaded'> | 'up_to_date' | 'downloading' | 'not_enrolled' | 'offline' | 'not_downloaded';
+
+export const INSTALL_REASON_WORDS: Record<InstallReason, { zh: string; en: string }> = {
+  up_to_date: { zh: '已是中心服务器提供的版本，无需更新', en: 'Already the version the central server offers; nothing to install' },
+  downloading: { zh: '更新正在下载，下载并校验完成后才能安装', en: 'The update is downloading; it can be installed once downloaded and verified' },
+  not_enrolled: { zh: '本站未登记到中心服务器，无法下载更新', en: 'This station is not enrolled with the central server, so no update can be downloaded' },
+  offline: { zh: '本站离线，更新尚未下载', en: 'This station is offline; the update has not been downloaded' },
+  not_downloaded: { zh: '更新尚未下载完成（照片上传优先）', en: 'The update has not finished downloading (photo uploads go first)' },
+  capturing: { zh: '正在拍摄学生，拍完再安装', en: 'A student is being photographed; install after the capture' },
+  exporting: { zh: '正在导出，导出完成后再安装', en: 'An export is running; install after it finishes' },
+  printing: { zh: '有打印任务未完成', en: 'A print job is not finished' },
+  outbox: { zh: '还有照片或订单未上传（自动安装等到全部上传）', en: 'Photos or orders are still waiting to upload (the automatic install waits for all of them)' },
+  not_idle: { zh: '本站刚有人操作（自动安装等到空闲）', en: 'Someone used the station recently (the automatic install waits until it is idle)' },
+  working_hours: { zh: '还在工作时间内（自动安装在收工后）', en: 'Still working hours (the automatic install waits for the end of the day)' },
+};
+
+/** installBlockers, with "nothing downloaded" said by its cause. [] = the install may go ahead. */
+export function installReasons(state: UpdaterState, a: StationActivity, trigger: 'manager' | 'end_of_day', settings: UpdateSettings = DEFAULT_UPDATE_SETTINGS): InstallReason[] {
+  return installBlockers(state, a, trigger, settings).map((b): InstallReason => {
+    if (b !== 'nothing_downloaded') return b;
+    const target = targetVersion(state);
+    if (!target) return 'up_to_date';
+    if (state.downloading !== null) return 'downloading';
+    if (!a.enrolled) return 'not_enrolled';
+    if (!a.online) return 'offline';
+    return 'not_downloaded';
+  });
+}

@@ -28,6 +28,7 @@ import { listOrders } from '../services/orders.js';
 import { voidOrder, withdrawOrder } from '../services/orderLifecycle.js';
 import { getStudentCard } from '../services/studentCard.js';
 import { searchStudentSummaries } from '../services/studentSearch.js';
+import { installUpdate, updateStatus, type UpdaterSlot } from '../services/updatesService.js';
 import { listTaskSummaries } from '../services/tasks.js';
 import type { Handlers } from './router.js';
 
@@ -37,7 +38,7 @@ function requireOperator(session: Session): Operator {
 }
 
 /** Maps every contract procedure onto the services; the router has already checked access and input. */
-export function createHandlers(ctx: AppContext & { camera: CameraService; sync: StationSync }, transport: 'electron' | 'websocket'): Handlers {
+export function createHandlers(ctx: AppContext & { camera: CameraService; sync: StationSync; updates: UpdaterSlot }, transport: 'electron' | 'websocket'): Handlers {
   // Printing: one queue per station, started here so a crash's leftover jobs are picked up at start.
   const printing = printServiceFor(ctx, { serverUrl: () => ctx.sync.status().serverUrl });
   return {
@@ -170,6 +171,9 @@ export function createHandlers(ctx: AppContext & { camera: CameraService; sync: 
     ...managerHandlers(ctx),
     ...studentViewHandlers(ctx),
     ...cameraSettingsHandlers(ctx),
+    // ---- app version and updates (issue 16) ----
+    'updates.status': () => updateStatus(ctx),
+    'updates.install': (_input, session) => installUpdate(ctx, requireOperator(session)),
     'roster.import': async ({ taskCode, fileName, contentBase64 }, session) => ({
       report: await importRosterFile(ctx, session.operator, taskCode, fileName, Buffer.from(contentBase64, 'base64')),
     }),

@@ -8,10 +8,11 @@ import { ExportPanel } from '../components/manager/ExportPanel';
 import { ReconcilePanel } from '../components/manager/ReconcilePanel';
 import { ReportPanel } from '../components/manager/ReportPanel';
 import { SettingsPanel } from '../components/manager/SettingsPanel';
+import { UpdatePanel } from '../components/manager/UpdatePanel';
 import { useLoader } from '../hooks/useLoader';
 import { useRpc } from '../hooks/useRpc';
 
-const MANAGER_TABS = ['export', 'report', 'reconcile', 'audit', 'settings'] as const;
+const MANAGER_TABS = ['export', 'report', 'reconcile', 'audit', 'settings', 'updates'] as const;
 type ManagerTab = (typeof MANAGER_TABS)[number];
 
 interface Props {
@@ -21,7 +22,7 @@ interface Props {
   onIdleMinutesChanged: (minutes: number) => void;
 }
 
-/** F8, site managers only: the day batch export, the day report, reconciliation, the audit log, settings. */
+/** F8, site managers only: the day batch export, the day report, reconciliation, the audit log, settings, the app's version and its updates. */
 export function ManagerScreen({ operator, task, onBack, onIdleMinutesChanged }: Props) {
   const { t } = useTranslation();
   const client = useRpc();
@@ -34,7 +35,7 @@ export function ManagerScreen({ operator, task, onBack, onIdleMinutesChanged }: 
   const code = taskCode || tasks.data?.[0]?.code || '';
   const rangeOk = isIsoDate(from) && isIsoDate(to) && from <= to;
   const needsRange = tab === 'export' || tab === 'report';
-  const needsTask = tab !== 'audit' && tab !== 'settings';
+  const needsTask = tab !== 'audit' && tab !== 'settings' && tab !== 'updates';
 
   if (operator.role !== 'manager') return null;
   return (
@@ -79,6 +80,7 @@ export function ManagerScreen({ operator, task, onBack, onIdleMinutesChanged }: 
       {code && tab === 'reconcile' && <ReconcilePanel taskCode={code} />}
       {tab === 'audit' && <AuditPanel />}
       {tab === 'settings' && <SettingsPanel onIdleMinutesChanged={onIdleMinutesChanged} />}
+      {tab === 'updates' && <UpdatePanel />}
     </main>
   );
 }

@@ -16,6 +16,7 @@ import { ExportDestination, ExportFinished, ExportPlanSummary, ExportProgress, E
 import { AuditEntryView, LockState, ReportRange, StationSettings } from '../report/managerTypes.js';
 import { DayReport } from '../report/reportTypes.js';
 import { ReconcileReport } from '../report/reconcileTypes.js';
+import { UpdateStatus } from '../updates/updateStatus.js';
 
 /** Who may call a procedure: anyone on the transport, any logged-in operator, or a site manager only. */
 export type Access = 'public' | 'operator' | 'manager';
@@ -508,6 +509,12 @@ export const contract = {
     z.object({ orders: z.number().int(), jobs: z.number().int() }),
   ),
   // ---- end site manager ----
+  // ---- app version and updates (issue 16): the installed app's updater, on the manager screen ----
+  /** The running version, the channel's offer, the download, and whether 安装更新 may go ahead now (and why not). */
+  'updates.status': proc('manager', Empty, UpdateStatus),
+  /** The site manager's 安装更新: refused in words while anyone is photographed or an export or print job runs; audited. */
+  'updates.install': proc('manager', Empty, z.object({ started: z.literal(true), version: z.string() })),
+  // ---- end app version and updates ----
 } as const;
 
 export type Contract = typeof contract;

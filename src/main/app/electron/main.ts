@@ -156,6 +156,8 @@ async function boot(): Promise<void> {
   };
   // Updates come from the enrolled central server, and only to an installed app.
   const updater: StationUpdater | null = app.isPackaged ? startUpdater(ctx, activity, shutdown) : null;
+  // The manager screen's 应用版本 panel reads it, and 安装更新 drives it (updates.status / updates.install).
+  if (updater) ctx.updates.register(updater);
   app.on('window-all-closed', () => {
     void shutdown().finally(() => app.quit());
   });

@@ -2,8 +2,8 @@ import electronUpdater from 'electron-updater';
 import type { CancellationToken as Token } from 'electron-updater';
 import { z } from 'zod';
 import { getSetting } from '../../db/queries/settings.js';
-import { listActivePrintJobs } from '../../db/queries/printJobs.js';
 import { createLogger } from '../../log/logger.js';
+import { activityNow, type UpdaterHook } from '../../services/updatesService.js';
 import type { StationContext } from '../createAppContext.js';
 import type { ActivityTracker } from '../stationActivity.js';
 import { decideUpdate, DEFAULT_UPDATE_SETTINGS, initialUpdaterState, updaterReduce, type UpdateDecision, type UpdaterState } from '../updatePolicy.js';
@@ -17,7 +17,9 @@ const Channel = z.enum(['stable', 'pilot']);
 
 const TICK_MS = 60_000;
 
-export interface StationUpdater {
+/** The updater the shell registers in the app context (ctx.updates): the manager screen's
+ * updates.status and updates.install read and drive it through src/main/services/updatesService.ts. */
+export interface StationUpdater extends UpdaterHook {
   /** The site manager's 安装更新: installs now if nobody is being photographed; says why not otherwise. */
   installNow(): { started: boolean; why: string | null };
   state(): UpdaterState;
@@ -35,6 +37,10 @@ export function startUpdater(ctx: StationContext, activity: ActivityTracker, bef
   let state = initialUpdaterState(ctx.version);
   let token: Token | null = null;
   let installing = false;
+  let percent: number | null = null;
+  autoUpdater.on('download-progress', (p: { percent: number }) => {
+    percent = Math.max(0, Math.min(100, p.percent));
+  });
   autoUpdater.autoDownload = false;
   autoUpdater.autoInstallOnAppQuit = false;
   // The channel is the truth: a pinned or rolled-back channel brings an older version back.
@@ -67,6 +73,7 @@ export function startUpdater(ctx: StationContext, activity: ActivityTracker, bef
 
   const download = async (version: string): Promise<void> => {
     token = new CancellationToken();
+    percent = null;
     state = updaterReduce(state, { kind: 'download-started', version });
     try {
       // electron-updater reads latest*.yml again here and refuses anything but the version the
@@ -82,6 +89,7 @@ export function startUpdater(ctx: StationContext, activity: ActivityTracker, bef
       log.warn('update download failed; nothing changed', { version, error: String(err) });
     } finally {
       token = null;
+      percent = null;
     }
   };
 
@@ -93,7 +101,7 @@ export function startUpdater(ctx: StationContext, activity: ActivityTracker, bef
   };
 
   const act = (command: 'install' | null): UpdateDecision => {
-    const d = decideUpdate(state, activity.snapshot(ctx.now(), ctx.sync.status(), listActivePrintJobs(ctx.db).length), ctx.now(), DEFAULT_UPDATE_SETTINGS, command);
+    const d = decideUpdate(state, activityNow(ctx, activity), ctx.now(), DEFAULT_UPDATE_SETTINGS, command);
     if (installing) return { action: 'none', why: 'installing' };
     switch (d.action) {
       case 'check':
@@ -127,6 +135,9 @@ export function startUpdater(ctx: StationContext, activity: ActivityTracker, bef
       return d.action === 'install' ? { started: true, why: null } : { started: false, why: d.action === 'none' ? d.why : d.action };
     },
     state: () => state,
+    channel,
+    downloadPercent: () => percent,
+    activity,
     stop() {
       clearInterval(timer);
       token?.cancel();

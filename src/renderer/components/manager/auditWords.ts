@@ -40,6 +40,8 @@ export const AUDIT_ACTIONS: Record<string, Text> = {
   'settings.idle_lock': { zh: '更改自动锁屏时间', en: 'Changed the idle lock' },
   'sync.enrol': { zh: '登记到中心服务器', en: 'Enrolled with the central server' },
   'sync.retry_parked': { zh: '重试同步失败项', en: 'Retried failed sync items' },
+  'updates.install': { zh: '负责人安装更新', en: 'Manager installed an update' },
+  'updates.install_failed': { zh: '更新未能开始安装', en: 'An update did not start installing' },
 };
 
 /** What a manager looks for, each one stored action prefix. */
@@ -61,6 +63,7 @@ export const AUDIT_FILTERS: ReadonlyArray<{ prefix: string; label: Text }> = [
   { prefix: 'sync.', label: { zh: '同步', en: 'Sync' } },
   { prefix: 'reconcile.', label: { zh: '对账', en: 'Reconciliation' } },
   { prefix: 'audit.', label: { zh: '查看审计日志', en: 'Audit log reads' } },
+  { prefix: 'updates.', label: { zh: '软件更新', en: 'App updates' } },
 ];
 
 export function inLang(text: Text, lang: Language): string {
@@ -149,6 +152,11 @@ export function detailWords(action: string, d: Record<string, unknown> | null, l
   if (action === 'audit.view' && str(d.filter)) {
     const f = AUDIT_FILTERS.find((x) => x.prefix === d.filter);
     add(`筛选：${f?.label.zh ?? String(d.filter)}`, `filter: ${f?.label.en ?? String(d.filter)}`);
+  }
+  if (action.startsWith('updates.') && str(d.version)) {
+    add(`版本 ${str(d.running) ?? '—'} → ${String(d.version)}`, `version ${str(d.running) ?? '—'} → ${String(d.version)}`);
+    if (str(d.channel)) add(d.channel === 'pilot' ? '试点渠道' : '正式渠道', `${String(d.channel)} channel`);
+    if (str(d.why)) add(`原因：${String(d.why)}`, `why: ${String(d.why)}`);
   }
   if (d.override === true) add('负责人解锁后登录', 'after a manager override');
   return parts.join(zh ? '；' : '; ');
