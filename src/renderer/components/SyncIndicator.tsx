@@ -36,7 +36,11 @@ export function SyncIndicator({ status, onOpen }: Props) {
       <span className="sync-dot" aria-hidden="true" />
       <span className="sync-label">{label}</span>
       <span className="sync-backlog" data-testid="sync-backlog" data-jobs={status.backlog.jobs}>
-        {status.backlog.jobs > 0 ? t('sync.backlog', { jobs: status.backlog.jobs, size: formatBytes(status.backlog.bytes) }) : t('sync.allSent')}
+        {status.backlog.jobs === 0
+          ? t('sync.allSent')
+          : status.backlog.bytes > 0
+            ? t('sync.backlog', { jobs: status.backlog.jobs, size: formatBytes(status.backlog.bytes) })
+            : t('sync.backlogJobs', { jobs: status.backlog.jobs })}
       </span>
       {status.parked.length > 0 && <span className="sync-parked">{t('sync.parkedCount', { count: status.parked.length })}</span>}
       {status.lastSuccessAt && <span className="sync-last">{t('sync.lastSuccess', { time: formatClock(status.lastSuccessAt) })}</span>}

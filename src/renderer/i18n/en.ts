@@ -399,6 +399,8 @@ export const en: Messages = {
     halted: 'Sync stopped',
     backlog: '{{jobs}} to upload ({{size}})',
     backlogValue: '{{jobs}} items ({{size}})',
+    backlogJobs: '{{jobs}} to upload',
+    backlogJobsValue: '{{jobs}} items',
     allSent: 'All uploaded',
     parkedCount: '{{count}} failed',
     lastSuccess: 'last OK {{time}}',

@@ -398,6 +398,9 @@ export const zhCN = {
     halted: '同步已停止',
     backlog: '待上传 {{jobs}} 项（{{size}}）',
     backlogValue: '{{jobs}} 项（{{size}}）',
+    /** Order records only (no photo bytes yet): a size of 0 B reads as a fault. */
+    backlogJobs: '待上传 {{jobs}} 项',
+    backlogJobsValue: '{{jobs}} 项',
     allSent: '已全部上传',
     parkedCount: '{{count}} 项失败',
     lastSuccess: '上次成功 {{time}}',

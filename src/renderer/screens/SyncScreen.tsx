@@ -45,7 +45,11 @@ export function SyncScreen({ operator, onBack }: Props) {
           <dd data-testid="sync-online">{status.online === null ? '—' : status.online ? t('sync.online') : t('sync.offline')}</dd>
           <dt>{t('sync.waiting')}</dt>
           <dd data-testid="sync-backlog">
-            {status.backlog.jobs === 0 ? t('sync.allSent') : t('sync.backlogValue', { jobs: status.backlog.jobs, size: formatBytes(status.backlog.bytes) })}
+            {status.backlog.jobs === 0
+              ? t('sync.allSent')
+              : status.backlog.bytes > 0
+                ? t('sync.backlogValue', { jobs: status.backlog.jobs, size: formatBytes(status.backlog.bytes) })
+                : t('sync.backlogJobsValue', { jobs: status.backlog.jobs })}
           </dd>
           <dt>{t('sync.lastSuccessLabel')}</dt>
           <dd>{formatClock(status.lastSuccessAt) ?? '—'}</dd>
