@@ -12,6 +12,7 @@ import { SearchResultRow } from '../components/SearchResultRow';
 import { useDebouncedValue } from '../hooks/useDebouncedValue';
 import { RetakeList } from '../components/RetakeList';
 import { useRpc } from '../hooks/useRpc';
+import { warmShot } from '../capture/processShot';
 import { SEARCH_QUERY_MAX } from '../../shared/rpc/contract';
 import type { ScanNotice } from '../navigation/screens';
 
@@ -39,6 +40,8 @@ interface SearchResult {
 
 export function CheckinScreen({ task, initialQuery, notice, onOpenStudent, onScanText, onScanOutcome, onNoCode, onDismissNotice, onWalkin, onOpenRetake }: Props) {
   const { t } = useTranslation();
+  // The still engine's models load while the student is looked up, not after the shutter (issue 18).
+  useEffect(() => warmShot(), []);
   const searchField = useRef<HTMLInputElement>(null);
   const [featureOpen, setFeatureOpen] = useState(false);
   // A dismissed notice hands the keyboard back to the search.

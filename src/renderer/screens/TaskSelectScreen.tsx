@@ -1,4 +1,4 @@
-import { useRef } from 'react';
+import { useEffect, useRef } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { Operator, TaskSummary } from '../../shared/domain/entities';
 import { ErrorMessage } from '../components/ErrorMessage';
@@ -9,6 +9,7 @@ import { TaskCard } from '../components/TaskCard';
 import { moveRovingFocus } from '../dom/rovingFocus';
 import { useLoader } from '../hooks/useLoader';
 import { useRpc } from '../hooks/useRpc';
+import { warmShot } from '../capture/processShot';
 import { useWindowKeydown } from '../hooks/useWindowKeydown';
 
 interface Props {
@@ -22,6 +23,8 @@ interface Props {
 export function TaskSelectScreen({ operator, currentTask, onChoose, onBack }: Props) {
   const { t } = useTranslation();
   const client = useRpc();
+  // The first student's shot: the still engine's models load while the task is picked (issue 18).
+  useEffect(() => warmShot(), []);
   const list = useRef<HTMLUListElement>(null);
   const tasks = useLoader(() => client.call('tasks.list', {}).then((r) => r.tasks), [client]);
 

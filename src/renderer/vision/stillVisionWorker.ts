@@ -109,7 +109,9 @@ async function analyse(e: Engine, input: Blob | ImageBitmap) {
   const usableMask = mask && mask.width === w && mask.height === h ? mask : null;
   const measures = measurePhoto({ image, pixels, mask: usableMask, faces, landmarks, matrices });
   lap('measure');
-  const maskPng = usableMask ? await maskToPng(usableMask) : null;
+  // Main needs no more than the segmenter's own resolution (256 px, upsampled to the input): the
+  // mask it finishes with goes out at ≤ 512 px, not at the analysis copy's 1.5 MP (issue 18).
+  const maskPng = usableMask ? await maskToPng(shrinkMask(usableMask, MASK_SEND_MAX_SIDE)) : null;
   lap('maskPng');
   return { measures, face: measures.face, maskPng, timings };
 }
@@ -145,6 +147,29 @@ function detectLandmarks(landmarker: FaceLandmarker, canvas: OffscreenCanvas, pi
     return m ? { rows: m.rows, columns: m.columns, data: Array.from(m.data) } : null;
   });
   return { landmarks, matrices };
+}
+
+const MASK_SEND_MAX_SIDE = 512;
+
+/** Box-averages a mask down so its longest side is at most `maxSide` (the aspect kept within a pixel). */
+function shrinkMask(mask: PersonMask, maxSide: number): PersonMask {
+  const k = maxSide / Math.max(mask.width, mask.height);
+  if (k >= 1) return mask;
+  const w = Math.max(1, Math.round(mask.width * k));
+  const h = Math.max(1, Math.round(mask.height * k));
+  const out = new Uint8Array(w * h);
+  for (let y = 0; y < h; y++) {
+    const y0 = Math.floor((y * mask.height) / h);
+    const y1 = Math.max(y0 + 1, Math.floor(((y + 1) * mask.height) / h));
+    for (let x = 0; x < w; x++) {
+      const x0 = Math.floor((x * mask.width) / w);
+      const x1 = Math.max(x0 + 1, Math.floor(((x + 1) * mask.width) / w));
+      let sum = 0;
+      for (let yy = y0; yy < y1; yy++) for (let xx = x0, row = yy * mask.width; xx < x1; xx++) sum += mask.data[row + xx]!;
+      out[y * w + x] = Math.round(sum / ((y1 - y0) * (x1 - x0)));
+    }
+  }
+  return { data: out, width: w, height: h };
 }
 
 async function maskToPng(mask: PersonMask): Promise<Blob> {
