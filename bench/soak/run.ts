@@ -1,0 +1,247 @@
+/**
+ * A day of shots without memory growth (issue 18): N captures through the kiosk in Chromium, as a
+ * photographer takes them — the web shell started as a user starts it (bin, temp folder), Chromium's
+ * fake webcam playing a real portrait (as the E2E tests use it), each student checked in, the
+ * shutter pressed `--shots` times (each a capture: analysis copy, vision, finishing), the last shot
+ * accepted, back to the search for the next student.
+ *
+ * Every `--every` captures it samples memory per process and the page's own counters:
+ * - the kiosk's Node process (VmRSS from /proc);
+ * - Chromium's processes by type (browser, renderer, gpu, utility…): PSS from /proc/<pid>/smaps_rollup;
+ * - the page over CDP: JS heap used, DOM nodes, listeners, documents (Performance.getMetrics);
+ * - shutter → finished photo and verdict on screen (ms), median over the interval, so a drift shows.
+ * At the end: growth per 100 captures (least-squares slope after the warm-up) for each series.
+ * The first shot's time is printed as well: the kiosk warms the still models while the task and the
+ * first student are picked (warmShot); `--think` is how long that takes the photographer here.
+ *
+ * Needs `npm run build` first. No thresholds: it prints figures.
+ *
+ *   node --import tsx bench/soak/run.ts [--captures 300] [--shots 2] [--every 20] [--warmup 40] [--think 4000]
+ */
+import { readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import Database from 'better-sqlite3';
+import type { CDPSession, Page } from 'playwright-core';
+import { DEMO_TASK_CODE } from '../../src/main/demo/seedDemo.js';
+import { startKiosk } from '../../tests/e2e/support/launchKiosk.js';
+import { acceptShot, checkInFirst, fakeCameraBrowser, login } from '../../tests/e2e/support/kioskFlow.js';
+
+const { values } = parseArgs({
+  options: {
+    captures: { type: 'string', default: '300' },
+    shots: { type: 'string', default: '2' },
+    every: { type: 'string', default: '20' },
+    warmup: { type: 'string', default: '40' },
+    think: { type: 'string', default: '4000' },
+  },
+});
+const CAPTURES = Number(values.captures);
+const SHOTS = Math.max(1, Number(values.shots));
+const EVERY = Number(values.every);
+const WARMUP = Number(values.warmup);
+/** How long a photographer takes from login to the first student's shutter (picking the task, finding the student). */
+const THINK_MS = Number(values.think);
+
+const MB = 1024 * 1024;
+
+function readProc(pid: number, file: string): string | null {
+  try {
+    return readFileSync(`/proc/${pid}/${file}`, 'utf8');
+  } catch {
+    return null;
+  }
+}
+
+function kb(text: string | null, field: string): number {
+  const m = text ? new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(text) : null;
+  return m ? Number(m[1]) * 1024 : 0;
+}
+
+/** Every descendant of `root` (the Chromium browser process and its children). */
+function descendants(root: number): number[] {
+  const children = new Map<number, number[]>();
+  for (const d of readdirSync('/proc')) {
+    if (!/^\d+$/.test(d)) continue;
+    const stat = readProc(Number(d), 'stat');
+    if (!stat) continue;
+    const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+    children.set(ppid, [...(children.get(ppid) ?? []), Number(d)]);
+  }
+  const out: number[] = [];
+  const walk = (p: number) => {
+    for (const c of children.get(p) ?? []) {
+      out.push(c);
+      walk(c);
+    }
+  };
+  walk(root);
+  return out;
+}
+
+/** PSS per Chromium process type (the browser itself under 'browser'). */
+function chromiumMemory(browserPid: number): Record<string, number> {
+  const byType: Record<string, number> = {};
+  for (const pid of [browserPid, ...descendants(browserPid)]) {
+    // Zygote-forked children rewrite their command line as one space-separated string.
+    const cmd = readProc(pid, 'cmdline')?.split(/[\0 ]/) ?? [];
+    if (!cmd[0]?.includes('chrom')) continue;
+    const type = pid === browserPid ? 'browser' : (cmd.find((a) => a.startsWith('--type='))?.slice(7) ?? 'other');
+    const kind = type === 'utility' ? `utility:${(cmd.find((a) => a.startsWith('--utility-sub-type='))?.split('.').pop() ?? '?').slice(0, 20)}` : type;
+    byType[kind] = (byType[kind] ?? 0) + kb(readProc(pid, 'smaps_rollup'), 'Pss');
+  }
+  return byType;
+}
+
+function browserPidOf(kioskPid: number): number {
+  // playwright launches Chromium as a child of this Node process, not of the kiosk.
+  for (const pid of descendants(process.pid)) {
+    const cmd = readProc(pid, 'cmdline')?.split(/[\0 ]/) ?? [];
+    if (cmd[0]?.includes('chrom') && !cmd.some((a) => a.startsWith('--type='))) return pid;
+  }
+  throw new Error(`Chromium's browser process not found (kiosk ${kioskPid})`);
+}
+
+async function pageMetrics(cdp: CDPSession): Promise<Record<string, number>> {
+  const { metrics } = (await cdp.send('Performance.getMetrics')) as { metrics: { name: string; value: number }[] };
+  const pick = ['JSHeapUsedSize', 'JSHeapTotalSize', 'Nodes', 'JSEventListeners', 'Documents', 'Frames'];
+  return Object.fromEntries(metrics.filter((m) => pick.includes(m.name)).map((m) => [m.name, m.value]));
+}
+
+interface Sample {
+  captures: number;
+  at: number;
+  kioskRss: number;
+  chromium: Record<string, number>;
+  page: Record<string, number>;
+  shotMs: number;
+}
+
+/** Least-squares slope of y over x (per unit x). */
+function slope(xs: number[], ys: number[]): number {
+  const n = xs.length;
+  if (n < 2) return NaN;
+  const mx = xs.reduce((a, b) => a + b, 0) / n;
+  const my = ys.reduce((a, b) => a + b, 0) / n;
+  let num = 0;
+  let den = 0;
+  for (let i = 0; i < n; i++) {
+    num += (xs[i]! - mx) * (ys[i]! - my);
+    den += (xs[i]! - mx) ** 2;
+  }
+  return num / den;
+}
+
+const median = (xs: number[]) => (xs.length ? [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]! : NaN);
+
+/** One shutter press → the finished photo and its verdict on screen; returns ms. */
+async function shoot(page: Page, nth: number): Promise<number> {
+  await page.waitForFunction(() => (document.querySelector('[data-testid="shutter"]') as HTMLButtonElement | null)?.disabled === false, null, { timeout: 60_000 });
+  const t0 = performance.now();
+  await page.keyboard.press('Space');
+  await page.waitForFunction((n) => document.querySelectorAll('[data-testid="shot-strip"] li').length >= n || (n === 1 && document.querySelector('[data-testid="finished-photo"]') !== null), nth, { timeout: 90_000 });
+  await page.getByTestId('finished-photo').waitFor({ timeout: 90_000 });
+  await page.locator('[data-testid="verdict-list"] li').first().waitFor();
+  return performance.now() - t0;
+}
+
+async function main(): Promise<void> {
+  const kiosk = await startKiosk();
+  const browser = await fakeCameraBrowser(kiosk, 'a');
+  try {
+    const students = (() => {
+      const db = new Database(join(kiosk.dataDir, 'station.sqlite'), { readonly: true });
+      try {
+        // Students a photographer checks in without a question: no cancelled reservation, no order yet.
+        return db
+          .prepare(
+            `SELECT s.student_no FROM students s WHERE s.task_code = ? AND s.student_no IS NOT NULL
+               AND NOT EXISTS (SELECT 1 FROM reservations r WHERE r.student_id = s.id AND r.state = 'cancelled')
+               AND NOT EXISTS (SELECT 1 FROM orders o WHERE o.student_id = s.id)
+             ORDER BY s.student_no`,
+          )
+          .pluck()
+          .all(DEMO_TASK_CODE) as string[];
+      } finally {
+        db.close();
+      }
+    })();
+    const needed = Math.ceil(CAPTURES / SHOTS);
+    if (students.length < needed) throw new Error(`${CAPTURES} captures at ${SHOTS} a student need ${needed} students; the demo task has ${students.length}`);
+    const page = await browser.newPage({ viewport: { width: 1600, height: 1000 } });
+    const cdp = await page.context().newCDPSession(page);
+    await cdp.send('Performance.enable');
+    const browserPid = browserPidOf(kiosk.process.pid!);
+    const tStart = performance.now();
+    await page.goto(kiosk.launchUrl);
+    await login(page, '1234');
+    await page.getByTestId(`task-card-${DEMO_TASK_CODE}`).click();
+
+    const samples: Sample[] = [];
+    let shotTimes: number[] = [];
+    const sample = async (captures: number) => {
+      const s: Sample = {
+        captures,
+        at: (performance.now() - tStart) / 1000,
+        kioskRss: kb(readProc(kiosk.process.pid!, 'status'), 'VmRSS'),
+        chromium: chromiumMemory(browserPid),
+        page: await pageMetrics(cdp),
+        shotMs: median(shotTimes),
+      };
+      shotTimes = [];
+      samples.push(s);
+      const c = s.chromium;
+      const total = Object.values(c).reduce((a, b) => a + b, 0);
+      console.log(
+        `${String(captures).padStart(5)} captures ${s.at.toFixed(0).padStart(5)} s | kiosk node ${(s.kioskRss / MB).toFixed(0)} MB | chromium ${(total / MB).toFixed(0)} MB: renderer ${((c.renderer ?? 0) / MB).toFixed(0)}, browser ${((c.browser ?? 0) / MB).toFixed(0)}, gpu ${((c['gpu-process'] ?? 0) / MB).toFixed(0)}, other ${((total - (c.renderer ?? 0) - (c.browser ?? 0) - (c['gpu-process'] ?? 0)) / MB).toFixed(0)} | JS heap ${((s.page.JSHeapUsedSize ?? 0) / MB).toFixed(1)} MB, nodes ${s.page.Nodes}, listeners ${s.page.JSEventListeners} | shot ${Number.isNaN(s.shotMs) ? '-' : s.shotMs.toFixed(0)} ms`,
+      );
+    };
+    await sample(0);
+
+    let captures = 0;
+    let firstShot: number | null = null;
+    for (let i = 0; captures < CAPTURES; i++) {
+      if (i === 0) await new Promise((r) => setTimeout(r, THINK_MS));
+      await checkInFirst(page, students[i]!);
+      for (let k = 1; k <= SHOTS && captures < CAPTURES; k++) {
+        const ms = await shoot(page, k);
+        firstShot ??= ms;
+        shotTimes.push(ms);
+        captures++;
+        if (captures % EVERY === 0) await sample(captures);
+      }
+      await acceptShot(page);
+      await page.keyboard.press('Enter');
+      await page.getByTestId('search-input').waitFor();
+    }
+    console.log(`\nfirst shot (the still models warmed from the task list on, ${THINK_MS} ms before the check-in): ${firstShot!.toFixed(0)} ms`);
+
+    const after = samples.filter((s) => s.captures >= WARMUP);
+    const xs = after.map((s) => s.captures);
+    const series: [string, (s: Sample) => number, number][] = [
+      ['kiosk Node RSS', (s) => s.kioskRss, MB],
+      ['Chromium total PSS', (s) => Object.values(s.chromium).reduce((a, b) => a + b, 0), MB],
+      ...[...new Set(samples.flatMap((s) => Object.keys(s.chromium)))].sort().map((k) => [`Chromium ${k} PSS`, (s: Sample) => s.chromium[k] ?? 0, MB] as [string, (s: Sample) => number, number]),
+      ['page JS heap used', (s) => s.page.JSHeapUsedSize ?? 0, MB],
+      ['DOM nodes', (s) => s.page.Nodes ?? 0, 1],
+      ['JS event listeners', (s) => s.page.JSEventListeners ?? 0, 1],
+      ['shutter → verdict (ms)', (s) => s.shotMs, 1],
+    ];
+    console.log(`\ngrowth per 100 captures after the first ${WARMUP} (least squares over ${after.length} samples, captures ${xs[0]}–${xs.at(-1)}):`);
+    for (const [name, get, unit] of series) {
+      const ok = after.filter((s) => !Number.isNaN(get(s)));
+      const ys = ok.map(get);
+      const per100 = (v: number[]) => slope(ok.map((s) => s.captures), v) * 100;
+      const first = ys[0]!;
+      const last = ys.at(-1)!;
+      const u = unit === MB ? ' MB' : '';
+      console.log(`  ${name.padEnd(36)} ${(per100(ys) / unit).toFixed(1).padStart(8)}${u} / 100   (${(first / unit).toFixed(0)} → ${(last / unit).toFixed(0)}${u})`);
+    }
+    await page.close();
+  } finally {
+    await browser.close();
+    await kiosk.stop();
+  }
+}
+
+await main();
