@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
 import { PORTRAIT_DIR } from '../../bench/finish/portraitFixtures.js';
@@ -245,6 +245,42 @@ for (const kind of STORE_KINDS) {
           for (const f of filesUnder(s.dataDir)) assert.equal(readFileSync(f).includes(probe), false, `${f} holds an admission photo in clear`);
         }, 5_000, 'no admission photo in clear');
         assert.ok(logs.some((l) => l.includes('admission photo refused: not an image')));
+      } finally {
+        await s.close();
+      }
+    });
+
+    test('a cut admission upload (part of a photo, in clear) is dropped by the sweep after an hour; a capture upload is kept for days', async () => {
+      const s = await startTestServer(kind);
+      try {
+        const task = await seedTask(s, 'ADM04', 1);
+        const a = await s.enrol('st-a');
+        await orderInReview(a, { id: 'ord-cut', taskCode: task.code, studentId: task.studentIds[0]! });
+        const cut = async (role: string, bytes: Buffer): Promise<string> => {
+          const meta = Object.entries({ sha256: sha256(bytes), orderId: 'ord-cut', role })
+            .map(([k, v]) => `${k} ${Buffer.from(v).toString('base64')}`)
+            .join(',');
+          const created = await fetch(s.url + PATHS.uploads, {
+            method: 'POST',
+            headers: { Authorization: a.authorization, 'Tus-Resumable': '1.0.0', 'Upload-Length': String(bytes.length), 'Upload-Metadata': meta, 'Content-Type': 'application/offset+octet-stream' },
+            body: new Uint8Array(bytes.subarray(0, 5000)),
+          });
+          assert.equal(created.status, 201, await created.text());
+          return new URL(created.headers.get('location')!, s.url + PATHS.uploads + '/').pathname.split('/').pop()!;
+        };
+        const admissionId = await cut('admission', admissionJpeg);
+        const captureId = await cut('original', fakePhoto(40_000));
+        // Two hours pass for both (the sweep reads each upload's creation date).
+        const uploads = join(s.dataDir, 'uploads');
+        for (const id of [admissionId, captureId]) {
+          const info = JSON.parse(readFileSync(join(uploads, `${id}.json`), 'utf8')) as { creation_date: string };
+          info.creation_date = new Date(Date.now() - 2 * 3600_000).toISOString();
+          writeFileSync(join(uploads, `${id}.json`), JSON.stringify(info));
+        }
+        await s.restart(); // the start-up sweep
+        assert.equal(existsSync(join(uploads, admissionId)), false, 'the cut admission upload is gone');
+        assert.equal(existsSync(join(uploads, `${admissionId}.json`)), false);
+        assert.equal(existsSync(join(uploads, captureId)), true, "a capture's cut upload waits to be resumed");
       } finally {
         await s.close();
       }
