@@ -9,6 +9,14 @@ import { useBusyAction } from '../hooks/useBusyAction';
 import { useRpc } from '../hooks/useRpc';
 import { useSyncStatus } from '../hooks/useSyncStatus';
 
+/** The upload's role in words (the protocol's role names are not for operators). */
+function uploadRoleKey(role: string) {
+  if (role === 'original') return 'sync.roles.original' as const;
+  if (role === 'finished') return 'sync.roles.finished' as const;
+  if (role === 'admission') return 'sync.roles.admission' as const;
+  return 'sync.roles.other' as const;
+}
+
 interface Props {
   operator: Operator;
   onBack: () => void;
@@ -68,7 +76,7 @@ export function SyncScreen({ operator, onBack }: Props) {
       )}
       {status?.uploading && (
         <p>
-          {t('sync.uploading', { role: status.uploading.role })}{' '}
+          {t('sync.uploading', { role: t(uploadRoleKey(status.uploading.role)) })}{' '}
           <progress max={status.uploading.total} value={status.uploading.sent} />
         </p>
       )}
