@@ -110,6 +110,21 @@ describe('E2E: the kiosk layout fits 1366×768 and 1920×1080 without page scrol
       const settings = await page.locator('.print-settings').boundingBox();
       const sheet = await byId('print-preview-image').boundingBox();
       assert.ok(sheet!.x >= settings!.x + settings!.width, `${size}: the preview is beside the settings, not under them`);
+
+      // Issue 16: the site manager's 应用版本 panel (the web shell has no updater, and says so).
+      await page.getByTestId('logout').click();
+      await login(page, '9999');
+      await byId('nav-manager').waitFor();
+      await page.keyboard.press('F8');
+      await byId('manager-tab-updates').click();
+      await byId('update-running').waitFor();
+      await assertFits(page, `${size} manager: app version`, {
+        'app version': byId('update-running'),
+        'why no updates here': byId('update-unavailable'),
+        安装更新: byId('update-install'),
+      });
+      await keep(page, viewport.width, 'screen-manager-updates');
+      assert.equal(await byId('update-install').isDisabled(), true, 'nothing to install in the web shell');
       await page.close();
     });
   }
