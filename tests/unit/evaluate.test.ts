@@ -1,7 +1,9 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { loadSpecProfiles, requireSpecProfile } from '../../src/main/spec/specProfiles.js';
-import { CHECK_IDS, type CheckId, type SpecProfile } from '../../src/shared/spec/specProfile.js';
+import { CHECK_IDS, CheckId, SpecProfile, STANDARD_CHECK_IDS } from '../../src/shared/spec/specProfile.js';
+import { checkLabel } from '../../src/shared/report/reportLabels.js';
+import { CHECK_MESSAGES } from '../../src/shared/vision/checkMessages.js';
 import { deltaE2000, srgbToLab } from '../../src/shared/vision/colour.js';
 import { clothingContrast, evaluatePhoto, judge } from '../../src/shared/vision/evaluate.js';
 import type { FaceGeometry } from '../../src/shared/vision/faceGeometry.js';
@@ -48,6 +50,14 @@ function good(over: Partial<PhotoMeasures> = {}): PhotoMeasures {
     clothing: [{ lab: [20, 0, -5], weight: 1 }],
     glare: 0,
     extraObjects: 0,
+    shoulderTilt: 1,
+    earAsymmetry: 0.2,
+    browCover: 0.05,
+    redEye: 0,
+    lensTint: 0.1,
+    clothingPattern: 0.1,
+    headTop: 0.4,
+    jewellery: 0,
     details: {},
     ...over,
   };
@@ -60,7 +70,7 @@ function withLimits(limits: Partial<SpecProfile['limits']>): SpecProfile {
 
 const check = (v: ReturnType<typeof evaluatePhoto>, id: CheckId) => v.checks.find((c) => c.id === id)!;
 
-test('a verdict holds the 16 checks in CHECK_IDS order, each with the spec limit, a value and zh + en words', () => {
+test('a verdict holds the 24 checks in CHECK_IDS order, each with the spec limit, a value and zh + en words', () => {
   const v = evaluatePhoto(good(), xuexin);
   assert.doesNotThrow(() => Verdict.parse(v));
   assert.deepEqual(
@@ -111,6 +121,18 @@ test('every check reads its own measure and its own limit from the spec', () => 
     [{ glare: 0.5 }, 'glasses.glare', 'fail'],
     [{ extraObjects: 1 }, 'extra.objects', 'fail'],
     [{ faceCount: 2 }, 'face.count', 'fail'],
+    [{ shoulderTilt: 5 }, 'shoulders.level', 'warn'],
+    [{ shoulderTilt: 12 }, 'shoulders.level', 'fail'],
+    [{ earAsymmetry: 0.6 }, 'ears.symmetric', 'warn'],
+    [{ earAsymmetry: 0.9 }, 'ears.symmetric', 'fail'],
+    [{ browCover: 0.9 }, 'hair.covers_brows', 'fail'],
+    [{ redEye: 0.8 }, 'eyes.red', 'fail'],
+    [{ lensTint: 0.45 }, 'glasses.tinted', 'warn'],
+    [{ lensTint: 0.8 }, 'glasses.tinted', 'fail'],
+    [{ clothingPattern: 0.5 }, 'clothing.pattern', 'fail'],
+    [{ headTop: 0.6 }, 'headwear', 'warn'],
+    [{ headTop: 0.8 }, 'headwear', 'fail'],
+    [{ jewellery: 2 }, 'jewellery', 'warn'],
   ];
   for (const [over, id, status] of cases) {
     const v = evaluatePhoto(good(over), spec);
@@ -164,6 +186,14 @@ test('no face: face.count fails with "no face", and every check that needs a fac
       clothing: null,
       glare: null,
       extraObjects: null,
+      shoulderTilt: null,
+      earAsymmetry: null,
+      browCover: null,
+      redEye: null,
+      lensTint: null,
+      clothingPattern: null,
+      headTop: null,
+      jewellery: null,
     }),
     xuexin,
   );
@@ -184,6 +214,38 @@ test('one measure missing with a face present: that check warns "could not be me
   for (const id of ['background.uniform', 'glasses.glare'] as const) {
     const c = check(v, id);
     assert.deepEqual([c.status, c.value, c.en], ['warn', null, 'Could not be measured: check by eye']);
+  }
+});
+
+test('the rest of the standard: its ids follow the 16 in CHECK_IDS, every shipped profile judges them, and each has words and a report label', () => {
+  assert.deepEqual(CHECK_IDS.slice(16), [...STANDARD_CHECK_IDS]);
+  // capture.accept takes one reason per failing check, at most 32: every check must fit.
+  assert.ok(CheckId.options.length <= 32, String(CheckId.options.length));
+  for (const profile of loadSpecProfiles().values()) {
+    for (const id of STANDARD_CHECK_IDS) assert.ok(profile.limits[id], `${profile.id} has no limit for ${id}`);
+  }
+  for (const id of STANDARD_CHECK_IDS) {
+    assert.ok(/\p{Script=Han}/u.test(CHECK_MESSAGES[id].fix.zh) && /\p{Script=Han}/u.test(CHECK_MESSAGES[id].ok.zh), id);
+    assert.ok(/\p{Script=Han}/u.test(checkLabel(id, 'zh')) && checkLabel(id, 'en') !== id, id);
+  }
+});
+
+test('a site profile written before the rest of the standard still parses; those checks then report their value without judging it', () => {
+  const older = JSON.parse(JSON.stringify(xuexin)) as { limits: Record<string, unknown> };
+  for (const id of STANDARD_CHECK_IDS) delete older.limits[id];
+  const spec = SpecProfile.parse(older);
+  const v = evaluatePhoto(good({ redEye: 0.9, clothingPattern: 0.9 }), spec);
+  for (const id of ['eyes.red', 'clothing.pattern'] as const) {
+    const c = check(v, id);
+    assert.deepEqual([c.status, c.value, c.limit], ['pass', 0.9, null], id);
+  }
+});
+
+test('jewellery warns and never fails in the shipped profiles (validated on generated images only)', () => {
+  for (const profile of loadSpecProfiles().values()) {
+    const c = check(evaluatePhoto(good({ jewellery: 40 }), profile), 'jewellery');
+    assert.equal(c.status, 'warn', profile.id);
+    assert.equal(c.zh, '请摘下耳环、项链等饰品');
   }
 });
 

@@ -19,6 +19,14 @@ export const CHECK_LABELS: Record<CheckId, { zh: string; en: string }> = {
   'clothing.contrast': { zh: '服装与背景', en: 'Clothing contrast' },
   'glasses.glare': { zh: '眼镜反光', en: 'Glasses glare' },
   'extra.objects': { zh: '多余物体', en: 'Extra objects' },
+  'shoulders.level': { zh: '双肩平衡', en: 'Shoulders level' },
+  'ears.symmetric': { zh: '双耳对称', en: 'Ears symmetric' },
+  'hair.covers_brows': { zh: '头发遮挡眉毛', en: 'Hair over brows' },
+  'eyes.red': { zh: '红眼', en: 'Red eye' },
+  'glasses.tinted': { zh: '有色眼镜/美瞳', en: 'Tinted lenses' },
+  'clothing.pattern': { zh: '服装图案', en: 'Clothing pattern' },
+  headwear: { zh: '帽子/高发髻', en: 'Headwear' },
+  jewellery: { zh: '饰品', en: 'Jewellery' },
   'finish.background': { zh: '成品背景', en: 'Finished background' },
 };
 

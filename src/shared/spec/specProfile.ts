@@ -1,7 +1,15 @@
 import { z } from 'zod';
 
-/** Every check a verdict can hold. Other tools read these ids: add new ones, never rename. */
-export const CHECK_IDS = [
+/**
+ * The rest of the photo standard (issue 18: 双耳对称、左右肩膀平衡、头发不遮挡眉毛、无红眼、不戴有色眼镜
+ * （含隐形）、衣着避免复杂图案和条纹、不戴帽子不扎高顶丸子头、不佩戴饰品), measured by the vision engine
+ * after the first 16. Their limits are optional in a profile, so a site's older profile still parses
+ * (the value is then reported, not judged).
+ */
+export const STANDARD_CHECK_IDS = ['shoulders.level', 'ears.symmetric', 'hair.covers_brows', 'eyes.red', 'glasses.tinted', 'clothing.pattern', 'headwear', 'jewellery'] as const;
+
+/** The first 16 checks: every profile has their limits. */
+const CORE_CHECK_IDS = [
   'face.count',
   'face.in_frame',
   'face.centered',
@@ -19,6 +27,8 @@ export const CHECK_IDS = [
   'glasses.glare',
   'extra.objects',
 ] as const;
+/** Every check the vision engine's verdict holds, in order. Other tools read these ids: add new ones, never rename. */
+export const CHECK_IDS = [...CORE_CHECK_IDS, ...STANDARD_CHECK_IDS] as const;
 /**
  * Checks judged in main on the finished photo itself, after the vision engine's verdict: the engine
  * never sees the output, so its verdict holds CHECK_IDS only and these are appended after finishing.
@@ -55,7 +65,7 @@ export const SpecProfile = z
     geometry: z.object({ crownFromTopPx: Range, eyesFromTopPx: Range, faceWidthPx: Range }),
     // The engine's limits are all required; a finish limit may be absent in a site's older profile
     // (the check then reports its value without judging it).
-    limits: z.record(z.enum(CHECK_IDS), Limit).and(z.partialRecord(z.enum(FINISH_CHECK_IDS), Limit)),
+    limits: z.record(z.enum(CORE_CHECK_IDS), Limit).and(z.partialRecord(z.enum([...STANDARD_CHECK_IDS, ...FINISH_CHECK_IDS]), Limit)),
   })
   .strict();
 export type SpecProfile = z.infer<typeof SpecProfile>;

@@ -75,6 +75,41 @@ export const CHECK_MESSAGES: Record<CheckId, { ok: Message; fix: Message }> = {
     ok: { zh: '画面中无多余物体', en: 'Nothing else in the picture' },
     fix: { zh: '图像额外内容（手、水印等），请移开画面中的其他物体', en: 'Extra content in the picture (hands, watermark, etc.): clear everything else out of view' },
   },
+  'shoulders.level': {
+    ok: { zh: '双肩平衡', en: 'Shoulders level' },
+    fix: { zh: '左右肩膀不平，请放松双肩、身体坐正', en: 'The shoulders are not level: relax both shoulders and sit up straight' },
+  },
+  'ears.symmetric': {
+    ok: { zh: '双耳对称', en: 'Both ears show alike' },
+    fix: { zh: '双耳不对称，请正对镜头，头发不要遮挡耳朵', en: 'The ears do not show alike: face the camera squarely and keep hair off the ears' },
+  },
+  'hair.covers_brows': {
+    ok: { zh: '头发未遮挡眉毛', en: 'Hair is off the eyebrows' },
+    fix: { zh: '头发遮挡眉毛，请将刘海拨开、露出眉毛', en: 'Hair covers the eyebrows: move the fringe aside so the eyebrows show' },
+  },
+  'eyes.red': {
+    ok: { zh: '无红眼', en: 'No red eye' },
+    fix: { zh: '照片有红眼，请调整闪光灯后重拍', en: 'Red eye in the photo: change the flash and retake' },
+  },
+  'glasses.tinted': {
+    ok: { zh: '未佩戴有色眼镜或彩色隐形眼镜', en: 'No tinted glasses or coloured contact lenses' },
+    fix: {
+      zh: '不能佩戴有色眼镜（含彩色隐形眼镜、美瞳），请摘下后重拍',
+      en: 'Tinted glasses and coloured contact lenses are not allowed: take them off and retake',
+    },
+  },
+  'clothing.pattern': {
+    ok: { zh: '服装无复杂图案', en: 'Plain clothing' },
+    fix: { zh: '衣着有条纹或复杂图案，请换一件纯色上衣', en: 'The clothing has stripes or a busy pattern: wear a plain top' },
+  },
+  headwear: {
+    ok: { zh: '未戴帽子或高发髻', en: 'No hat or high bun' },
+    fix: { zh: '请摘下帽子或头饰，不要扎高顶"丸子头"', en: 'Take off the hat or headwear; no high bun on top of the head' },
+  },
+  jewellery: {
+    ok: { zh: '未佩戴饰品', en: 'No jewellery' },
+    fix: { zh: '请摘下耳环、项链等饰品', en: 'Take off earrings, necklaces and other jewellery' },
+  },
   'finish.background': {
     ok: { zh: '成品照片背景干净', en: 'The finished photo’s background is clean' },
     fix: {

@@ -13,7 +13,7 @@ import { worstStatus, type CheckResult, type CheckStatus, type Verdict } from '.
 export const CLOTHING_QUANTILE = 0.25;
 
 /**
- * One verdict per photo: the 16 checks in CHECK_IDS order, each with its measured value, the spec's
+ * One verdict per photo: the 24 checks in CHECK_IDS order (16, then the rest of the standard), each with its measured value, the spec's
  * limit, pass/warn/fail and what to tell the student. Every threshold comes from spec.limits.
  *
  * A value that could not be measured is a warning, not a failure: missing data is no evidence of a
@@ -40,6 +40,14 @@ export function evaluatePhoto(m: PhotoMeasures, spec: SpecProfile): Verdict {
     'clothing.contrast': m.clothing ? clothingContrast(m.clothing, spec.output.background) : null,
     'glasses.glare': m.glare,
     'extra.objects': m.extraObjects,
+    'shoulders.level': m.shoulderTilt,
+    'ears.symmetric': m.earAsymmetry,
+    'hair.covers_brows': m.browCover,
+    'eyes.red': m.redEye,
+    'glasses.tinted': m.lensTint,
+    'clothing.pattern': m.clothingPattern,
+    headwear: m.headTop,
+    jewellery: m.jewellery,
   };
   const checks = CHECK_IDS.map((id): CheckResult => {
     const raw = values[id];

@@ -39,6 +39,23 @@ export interface PhotoMeasures {
   glare: number | null;
   /** Small faces plus foreground blobs that are not the person, in the area a crop would keep. */
   extraObjects: number | null;
+  /** The rest of the standard (standardMeasures.ts); each null when it could not be measured. */
+  /** |shoulder line − eye line| in the still, degrees: the shoulders' tilt once the eyes are levelled. */
+  shoulderTilt: number | null;
+  /** |L − R| / (L + R) of how far the person reaches beyond the face outline at ear height. */
+  earAsymmetry: number | null;
+  /** Share of the strip above the worse brow that is not skin-coloured. */
+  browCover: number | null;
+  /** Share of the worse pupil that is flash-red. */
+  redEye: number | null;
+  /** Lens darkening around the eyes (1 − ratio) or iris colour (chroma / 60), the larger. */
+  lensTint: number | null;
+  /** Share of the clothing's blocks crossed by several edges per line (stripes, checks, prints). */
+  clothingPattern: number | null;
+  /** Height of the head above landmark 10 in face heights, plus a narrow-top (bun) term. */
+  headTop: number | null;
+  /** Bright or gold blobs at the neck, plus twice the pairs beside the ear lobes. */
+  jewellery: number | null;
   /** Intermediate numbers for calibration and bug reports; not judged. */
   details: Record<string, number>;
 }
