@@ -540,7 +540,7 @@ const JEWEL_FACE_PX = 160;
 /** A white blob's mean luma must exceed its surroundings' by this much (8-bit). */
 const JEWEL_CONTRAST = 45;
 /** A white blob's surroundings must be within this ΔE76 of the cheeks: jewellery on skin. */
-const JEWEL_ON_SKIN_DE = 22;
+const JEWEL_ON_SKIN_DE = 15;
 /** A gold blob must differ from its surroundings by this ΔE76. */
 const JEWEL_GOLD_DE = 25;
 /** Largest blob, px² at JEWEL_FACE_PX: a stud with a drop, ≈ 0.07 face widths square. */
