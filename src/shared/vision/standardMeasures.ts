@@ -87,11 +87,13 @@ function skinReference(px: RgbaPixels, lm: readonly LandmarkPx[], f: Frame): { l
   const ys: number[] = [];
   const lumas: number[] = [];
   const r = Math.max(2, 0.07 * f.faceWidth);
+  // About 25 × 25 samples per cheek, whatever the resolution.
+  const step = Math.max(1, Math.round(r / 12));
   // Landmarks 50 / 280: the cheeks' apples, under each eye.
   for (const i of [50, 280]) {
     const c = pt(lm, i);
-    for (let y = Math.floor(c.y - r); y <= c.y + r; y++) {
-      for (let x = Math.floor(c.x - r); x <= c.x + r; x++) {
+    for (let y = Math.floor(c.y - r); y <= c.y + r; y += step) {
+      for (let x = Math.floor(c.x - r); x <= c.x + r; x += step) {
         if (x < 0 || y < 0 || x >= px.width || y >= px.height || Math.hypot(x - c.x, y - c.y) > r) continue;
         const o = (y * px.width + x) * 4;
         labs.push(srgbToLab(px.data[o]!, px.data[o + 1]!, px.data[o + 2]!));
@@ -132,7 +134,7 @@ export function measureStandard(px: RgbaPixels, mask: PersonMask | null, lm: rea
     put('earAsymmetry', earAsymmetry(mask, lm, f));
     put('headTop', headTop(mask, lm, f));
   }
-  put('jewellery', jewellery(px, lm, f));
+  if (skin) put('jewellery', jewellery(px, lm, f, skin));
   return out;
 }
 
@@ -251,12 +253,14 @@ const upperBrow = (eye: EyeIndices) => eye.brow.slice(0, 5);
 function browCover(px: RgbaPixels, lm: readonly LandmarkPx[], f: Frame, skin: Lab): { value: number | null; details: Record<string, number> } {
   const shares: number[] = [];
   const h = 0.1 * f.faceWidth;
+  const step = Math.max(1, Math.round(f.faceWidth / 120)); // ≈ 12 samples across the strip's height
   for (const eye of [RIGHT_EYE, LEFT_EYE]) {
     const line = upperBrow(eye).map((i) => pt(lm, i));
     const poly = [...line, ...line.slice().reverse().map((p) => ({ x: p.x + f.up.x * h, y: p.y + f.up.y * h }))];
     let n = 0;
     let off = 0;
     fillPolygon(poly, px.width, px.height, (x, y) => {
+      if (x % step || y % step) return;
       const o = (y * px.width + x) * 4;
       const lab = srgbToLab(px.data[o]!, px.data[o + 1]!, px.data[o + 2]!);
       n++;
@@ -349,12 +353,14 @@ function lensTint(px: RgbaPixels, lm: readonly LandmarkPx[]): { value: number | 
     };
     const inL: number[] = [];
     const outL: number[] = [];
+    // About 40 samples across the eye, whatever the resolution.
+    const step = Math.max(1, Math.round(eyeWidth / 40));
     fillPolygon(lens, px.width, px.height, (x, y) => {
-      if (!below(x + 0.5, y + 0.5) || insidePolygon(opening, x + 0.5, y + 0.5)) return;
+      if (x % step || y % step || !below(x + 0.5, y + 0.5) || insidePolygon(opening, x + 0.5, y + 0.5)) return;
       inL.push(lstar(x, y));
     });
     fillPolygon(outer, px.width, px.height, (x, y) => {
-      if (!below(x + 0.5, y + 0.5) || insidePolygon(inner, x + 0.5, y + 0.5) || insidePolygon(brow, x + 0.5, y + 0.5)) return;
+      if (x % step || y % step || !below(x + 0.5, y + 0.5) || insidePolygon(inner, x + 0.5, y + 0.5) || insidePolygon(brow, x + 0.5, y + 0.5)) return;
       outL.push(lstar(x, y));
     });
     // The brighter skin of each (70th percentile): lashes, creases and a frame are a dark minority.
@@ -364,8 +370,9 @@ function lensTint(px: RgbaPixels, lm: readonly LandmarkPx[]): { value: number | 
     const ic = pt(lm, eye.iris);
     const ir = 0.85 * irisRadius(lm, eye);
     const px8: { l: number; c: number }[] = [];
-    for (let y = Math.floor(ic.y - ir); y <= ic.y + ir; y++) {
-      for (let x = Math.floor(ic.x - ir); x <= ic.x + ir; x++) {
+    const istep = Math.max(1, Math.round(ir / 12));
+    for (let y = Math.floor(ic.y - ir); y <= ic.y + ir; y += istep) {
+      for (let x = Math.floor(ic.x - ir); x <= ic.x + ir; x += istep) {
         if (x < 0 || y < 0 || x >= px.width || y >= px.height) continue;
         if (Math.hypot(x + 0.5 - ic.x, y + 0.5 - ic.y) > ir || !insidePolygon(contour, x + 0.5, y + 0.5)) continue;
         const o = (y * px.width + x) * 4;
@@ -429,8 +436,10 @@ function clothingPattern(px: RgbaPixels, mask: PersonMask, lm: readonly Landmark
       let s = 0;
       let n = 0;
       let minMask = 255;
-      for (let y = sy0; y < sy1; y++) {
-        for (let x = sx0; x < sx1; x++) {
+      // At most 3 × 3 samples per cell: the mean of a large still's cell needs no more.
+      const sub = Math.max(1, Math.floor((sx1 - sx0) / 3));
+      for (let y = sy0; y < sy1; y += sub) {
+        for (let x = sx0; x < sx1; x += sub) {
           s += luma8(px.data, (y * px.width + x) * 4);
           n++;
           minMask = Math.min(minMask, mask.data[y * mask.width + x]!);
@@ -557,9 +566,7 @@ const JEWEL_MAX_AREA = 120;
  *   with skin around it (a fleck of white shirt has shirt around it, backdrop between curls hair).
  * Value: the blobs at the neck plus twice the pairs at the ears.
  */
-function jewellery(px: RgbaPixels, lm: readonly LandmarkPx[], f: Frame): { value: number | null; details: Record<string, number> } {
-  const skin = skinReference(px, lm, f);
-  if (!skin) return { value: null, details: {} };
+function jewellery(px: RgbaPixels, lm: readonly LandmarkPx[], f: Frame, skin: { lab: Lab; luma: number }): { value: number | null; details: Record<string, number> } {
   const skinL8 = skin.luma;
   const thr = Math.max(170, Math.min(235, skinL8 + 45));
   const chin = pt(lm, CHIN);
@@ -632,12 +639,15 @@ function jewellery(px: RgbaPixels, lm: readonly LandmarkPx[], f: Frame): { value
         by0 = Math.min(by0, cy);
         bx1 = Math.max(bx1, cx);
         by1 = Math.max(by1, cy);
-        for (const n of [c - 1, c + 1, c - w, c + w]) {
-          if (n < 0 || n >= kind.length || seen[n] || kind[n] !== want) continue;
-          if ((n === c - 1 && cx === 0) || (n === c + 1 && cx === w - 1)) continue;
+        const visit = (n: number) => {
+          if (seen[n] || kind[n] !== want) return;
           seen[n] = 1;
           stack.push(n);
-        }
+        };
+        if (cx > 0) visit(c - 1);
+        if (cx < w - 1) visit(c + 1);
+        if (cy > 0) visit(c - w);
+        if (cy < h - 1) visit(c + w);
       }
       const bw = bx1 - bx0 + 1;
       const bh = by1 - by0 + 1;
