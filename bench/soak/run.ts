@@ -9,6 +9,8 @@
  * - the kiosk's Node process (VmRSS from /proc);
  * - Chromium's processes by type (browser, renderer, gpu, utility…): PSS from /proc/<pid>/smaps_rollup;
  * - the page over CDP: JS heap used, DOM nodes, listeners, documents (Performance.getMetrics);
+ * - the renderer processes' allocators as Chromium's memory-infra reports them (partition_alloc's
+ *   array_buffer partition, where ArrayBuffer backing stores live; malloc; v8; blink_gc; …);
  * - shutter → finished photo and verdict on screen (ms), median over the interval, so a drift shows.
  * At the end: growth per 100 captures (least-squares slope after the warm-up) for each series.
  * The first shot's time is printed as well: the kiosk warms the still models while the task and the
@@ -108,12 +110,53 @@ async function pageMetrics(cdp: CDPSession): Promise<Record<string, number>> {
   return Object.fromEntries(metrics.filter((m) => pick.includes(m.name)).map((m) => [m.name, m.value]));
 }
 
+/**
+ * Chromium's own accounting (memory-infra, as chrome://tracing shows it) for the page's renderer:
+ * where its memory sits — partition_alloc's partitions (array_buffer holds ArrayBuffer backing
+ * stores), malloc, v8, blink_gc, discardable, gpu.
+ */
+const ALLOCATORS = ['partition_alloc/partitions/array_buffer', 'partition_alloc/partitions/buffer', 'partition_alloc/partitions/fast_malloc', 'partition_alloc/partitions/layout', 'malloc', 'v8', 'blink_gc', 'discardable', 'gpu', 'skia', 'cc', 'web_cache', 'blink_objects'];
+
+function scalar(node: unknown): number {
+  const v = (node as { attrs?: { size?: { value?: string } } } | undefined)?.attrs?.size?.value;
+  return v ? parseInt(v, 16) : 0;
+}
+
+async function rendererAllocators(browserCdp: CDPSession, rendererPids: Set<number>): Promise<Record<string, number>> {
+  const events: { ph: string; pid: number; args?: { dumps?: { allocators?: Record<string, unknown> } } }[] = [];
+  // Tracing's events are not in playwright's typed CDP event map.
+  const emitter = browserCdp as unknown as { on(name: string, f: (e: never) => void): void; off(name: string, f: (e: never) => void): void; once(name: string, f: () => void): void };
+  const onData = (e: { value: typeof events }) => events.push(...e.value);
+  emitter.on('Tracing.dataCollected', onData);
+  const complete = new Promise<void>((r) => emitter.once('Tracing.tracingComplete', r));
+  await browserCdp.send('Tracing.start', {
+    traceConfig: { includedCategories: ['disabled-by-default-memory-infra'], excludedCategories: ['*'], memoryDumpConfig: { triggers: [] } },
+    transferMode: 'ReportEvents',
+  } as never);
+  await browserCdp.send('Tracing.requestMemoryDump', { deterministic: true, levelOfDetail: 'detailed' } as never);
+  await browserCdp.send('Tracing.end');
+  await complete;
+  emitter.off('Tracing.dataCollected', onData);
+  const out: Record<string, number> = {};
+  for (const e of events) {
+    const allocators = e.args?.dumps?.allocators;
+    if (e.ph !== 'v' || !allocators || !rendererPids.has(e.pid)) continue;
+    for (const name of ALLOCATORS) out[name] = (out[name] ?? 0) + scalar(allocators[name]);
+  }
+  return out;
+}
+
+function rendererPidsOf(browserPid: number): Set<number> {
+  return new Set(descendants(browserPid).filter((pid) => (readProc(pid, 'cmdline') ?? '').includes('--type=renderer')));
+}
+
 interface Sample {
   captures: number;
   at: number;
   kioskRss: number;
   chromium: Record<string, number>;
   page: Record<string, number>;
+  allocators: Record<string, number>;
   shotMs: number;
 }
 
@@ -134,15 +177,35 @@ function slope(xs: number[], ys: number[]): number {
 
 const median = (xs: number[]) => (xs.length ? [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]! : NaN);
 
-/** One shutter press → the finished photo and its verdict on screen; returns ms. */
-async function shoot(page: Page, nth: number): Promise<number> {
+/** One shutter press → the shot judged on screen (the finished photo and its verdict, or "no face"). */
+async function shoot(page: Page, nth: number): Promise<{ ms: number; finished: boolean }> {
   await page.waitForFunction(() => (document.querySelector('[data-testid="shutter"]') as HTMLButtonElement | null)?.disabled === false, null, { timeout: 60_000 });
   const t0 = performance.now();
   await page.keyboard.press('Space');
-  await page.waitForFunction((n) => document.querySelectorAll('[data-testid="shot-strip"] li').length >= n || (n === 1 && document.querySelector('[data-testid="finished-photo"]') !== null), nth, { timeout: 90_000 });
-  await page.getByTestId('finished-photo').waitFor({ timeout: 90_000 });
-  await page.locator('[data-testid="verdict-list"] li').first().waitFor();
-  return performance.now() - t0;
+  // The nth shot of this student is on screen: in the strip from the second on, else as the one shot.
+  const done = (n: number) =>
+    document.querySelectorAll('[data-testid="shot-strip"] li').length >= n || (n === 1 && document.querySelector('[data-testid="finished-photo"], [data-testid="no-face"]') !== null) || document.querySelector('[data-testid="capture-error"]') !== null;
+  // A key press now and then does not reach the shutter on a loaded 2-core machine (see the E2E
+  // photographer path): pressed again by the button, once, and said.
+  const started = await page
+    .waitForFunction((n) => (document.querySelector('[data-testid="shutter"]') as HTMLButtonElement | null)?.disabled === true || document.querySelectorAll('[data-testid="shot-strip"] li').length >= n || (n === 1 && document.querySelector('[data-testid="finished-photo"], [data-testid="no-face"]') !== null), nth, { timeout: 15_000 })
+    .then(() => true, () => false);
+  if (!started) {
+    console.log(`shot ${nth}: the shutter key went unanswered for 15 s; pressing the shutter button`);
+    await page.getByTestId('shutter').click();
+  }
+  try {
+    await page.waitForFunction(done, nth, { timeout: 90_000 });
+    await page.waitForFunction(() => (document.querySelector('[data-testid="shutter"]') as HTMLButtonElement | null)?.disabled === false, null, { timeout: 60_000 });
+  } catch (err) {
+    const said = await page.getByTestId('capture-screen').innerText().catch(() => '(no capture screen)');
+    throw new Error(`${String(err)}\nthe capture screen said:\n${said.slice(0, 1500)}`);
+  }
+  const ms = performance.now() - t0;
+  if ((await page.getByTestId('capture-error').count()) > 0) throw new Error(`the shot failed: ${await page.getByTestId('capture-error').innerText()}`);
+  const finished = (await page.getByTestId('finished-photo').count()) > 0;
+  if (finished) await page.locator('[data-testid="verdict-list"] li').first().waitFor();
+  return { ms, finished };
 }
 
 async function main(): Promise<void> {
@@ -172,6 +235,7 @@ async function main(): Promise<void> {
     const cdp = await page.context().newCDPSession(page);
     await cdp.send('Performance.enable');
     const browserPid = browserPidOf(kiosk.process.pid!);
+    const browserCdp = await browser.newBrowserCDPSession();
     const tStart = performance.now();
     await page.goto(kiosk.launchUrl);
     await login(page, '1234');
@@ -186,6 +250,7 @@ async function main(): Promise<void> {
         kioskRss: kb(readProc(kiosk.process.pid!, 'status'), 'VmRSS'),
         chromium: chromiumMemory(browserPid),
         page: await pageMetrics(cdp),
+        allocators: await rendererAllocators(browserCdp, rendererPidsOf(browserPid)),
         shotMs: median(shotTimes),
       };
       shotTimes = [];
@@ -193,27 +258,33 @@ async function main(): Promise<void> {
       const c = s.chromium;
       const total = Object.values(c).reduce((a, b) => a + b, 0);
       console.log(
-        `${String(captures).padStart(5)} captures ${s.at.toFixed(0).padStart(5)} s | kiosk node ${(s.kioskRss / MB).toFixed(0)} MB | chromium ${(total / MB).toFixed(0)} MB: renderer ${((c.renderer ?? 0) / MB).toFixed(0)}, browser ${((c.browser ?? 0) / MB).toFixed(0)}, gpu ${((c['gpu-process'] ?? 0) / MB).toFixed(0)}, other ${((total - (c.renderer ?? 0) - (c.browser ?? 0) - (c['gpu-process'] ?? 0)) / MB).toFixed(0)} | JS heap ${((s.page.JSHeapUsedSize ?? 0) / MB).toFixed(1)} MB, nodes ${s.page.Nodes}, listeners ${s.page.JSEventListeners} | shot ${Number.isNaN(s.shotMs) ? '-' : s.shotMs.toFixed(0)} ms`,
+        `${String(captures).padStart(5)} captures ${s.at.toFixed(0).padStart(5)} s | kiosk node ${(s.kioskRss / MB).toFixed(0)} MB | chromium ${(total / MB).toFixed(0)} MB: renderer ${((c.renderer ?? 0) / MB).toFixed(0)}, browser ${((c.browser ?? 0) / MB).toFixed(0)}, gpu ${((c['gpu-process'] ?? 0) / MB).toFixed(0)}, other ${((total - (c.renderer ?? 0) - (c.browser ?? 0) - (c['gpu-process'] ?? 0)) / MB).toFixed(0)} | JS heap ${((s.page.JSHeapUsedSize ?? 0) / MB).toFixed(1)} MB, nodes ${s.page.Nodes}, listeners ${s.page.JSEventListeners} | renderer array_buffer ${((s.allocators['partition_alloc/partitions/array_buffer'] ?? 0) / MB).toFixed(1)} MB, malloc ${((s.allocators.malloc ?? 0) / MB).toFixed(0)} MB | shot ${Number.isNaN(s.shotMs) ? '-' : s.shotMs.toFixed(0)} ms`,
       );
     };
     await sample(0);
 
     let captures = 0;
+    let noFace = 0;
     let firstShot: number | null = null;
     for (let i = 0; captures < CAPTURES; i++) {
       if (i === 0) await new Promise((r) => setTimeout(r, THINK_MS));
       await checkInFirst(page, students[i]!);
-      for (let k = 1; k <= SHOTS && captures < CAPTURES; k++) {
-        const ms = await shoot(page, k);
-        firstShot ??= ms;
-        shotTimes.push(ms);
+      // `--shots` captures a student, the last one accepted: one without a face is shot again.
+      for (let k = 1; ; k++) {
+        const shot = await shoot(page, k);
         captures++;
+        if (shot.finished) {
+          firstShot ??= shot.ms;
+          shotTimes.push(shot.ms);
+        } else noFace++;
         if (captures % EVERY === 0) await sample(captures);
+        if (shot.finished && (k >= SHOTS || captures >= CAPTURES)) break;
       }
       await acceptShot(page);
       await page.keyboard.press('Enter');
       await page.getByTestId('search-input').waitFor();
     }
+    if (noFace > 0) console.log(`\n${noFace} of ${captures} shots found no face (the fake camera's frame) and were taken again`);
     console.log(`\nfirst shot (the still models warmed from the task list on, ${THINK_MS} ms before the check-in): ${firstShot!.toFixed(0)} ms`);
 
     const after = samples.filter((s) => s.captures >= WARMUP);
@@ -222,6 +293,7 @@ async function main(): Promise<void> {
       ['kiosk Node RSS', (s) => s.kioskRss, MB],
       ['Chromium total PSS', (s) => Object.values(s.chromium).reduce((a, b) => a + b, 0), MB],
       ...[...new Set(samples.flatMap((s) => Object.keys(s.chromium)))].sort().map((k) => [`Chromium ${k} PSS`, (s: Sample) => s.chromium[k] ?? 0, MB] as [string, (s: Sample) => number, number]),
+      ...ALLOCATORS.map((a) => [`renderer ${a.replace('partition_alloc/partitions/', 'partition_alloc ')}`, (s: Sample) => s.allocators[a] ?? 0, MB] as [string, (s: Sample) => number, number]),
       ['page JS heap used', (s) => s.page.JSHeapUsedSize ?? 0, MB],
       ['DOM nodes', (s) => s.page.Nodes ?? 0, 1],
       ['JS event listeners', (s) => s.page.JSEventListeners ?? 0, 1],
