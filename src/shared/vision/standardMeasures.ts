@@ -127,7 +127,7 @@ export function measureStandard(px: RgbaPixels, mask: PersonMask | null, lm: rea
   };
   put('redEye', redEye(px, lm));
   if (skin) put('browCover', browCover(px, lm, f, skin.lab));
-  put('lensTint', lensTint(px, lm));
+  put('lensTint', lensTint(px, lm, skin ? lightnessOf(skin.y) : null));
   put('clothingPattern', mask ? clothingPattern(px, mask, lm, f) : { value: null, details: {} });
   if (mask) {
     put('shoulderTilt', shoulderTilt(mask, lm, f));
@@ -312,13 +312,16 @@ function redEye(px: RgbaPixels, lm: readonly LandmarkPx[]): { value: number | nu
  * Tinted lenses darken the skin the lens covers; coloured contacts put a vivid colour in the iris.
  * Lens: the skin below each eye inside the area a lens covers (an ellipse 1.7 × 1.1 eye widths, the
  * eye opening ×1.3 left out) against a band just outside it (1.15–1.5 times the ellipse, the brow
- * left out), each by its 70th percentile of L*; value 1 − ratio, the two eyes' mean. A local
- * reference, because the cheeks are lit differently from the eye sockets (on portrait a the cheeks
- * read 1.5× the under-eye skin in linear light). Iris: the median Lab chroma of the visible iris
- * without pupil and catchlight, so that IRIS_CHROMA_FULL reads 1. The value is the larger of the two.
+ * left out), each by its 70th percentile of L*, the two eyes' mean; and the same under-eye skin
+ * against the cheeks' median L*. The lens reads 1 − the lower of the two ratios: the band is lit
+ * like the under-eye skin but a large lens covers it too; the cheeks lie outside any lens but are
+ * lit differently (portrait a's under-eye skin reads 0.72 of its cheeks, b's and c's 1.0). Iris:
+ * the median Lab chroma of the visible iris without pupil and catchlight, so that IRIS_CHROMA_FULL
+ * reads 1. The value is the larger of lens and iris.
  */
-function lensTint(px: RgbaPixels, lm: readonly LandmarkPx[]): { value: number | null; details: Record<string, number> } {
+function lensTint(px: RgbaPixels, lm: readonly LandmarkPx[], cheekL: number | null): { value: number | null; details: Record<string, number> } {
   const ratios: number[] = [];
+  const underEye: number[] = [];
   const irisChroma: number[] = [];
   for (const eye of [RIGHT_EYE, LEFT_EYE]) {
     const a = pt(lm, eye.corners[0]);
@@ -365,6 +368,7 @@ function lensTint(px: RgbaPixels, lm: readonly LandmarkPx[]): { value: number | 
     });
     // The brighter skin of each (70th percentile): lashes, creases and a frame are a dark minority.
     if (inL.length >= 20 && outL.length >= 20) ratios.push(quantile(inL, 0.7) / Math.max(1, quantile(outL, 0.7)));
+    if (inL.length >= 20) underEye.push(quantile(inL, 0.7));
     // The iris: a disc of 0.85 iris radii, inside the opening, without its darkest (pupil) and
     // brightest (catchlight) pixels.
     const ic = pt(lm, eye.iris);
@@ -391,9 +395,11 @@ function lensTint(px: RgbaPixels, lm: readonly LandmarkPx[]): { value: number | 
   if (ratios.length < 2) return { value: null, details: {} };
   // Both lenses: a tint is on both, a shadow from the side usually on one.
   const ratio = (ratios[0]! + ratios[1]!) / 2;
-  const lens = Math.max(0, 1 - ratio);
+  // The same skin against the cheeks: a lens larger than the ellipse darkens the band outside it too.
+  const cheekRatio = cheekL && underEye.length === 2 ? (underEye[0]! + underEye[1]!) / 2 / cheekL : 1;
+  const lens = Math.max(0, 1 - ratio, 1 - cheekRatio);
   const iris = irisChroma.length ? Math.max(...irisChroma) / IRIS_CHROMA_FULL : 0;
-  return { value: Math.min(1, Math.max(lens, iris)), details: { lensRingRatio: ratio, irisChroma: irisChroma.length ? Math.max(...irisChroma) : -1 } };
+  return { value: Math.min(1, Math.max(lens, iris)), details: { lensRingRatio: ratio, lensCheekRatio: cheekRatio, irisChroma: irisChroma.length ? Math.max(...irisChroma) : -1 } };
 }
 /** Lab chroma that reads as 1 (fully coloured): vivid blue/green/violet contacts reach 35–50. */
 const IRIS_CHROMA_FULL = 60;
