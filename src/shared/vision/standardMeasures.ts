@@ -567,7 +567,8 @@ const JEWEL_MAX_AREA = 120;
  * outside) and the front of the neck (chin to 0.35 face heights below it, ±0.35 face widths).
  * A blob is 2–JEWEL_MAX_AREA px² at JEWEL_FACE_PX (≈ 1–7 % of the face width across), not touching
  * its zone's edge (a collar, the backdrop), not longer than 4:1, and either
- * - gold: saturated yellow brighter than the cheeks, clearly another colour than around it; or
+ * - gold: saturated yellow (R − B > 90, G − B > 60) no darker than the cheeks less 10 levels,
+ *   clearly another colour than around it (ΔE76 ≥ 25); or
  * - white (silver, pearl, a stone): bright and nearly colourless, 45 levels brighter than around it,
  *   with skin around it (a fleck of white shirt has shirt around it, backdrop between curls hair).
  * Value: the blobs at the neck plus twice the pairs at the ears.
@@ -613,7 +614,7 @@ function jewellery(px: RgbaPixels, lm: readonly LandmarkPx[], f: Frame, skin: { 
         rgb[c * 3] = R;
         rgb[c * 3 + 1] = G;
         rgb[c * 3 + 2] = B;
-        if (R > 150 && G > 110 && R - B > 90 && G - B > 60 && l > skinL8 + 15) kind[c] = 2;
+        if (R > 150 && G > 110 && R - B > 90 && G - B > 60 && l > skinL8 - 10) kind[c] = 2;
         else if (l >= thr && Math.max(R, G, B) - Math.min(R, G, B) <= 45) kind[c] = 1;
       }
     }
