@@ -16,8 +16,12 @@ export const MAX_STILL_BYTES = 21_000_000;
 /** The person mask: a greyscale PNG at the analysis copy's size (≤ 1600 px) is well under 3 MB. */
 export const MAX_MASK_BYTES = 6_000_000;
 
-/** What a GET may fetch: the analysis copy, the finished photo, a thumbnail (finished or original). */
-export const MEDIA_KINDS = ['analysis', 'finished', 'thumb-finished', 'thumb-original'] as const;
+/**
+ * What a GET may fetch: the analysis copy, the finished photo, a thumbnail (finished or original), a
+ * held DSLR shot's preview, and the photo published on the student's screen (the one kind a student
+ * display, with nobody logged in on it, may fetch).
+ */
+export const MEDIA_KINDS = ['analysis', 'finished', 'thumb-finished', 'thumb-original', 'held', 'student-photo'] as const;
 export type MediaKind = (typeof MEDIA_KINDS)[number];
 
 export const MediaId = z.string().regex(/^[A-Za-z0-9-]{1,64}$/);

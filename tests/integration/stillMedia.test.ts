@@ -136,6 +136,32 @@ describe('still media: stills by local URL with the RPC session’s key, never b
     assert.equal((await fetch(at(url), { headers: auth(key) })).status, 200);
   });
 
+  test('a student display reads the one photo published to it, nothing else', async () => {
+    const shot = (await (await upload(key, portrait)).json()) as { captureId: string };
+    const a = await app.call(s, 'capture.stillAnalysis', { captureId: shot.captureId });
+    const face = scaleFace(PORTRAIT_FACES.a, a.scale, 0, 0, a.width, a.height);
+    await app.call(s, 'capture.finishShot', { captureId: shot.captureId, face, mask: false, verdict: handVerdict(['mouth.closed']) });
+
+    const display = app.newSession();
+    await app.call(display, 'studentView.attach', {});
+    const displayKey = (await app.call(display, 'media.session', {})).key;
+    assert.deepEqual(await app.call(display, 'studentView.photoUrl', {}), { url: null }, 'nothing published yet');
+    const refused = await app.raw('studentView.photoUrl', {}, app.newSession());
+    assert.equal(refused.ok ? 'ok' : refused.error.code, 'FORBIDDEN', 'only a display asks');
+
+    await app.call(s, 'studentView.publish', { phase: 'confirm', hint: null, allGood: false, camera: 'webcam', spec: null, captureId: shot.captureId, confirmed: false, orderId });
+    const { url } = await app.call(display, 'studentView.photoUrl', {});
+    assert.equal(url, `/media/student-photo/${shot.captureId}`);
+    const photo = await fetch(at(url!), { headers: auth(displayKey) });
+    assert.equal(photo.status, 200);
+    assert.deepEqual(await sharp(Buffer.from(await photo.arrayBuffer())).metadata().then((m) => [m.width, m.height]), [480, 640]);
+    // The photographer's URLs are not the display's, even for the same shot; its key opens no upload.
+    assert.equal((await fetch(at(`/media/finished/${shot.captureId}`), { headers: auth(displayKey) })).status, 403);
+    assert.equal((await upload(displayKey, portrait)).status, 403);
+    // The photographer never asked for the student's URL: nothing there for them.
+    assert.equal((await fetch(at(url!), { headers: auth(key) })).status, 404);
+  });
+
   test('bounds: ids are parsed, bodies are bounded, a corrupt still or mask is refused bilingually', async () => {
     for (const p of ['/media/analysis/..%2f..%2fstation.sqlite', '/media/analysis/a%20b', `/media/analysis/${'x'.repeat(65)}`]) {
       const r = await fetch(at(p), { headers: auth(key) });

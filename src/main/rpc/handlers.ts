@@ -81,6 +81,11 @@ export function createHandlers(ctx: AppContext & { camera: CameraService; sync: 
       return { captureId, finishedUrl, verdict: r.verdict, bytes: r.bytes, quality: r.quality, withinBounds: r.withinBounds };
     },
     'capture.photoUrl': ({ captureId, which }, session) => ({ url: grantThumbnail(ctx, session, captureId, which) }),
+    'camera.heldUrl': async ({ heldId }, session) => {
+      // The preview is made now, so a missing shot is said on the RPC (bilingually), not as a broken image.
+      const jpeg = await ctx.camera.heldPreview(heldId);
+      return { url: grantMedia(ctx, session, 'held', heldId, () => Promise.resolve(jpeg)) };
+    },
     'capture.submitStill': ({ orderId, camera, imageBase64 }) => addStill(ctx, orderId, Buffer.from(imageBase64, 'base64'), camera),
     'capture.analysisImage': async ({ captureId }) => {
       const a = await analysisImage(ctx, captureId);

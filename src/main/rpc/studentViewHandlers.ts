@@ -1,11 +1,12 @@
 import { AppError } from '../../shared/errors.js';
 import { IDLE_STUDENT_VIEW, type StudentViewState } from '../../shared/studentView.js';
 import { captureThumbnail } from '../capture/captureService.js';
+import { grantMedia } from '../web/stillMedia.js';
 import { writeAudit } from '../db/queries/audit.js';
 import type { AppContext } from '../services/AppContext.js';
 import type { Handlers } from './router.js';
 
-type StudentViewProcedures = 'studentView.publish' | 'studentView.attach' | 'studentView.photo' | 'studentView.confirm';
+type StudentViewProcedures = 'studentView.publish' | 'studentView.attach' | 'studentView.photo' | 'studentView.photoUrl' | 'studentView.confirm';
 
 /**
  * The student's screen (issue 15): the capture screen publishes what the student should see; a
@@ -40,6 +41,12 @@ export function studentViewHandlers(ctx: AppContext): Pick<Handlers, StudentView
       displayOnly(session);
       if (current.phase !== 'confirm' || current.captureId === null) return { jpegBase64: null };
       return { jpegBase64: (await captureThumbnail(ctx, current.captureId, 'finished')).toString('base64') };
+    },
+    'studentView.photoUrl': (_input, session) => {
+      displayOnly(session);
+      if (current.phase !== 'confirm' || current.captureId === null) return { url: null };
+      const captureId = current.captureId;
+      return { url: grantMedia(ctx, session, 'student-photo', captureId, () => captureThumbnail(ctx, captureId, 'finished')) };
     },
     'studentView.confirm': ({ captureId }, session) => {
       displayOnly(session);

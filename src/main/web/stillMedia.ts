@@ -47,8 +47,9 @@ const MAX_MASKS = 3;
 const byKey = new Map<string, MediaSession>();
 const bySession = new WeakMap<Session, MediaSession>();
 
-/** The bearer key of this RPC session (made on first ask). */
+/** The bearer key of this RPC session (made on first ask): for an operator or a student display only. */
 export function mediaKeyFor(ctx: AppContext, session: Session): string {
+  if (!session.operator && !session.studentDisplay) throw new AppError('UNAUTHENTICATED');
   let m = bySession.get(session);
   if (!m || !byKey.has(m.key)) {
     m = { key: randomBytes(32).toString('hex'), session, ctx, grants: new Map(), maskable: new Set(), masks: new Map() };
@@ -69,6 +70,8 @@ export function dropMediaSession(session: Session): void {
 }
 
 function sessionOf(ctx: AppContext, session: Session): MediaSession {
+  const m = bySession.get(session);
+  if (m && byKey.has(m.key)) return m;
   mediaKeyFor(ctx, session);
   return bySession.get(session)!;
 }
@@ -206,7 +209,9 @@ export async function handleMediaRequest(req: MediaRequest): Promise<MediaRespon
     }
     const m = keyFrom(req.authorization);
     if (!m) throw unauthenticated();
-    if (!m.session.operator) throw new AppError('FORBIDDEN', { zh: '请先登录', en: 'Please log in first' });
+    // A student's screen reads the photo published to it and nothing else; everything else needs an operator.
+    const studentPhoto = route === 'student-photo' && m.session.studentDisplay === true;
+    if (!m.session.operator && !studentPhoto) throw new AppError('FORBIDDEN', { zh: '请先登录', en: 'Please log in first' });
 
     if (route === 'still') {
       if (req.method !== 'POST') return json(405, { ok: false, error: new AppError('BAD_INPUT', { zh: '请求方法不允许', en: 'Method not allowed' }).toPayload() });

@@ -1,6 +1,6 @@
 import { useEffect, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
-import { base64ToBlob } from '../capture/grabStill';
+import { mediaObjectUrl } from '../capture/stillMedia';
 import { formatClock } from '../format/localTime';
 import { useLoader } from '../hooks/useLoader';
 import { useRpc } from '../hooks/useRpc';
@@ -31,14 +31,17 @@ export function HeldShotsPanel({ orderId }: Props) {
     if (!open) return;
     let url: string | null = null;
     let current = true;
-    client.call('camera.heldImage', { heldId: open }).then(
-      (r) => {
-        if (!current) return;
-        url = URL.createObjectURL(base64ToBlob(r.jpegBase64, 'image/jpeg'));
-        setPreview(url);
-      },
-      (caught: unknown) => current && setError(caught),
-    );
+    client
+      .call('camera.heldUrl', { heldId: open })
+      .then((r) => mediaObjectUrl(client, r.url))
+      .then(
+        (objectUrl) => {
+          if (!current) return URL.revokeObjectURL(objectUrl);
+          url = objectUrl;
+          setPreview(url);
+        },
+        (caught: unknown) => current && setError(caught),
+      );
     return () => {
       current = false;
       if (url) URL.revokeObjectURL(url);

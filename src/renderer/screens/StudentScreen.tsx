@@ -1,6 +1,6 @@
 import { useEffect, useRef, useState } from 'react';
 import { IDLE_STUDENT_VIEW, type StudentViewState } from '../../shared/studentView';
-import { base64ToBlob } from '../capture/grabStill';
+import { mediaObjectUrl } from '../capture/stillMedia';
 import { useCameraStream } from '../capture/useCameraStream';
 import { useDslrLiveView } from '../capture/useDslrLiveView';
 import { GuideOverlay } from '../components/GuideOverlay';
@@ -42,16 +42,20 @@ export function StudentScreen() {
   useEffect(() => {
     if (wantPhoto === null || photo?.captureId === wantPhoto) return;
     let current = true;
-    client.call('studentView.photo', {}).then(
-      ({ jpegBase64 }) => {
-        if (!current || jpegBase64 === null) return;
-        setPhoto((old) => {
-          if (old) URL.revokeObjectURL(old.url);
-          return { captureId: wantPhoto, url: URL.createObjectURL(base64ToBlob(jpegBase64, 'image/jpeg')) };
-        });
-      },
-      () => undefined,
-    );
+    client
+      .call('studentView.photoUrl', {})
+      .then(({ url }) => (current && url !== null ? mediaObjectUrl(client, url) : null))
+      .then(
+        (objectUrl) => {
+          if (objectUrl === null) return;
+          if (!current) return URL.revokeObjectURL(objectUrl);
+          setPhoto((old) => {
+            if (old) URL.revokeObjectURL(old.url);
+            return { captureId: wantPhoto, url: objectUrl };
+          });
+        },
+        () => undefined,
+      );
     return () => {
       current = false;
     };

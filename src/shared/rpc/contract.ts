@@ -229,8 +229,8 @@ export const contract = {
   // ---- stills by URL (issue 18): the kiosk's renderer sends and fetches images as bytes on a local
   // URL (src/main/web/stillMedia.ts) and only ids cross here. submitStill / analysisImage / finish
   // below stay for scripts and tests that drive the station over RPC alone. ----
-  /** This session's bearer key for the still URLs (dropped with the session). */
-  'media.session': proc('operator', Empty, z.object({ key: z.string() })),
+  /** This session's bearer key for the still URLs (dropped with the session): an operator's, or a student display's (its one photo). */
+  'media.session': proc('public', Empty, z.object({ key: z.string() })),
   /** The oriented analysis copy is made and held for this session: fetch it at `url`. */
   'capture.stillAnalysis': proc(
     'operator',
@@ -252,6 +252,10 @@ export const contract = {
   ),
   /** A shot's thumbnail (the finished photo when there is one) by URL, for the strip of shots. */
   'capture.photoUrl': proc('operator', z.object({ captureId: CaptureId, which: z.enum(['finished', 'original']) }).strict(), z.object({ url: z.string() })),
+  /** A held DSLR shot's preview by URL (camera.heldImage's bytes). */
+  'camera.heldUrl': proc('operator', z.object({ heldId: HeldShotId }).strict(), z.object({ url: z.string() })),
+  /** The photo published on the student's screen, by URL for that display (studentView.photo's bytes); null when none is. */
+  'studentView.photoUrl': proc('public', Empty, z.object({ url: z.string().nullable() })),
   'capture.submitStill': proc(
     'operator',
     z.object({ orderId: OrderId, camera: z.enum(CAMERA_KINDS), imageBase64: z.base64().max(MAX_STILL_BASE64) }).strict(),
