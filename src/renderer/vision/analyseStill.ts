@@ -94,12 +94,38 @@ export async function analyseStill(image: Blob, spec: SpecProfile, opts: { asset
  * capture screen's live view comes up, so the first student's verdict does not wait for it.
  */
 export function warmStillVision(opts: { assetBase?: string } = {}): void {
-  getWorker(opts.assetBase ?? new URL('./', document.baseURI).href);
+  const w = getWorker(opts.assetBase ?? new URL('./', document.baseURI).href);
+  if (warmed) return;
+  warmed = true;
+  // One small blank picture through every model (no face: the landmarker then runs on the whole
+  // picture) and the measures: the first shot skips the models' first-run setup and the wasm
+  // tier-up as well as their loading (issue 18: the first student's shot ≤ 1 s).
+  void (async () => {
+    const canvas = new OffscreenCanvas(1280, 720);
+    const ctx = canvas.getContext('2d');
+    if (!ctx) return;
+    ctx.fillStyle = '#808080';
+    ctx.fillRect(0, 0, 1280, 720);
+    const image = await canvas.convertToBlob({ type: 'image/png' });
+    const id = nextId++;
+    await new Promise<void>((done) => {
+      const timer = setTimeout(() => {
+        pending.delete(id);
+        done();
+      }, TIMEOUT_MS);
+      pending.set(id, { resolve: () => done(), reject: () => done(), timer });
+      const msg: StillVisionRequest = { type: 'analyse', id, image };
+      w.postMessage(msg);
+    });
+  })().catch(() => undefined);
 }
+
+let warmed = false;
 
 /** Stops the worker (and frees its models); the next analyseStill starts a new one. */
 export function disposeStillVision(): void {
   worker?.terminate();
   worker = null;
+  warmed = false;
   failAll('still-vision worker stopped');
 }
