@@ -11,6 +11,7 @@ import { CameraService } from '../camera/cameraService.js';
 import { StationSync, type EngineTuning } from '../sync/stationSync.js';
 import type { AppContext, EventSink } from '../services/AppContext.js';
 import { createUpdaterSlot, type UpdaterSlot } from '../services/updatesService.js';
+import { startVersionLog } from '../services/updatesVersionLog.js';
 import { packageVersion } from './packageRoot.js';
 import { ensurePrivateDir } from './privateDir.js';
 
@@ -61,6 +62,8 @@ export async function createAppContext(opts: AppOptions): Promise<StationContext
     emit,
     specs: loadSpecProfiles(opts.dataDir),
   };
+  // This start and its version, for the day report (issue 16).
+  const versionLog = startVersionLog(ctx);
   if (opts.demo) {
     await seedDemoOperators(ctx);
     seedDemoTask(ctx);
@@ -85,6 +88,7 @@ export async function createAppContext(opts: AppOptions): Promise<StationContext
     async close() {
       camera.stop();
       await sync.stop();
+      versionLog.stop();
       db.close();
     },
   };

@@ -14,9 +14,11 @@ import {
   listReportOrders,
   syncQueueFigures,
 } from '../db/queries/report.js';
+import { latestAppRunId, listAppRunsBetween } from '../db/queries/appRuns.js';
 import { backlog } from '../db/queries/syncQueue.js';
 import { getTask } from '../db/queries/tasks.js';
 import type { AppContext } from '../services/AppContext.js';
+import { appVersionsSeen } from './appVersionsSeen.js';
 
 export type ReportContext = Pick<AppContext, 'db' | 'stationId' | 'stationName' | 'now'>;
 
@@ -44,6 +46,8 @@ export function buildDayReport(ctx: ReportContext, taskCode: string, from: strin
     retakes: countRetakes(ctx.db, range),
     queue: syncQueueFigures(ctx.db),
     backlog: backlog(ctx.db),
+    runs: listAppRunsBetween(ctx.db, range.dayStart, range.dayEnd),
+    currentRun: latestAppRunId(ctx.db),
   }))();
 
   const here = data.orders.filter((o) => o.station_id === ctx.stationId);
@@ -127,5 +131,6 @@ export function buildDayReport(ctx: ReportContext, taskCode: string, from: strin
       oldestQueuedAt: data.queue.oldest_queued_at,
     },
     operators: [...byOperator].map(([name, n]) => ({ name, captured: n })).sort((a, b) => b.captured - a.captured || a.name.localeCompare(b.name)),
+    versions: appVersionsSeen(data.runs, data.currentRun, { start: range.dayStart, end: range.dayEnd }, now),
   };
 }

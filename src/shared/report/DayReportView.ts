@@ -24,6 +24,12 @@ function localStamp(iso: string | null): string {
   return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())} ${pad(d.getHours())}:${pad(d.getMinutes())}`;
 }
 
+/** A time of the report's own day as the clock shows it; with the date when the range spans days. */
+function seenText(iso: string, oneDay: boolean): string {
+  const d = new Date(iso);
+  return oneDay ? `${pad(d.getHours())}:${pad(d.getMinutes())}` : localStamp(iso);
+}
+
 function bytesText(bytes: number): string {
   if (bytes >= 1e9) return `${(bytes / 1e9).toFixed(1)} GB`;
   if (bytes >= 1e6) return `${(bytes / 1e6).toFixed(1)} MB`;
@@ -176,6 +182,32 @@ export function DayReportView({ report, lang, bilingual = false }: Props): React
             rows: report.operators.map((o) => ({ label: o.name, values: [o.captured] })),
           }),
     ),
+    h(
+      'section',
+      { className: 'report-section', 'data-testid': 'report-versions' },
+      heading('h2', 'versionsTitle'),
+      report.versions.length === 0
+        ? h('p', { className: 'report-empty' }, t('noVersions'))
+        : h(
+            'table',
+            { className: 'report-table' },
+            h('thead', null, h('tr', null, ...(['version', 'firstSeen', 'lastSeen', 'starts'] as const).map((k) => h('th', { key: k }, t(k))))),
+            h(
+              'tbody',
+              null,
+              ...report.versions.map((v) =>
+                h(
+                  'tr',
+                  { key: v.version, 'data-testid': 'report-version', 'data-version': v.version },
+                  h('td', null, v.version),
+                  h('td', null, seenText(v.firstSeenAt, report.from === report.to)),
+                  h('td', null, seenText(v.lastSeenAt, report.from === report.to)),
+                  h('td', null, v.starts),
+                ),
+              ),
+            ),
+          ),
+    ),
   );
 }
 
@@ -196,4 +228,7 @@ export const REPORT_CSS = `
 .report-two { display: grid; grid-template-columns: 1fr 1fr; gap: 0 24px; }
 .report-chart { display: block; max-width: 680px; }
 .report-empty { color: #57606a; }
+.report-table { border-collapse: collapse; font-variant-numeric: tabular-nums; }
+.report-table th, .report-table td { text-align: left; padding: 2px 16px 2px 0; }
+.report-table th { color: #57606a; font-weight: normal; }
 `;

@@ -94,6 +94,12 @@ export const REPORT_TEXT = {
   ordersPending: { zh: '待同步', en: 'pending' },
   ordersFailed: { zh: '同步失败', en: 'failed' },
   operatorsTitle: { zh: '摄影师', en: 'Photographers' },
+  versionsTitle: { zh: '本站运行的软件版本', en: 'App versions this station ran' },
+  version: { zh: '版本', en: 'Version' },
+  firstSeen: { zh: '最早运行', en: 'First seen' },
+  lastSeen: { zh: '最后运行', en: 'Last seen' },
+  starts: { zh: '启动次数', en: 'Starts' },
+  noVersions: { zh: '没有运行记录', en: 'No record of the app running' },
   none: { zh: '无', en: 'none' },
 } satisfies Record<string, Text>;
 

@@ -70,5 +70,8 @@ export const DayReport = z.object({
     oldestQueuedAt: z.string().nullable(),
   }),
   operators: z.array(z.object({ name: z.string(), captured: Count })),
+  /** The app versions this station ran in the range (issue 16), first seen first: when each was
+   * first and last seen running in the range, and how many times the station started with it. */
+  versions: z.array(z.object({ version: z.string(), firstSeenAt: z.string(), lastSeenAt: z.string(), starts: Count })),
 });
 export type DayReport = z.infer<typeof DayReport>;
