@@ -37,6 +37,45 @@ describe('E2E: keyboard-only check-in and a manager’s roster import', () => {
     await page.close();
   });
 
+  test('↓ and Enter act on the list on screen, even while it is still the previous query\'s; a number typed fast and Enter opens that student, not the first row', async () => {
+    const page = await env.browser.newPage({ viewport: { width: 1366, height: 768 } });
+    await page.goto(env.kiosk.launchUrl);
+    await page.getByTestId('pin-input').waitFor();
+    await page.keyboard.type('1234');
+    await page.keyboard.press('Enter');
+    await page.getByTestId(`task-card-${DEMO_TASK_CODE}`).waitFor();
+    await page.keyboard.press('Enter');
+    const rows = page.getByTestId('search-result');
+    const nameOf = async (i: number) => (await rows.nth(i).innerText()).trim().split(/\s+/)[0]!;
+
+    // '202' listed; one more digit typed and, before its answer comes, ↓ Enter: the second row shown
+    // is the one the photographer chose. (The demo's 2022… numbers list the same rows for both.)
+    await page.getByTestId('search-input').waitFor();
+    await page.keyboard.type('202');
+    await rows.nth(1).waitFor();
+    const second = await nameOf(1);
+    await page.keyboard.type('2');
+    await page.keyboard.press('ArrowDown');
+    await page.keyboard.press('Enter');
+    await page.getByTestId('student-card').waitFor();
+    assert.equal((await page.getByTestId('student-name').innerText()).trim().split(/\s+/)[0], second);
+    await page.keyboard.press('Escape');
+
+    // A student number typed at a person's pace (faster would be a scanner's burst) and Enter at once,
+    // on the list of its first digits: that student opens, not the list's first row.
+    await page.getByTestId('search-input').fill('');
+    await page.getByTestId('search-input').focus();
+    await page.keyboard.type('202');
+    await rows.nth(3).waitFor();
+    const number = /\b(20\d{8})\b/.exec(await rows.nth(3).innerText())![1]!;
+    const third = await nameOf(3);
+    await page.keyboard.type(number.slice(3), { delay: 70 });
+    await page.keyboard.press('Enter');
+    await page.getByTestId('student-card').waitFor();
+    assert.equal((await page.getByTestId('student-name').innerText()).trim().split(/\s+/)[0], third);
+    await page.close();
+  });
+
   test('a site manager imports a roster with bad rows; good rows import and each bad row is listed', async () => {
     const page = await env.browser.newPage({ viewport: { width: 1366, height: 768 } });
     await page.goto(env.kiosk.launchUrl);

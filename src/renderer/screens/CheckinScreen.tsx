@@ -53,6 +53,10 @@ export function CheckinScreen({ task, initialQuery, notice, onOpenStudent, onSca
   const [result, setResult] = useState<SearchResult | null>(null);
   const [error, setError] = useState<unknown>(null);
   const [selected, setSelected] = useState(0);
+  // The query the photographer moved the highlight for with ↑/↓ (null: not moved since typing). A
+  // highlight chosen by hand is kept when newer results land and is what Enter opens, even on a
+  // list that is still the previous query's (the row they chose is the row they see).
+  const movedFor = useRef<string | null>(null);
   // Enter pressed before the debounced search caught up with the typing: act once it lands.
   const [enterPending, setEnterPending] = useState(false);
   const trimmed = query.trim();
@@ -69,7 +73,8 @@ export function CheckinScreen({ task, initialQuery, notice, onOpenStudent, onSca
       ({ students, truncated }) => {
         if (!current) return;
         setResult({ query: debounced, students, truncated });
-        setSelected(0);
+        if (movedFor.current === null) setSelected(0);
+        else setSelected((s) => Math.min(s, Math.max(0, students.length - 1)));
         setError(null);
       },
       (caught: unknown) => {
@@ -82,6 +87,7 @@ export function CheckinScreen({ task, initialQuery, notice, onOpenStudent, onSca
   }, [client, task.code, debounced]);
 
   const fresh = result !== null && result.query === trimmed ? result : null;
+  const shown = fresh ?? (trimmed === '' ? null : result);
 
   useEffect(() => {
     if (!enterPending || trimmed === '') return;
@@ -93,20 +99,27 @@ export function CheckinScreen({ task, initialQuery, notice, onOpenStudent, onSca
   }, [enterPending, fresh, trimmed, query, onOpenStudent]);
 
   const onKeyDown = (event: KeyboardEvent<HTMLInputElement>) => {
-    const count = fresh?.students.length ?? 0;
+    // The keys move over the list on screen, which may still be the previous query's for a moment.
+    const count = shown?.students.length ?? 0;
     switch (event.key) {
       case 'ArrowDown':
         event.preventDefault();
         if (count > 0) setSelected((s) => Math.min(count - 1, s + 1));
+        movedFor.current = trimmed;
         break;
       case 'ArrowUp':
         event.preventDefault();
         if (count > 0) setSelected((s) => Math.max(0, s - 1));
+        movedFor.current = trimmed;
         break;
       case 'Enter': {
         event.preventDefault();
         if (trimmed === '') break;
-        const student = fresh?.students[selected];
+        // Without a hand-picked row, Enter on a list from an older query waits for this query's
+        // answer: a student number typed fast and Enter must open that student, not the first row
+        // of what the first digits matched.
+        const chosen = movedFor.current === trimmed ? shown?.students[selected] : undefined;
+        const student = fresh?.students[selected] ?? chosen;
         if (student) onOpenStudent(student.id, query);
         else if (fresh === null) setEnterPending(true);
         break;
@@ -117,12 +130,12 @@ export function CheckinScreen({ task, initialQuery, notice, onOpenStudent, onSca
         if (trimmed === '' || notice !== null) break;
         event.preventDefault();
         setQuery('');
+        movedFor.current = null;
         setEnterPending(false);
         break;
     }
   };
 
-  const shown = fresh ?? (trimmed === '' ? null : result);
   const activeId = shown && shown.students[selected] ? `result-${shown.students[selected].id}` : undefined;
   return (
     <main className="screen screen-kiosk checkin-screen">
@@ -171,6 +184,7 @@ export function CheckinScreen({ task, initialQuery, notice, onOpenStudent, onSca
             value={query}
             onChange={(e) => {
               setQuery(e.target.value);
+              movedFor.current = null;
               setEnterPending(false);
             }}
             onKeyDown={onKeyDown}
