@@ -4,7 +4,7 @@ import { CHEEK_LEFT, CHEEK_RIGHT, LEFT_EYE, NOSE_TIP, RIGHT_EYE } from './landma
 import { measureFace } from './measureFace.js';
 import type { DetectedFace, LandmarkPx, PersonMask, PhotoMeasures, RgbaPixels, TransformMatrix } from './measureTypes.js';
 import { portraitWindow } from './regions.js';
-import { measureStandard } from './standardMeasures.js';
+import { measureStandard, NO_STANDARD_VALUES } from './standardMeasures.js';
 
 /** What the models said about one still, in pixels of the analysed image. */
 export interface ModelOutputs {
@@ -43,14 +43,7 @@ export function measurePhoto(o: ModelOutputs): PhotoMeasures {
     clothing: null,
     glare: null,
     extraObjects: null,
-    shoulderTilt: null,
-    earAsymmetry: null,
-    browCover: null,
-    redEye: null,
-    lensTint: null,
-    clothingPattern: null,
-    headTop: null,
-    jewellery: null,
+    ...NO_STANDARD_VALUES,
     details: { landmarkedFaces: o.landmarks.length },
   };
   // The student is the largest landmarked face (the nearest person).
@@ -72,9 +65,9 @@ export function measurePhoto(o: ModelOutputs): PhotoMeasures {
   const clothing = o.mask ? measureClothing(o.pixels, o.mask, lm) : null;
   const eyeMid = { x: (lm[RIGHT_EYE.iris]!.x + lm[LEFT_EYE.iris]!.x) / 2, y: (lm[RIGHT_EYE.iris]!.y + lm[LEFT_EYE.iris]!.y) / 2 };
   const t0 = performance.now();
-  const standard = measureStandard(o.pixels, o.mask, lm);
+  const { details: standardDetails, ...standardValues } = measureStandard(o.pixels, o.mask, lm);
   // Its own time, for bench/still (it is part of the worker's 'measure' stage).
-  standard.details['standardMs'] = performance.now() - t0;
+  standardDetails['standardMs'] = performance.now() - t0;
   const extra = countExtraObjects(faces, o.mask, { x: lm[NOSE_TIP]!.x, y: lm[NOSE_TIP]!.y }, portraitWindow(eyeMid, widest));
 
   return {
@@ -93,14 +86,7 @@ export function measurePhoto(o: ModelOutputs): PhotoMeasures {
     clothing: clothing?.clothing ?? null,
     glare: glare.glare,
     extraObjects: extra.extraObjects,
-    shoulderTilt: standard.shoulderTilt,
-    earAsymmetry: standard.earAsymmetry,
-    browCover: standard.browCover,
-    redEye: standard.redEye,
-    lensTint: standard.lensTint,
-    clothingPattern: standard.clothingPattern,
-    headTop: standard.headTop,
-    jewellery: standard.jewellery,
-    details: { ...base.details, ...f.details, ...light.details, ...sharp.details, ...glare.details, ...bg?.details, ...clothing?.details, ...extra.details, ...standard.details },
+    ...standardValues,
+    details: { ...base.details, ...f.details, ...light.details, ...sharp.details, ...glare.details, ...bg?.details, ...clothing?.details, ...extra.details, ...standardDetails },
   };
 }

@@ -6,7 +6,7 @@ import type { FaceGeometry } from './faceGeometry.js';
  * stored PhotoMeasures can be judged again for another profile (blue vs white, print sizes).
  * Values are null when they could not be measured (no face, no background visible…).
  */
-export interface PhotoMeasures {
+export interface PhotoMeasures extends StandardValues {
   /** The still as decoded, orientation applied; FaceGeometry and face boxes are in these pixels. */
   image: { width: number; height: number };
   /** The pixels the image measures and the mask were taken on (the still, downscaled if huge). */
@@ -39,25 +39,28 @@ export interface PhotoMeasures {
   glare: number | null;
   /** Small faces plus foreground blobs that are not the person, in the area a crop would keep. */
   extraObjects: number | null;
-  /** The rest of the standard (standardMeasures.ts); each null when it could not be measured. */
-  /** |shoulder line − eye line| in the still, degrees: the shoulders' tilt once the eyes are levelled. */
-  shoulderTilt: number | null;
-  /** |L − R| / (L + R) of how far the person reaches beyond the face outline at ear height. */
-  earAsymmetry: number | null;
-  /** Share of the strip above the worse brow that is not skin-coloured. */
-  browCover: number | null;
-  /** Share of the worse pupil that is flash-red. */
-  redEye: number | null;
-  /** Lens darkening around the eyes (1 − ratio) or iris colour (chroma / 60), the larger. */
-  lensTint: number | null;
-  /** Share of the clothing's blocks crossed by several edges per line (stripes, checks, prints). */
-  clothingPattern: number | null;
-  /** Height of the head above landmark 10 in face heights, plus a narrow-top (bun) term. */
-  headTop: number | null;
-  /** Bright or gold blobs at the neck, plus twice the pairs beside the ear lobes. */
-  jewellery: number | null;
   /** Intermediate numbers for calibration and bug reports; not judged. */
   details: Record<string, number>;
+}
+
+/** The rest of the standard (standardMeasures.ts); each null when it could not be measured. */
+export interface StandardValues {
+  /** |shoulder line − eye line|, degrees, in the still: how tilted the shoulders are once the eyes are levelled. */
+  shoulderTilt: number | null;
+  /** |L − R| / (L + R) of how far the person reaches beyond the face outline at ear height on each side. */
+  earAsymmetry: number | null;
+  /** Share of the strip just above the brows (the less visible brow) whose colour is not skin. */
+  browCover: number | null;
+  /** Share of the pupil (either eye, the worse) that is red. */
+  redEye: number | null;
+  /** How much darker (1 − ratio) the lens area around the eyes is than the cheeks, or how far the iris colour is from a natural one; the larger. */
+  lensTint: number | null;
+  /** Share of the clothing with strong fine-scale contrast (stripes, checks, prints), at a fixed face scale. */
+  clothingPattern: number | null;
+  /** How far the person reaches above landmark 10 along the head's axis, in face heights (landmark 10 → chin). */
+  headTop: number | null;
+  /** Small bright or gold blobs on the neck, plus twice the pairs beside the ear lobes (earrings, a pendant, a pearl necklace). */
+  jewellery: number | null;
 }
 
 export interface PoseAngles {

@@ -1,7 +1,7 @@
 import { lightnessOf, luminance, srgbToLab, type Lab } from './colour.js';
 import type { Point } from './faceGeometry.js';
 import { CHEEK_LEFT, CHEEK_RIGHT, CHIN, FACE_OVAL, FOREHEAD_TOP, LEFT_EYE, NOSE_TIP, RIGHT_EYE, type EyeIndices } from './landmarkIndices.js';
-import type { LandmarkPx, PersonMask, RgbaPixels } from './measureTypes.js';
+import type { LandmarkPx, PersonMask, RgbaPixels, StandardValues } from './measureTypes.js';
 import { fillPolygon, insidePolygon, portraitWindow, scalePolygon } from './regions.js';
 
 /**
@@ -14,25 +14,21 @@ import { fillPolygon, insidePolygon, portraitWindow, scalePolygon } from './regi
  * too few pixels); evaluatePhoto then warns. What each cannot see is in docs/capture.md.
  */
 
-export interface StandardMeasures {
-  /** |shoulder line − eye line|, degrees, in the still: how tilted the shoulders are once the eyes are levelled. */
-  shoulderTilt: number | null;
-  /** |L − R| / (L + R) of how far the person reaches beyond the face outline at ear height on each side. */
-  earAsymmetry: number | null;
-  /** Share of the strip just above the brows (the less visible brow) whose colour is not skin. */
-  browCover: number | null;
-  /** Share of the pupil (either eye, the worse) that is red. */
-  redEye: number | null;
-  /** How much darker (1 − ratio) the lens area around the eyes is than the cheeks, or how far the iris colour is from a natural one; the larger. */
-  lensTint: number | null;
-  /** Share of the clothing with strong fine-scale contrast (stripes, checks, prints), at a fixed face scale. */
-  clothingPattern: number | null;
-  /** How far the person reaches above landmark 10 along the head's axis, in face heights (landmark 10 → chin). */
-  headTop: number | null;
-  /** Small bright or gold blobs on the neck, plus twice the pairs beside the ear lobes (earrings, a pendant, a pearl necklace). */
-  jewellery: number | null;
+export interface StandardMeasures extends StandardValues {
   details: Record<string, number>;
 }
+
+/** Nothing of the rest of the standard measured (no face landmarked). */
+export const NO_STANDARD_VALUES: StandardValues = {
+  shoulderTilt: null,
+  earAsymmetry: null,
+  browCover: null,
+  redEye: null,
+  lensTint: null,
+  clothingPattern: null,
+  headTop: null,
+  jewellery: null,
+};
 
 const pt = (lm: readonly LandmarkPx[], i: number): Point => ({ x: lm[i]!.x, y: lm[i]!.y });
 const dist = (a: Point, b: Point) => Math.hypot(a.x - b.x, a.y - b.y);
@@ -110,17 +106,7 @@ export function measureStandard(px: RgbaPixels, mask: PersonMask | null, lm: rea
   const f = frameOf(lm);
   const skin = skinReference(px, lm, f);
   const details: Record<string, number> = {};
-  const out: StandardMeasures = {
-    shoulderTilt: null,
-    earAsymmetry: null,
-    browCover: null,
-    redEye: null,
-    lensTint: null,
-    clothingPattern: null,
-    headTop: null,
-    jewellery: null,
-    details,
-  };
+  const out: StandardMeasures = { ...NO_STANDARD_VALUES, details };
   const put = <K extends keyof Omit<StandardMeasures, 'details'>>(k: K, r: { value: number | null; details: Record<string, number> }) => {
     out[k] = r.value;
     Object.assign(details, r.details);
