@@ -12,7 +12,8 @@ import { useKioskAndBrowser } from './support/launchKiosk.js';
 describe('E2E: keyboard-only check-in and a manager’s roster import', () => {
   const env = useKioskAndBrowser();
 
-  test('a photographer checks a student in without touching the mouse', async () => {
+  /** PIN, Enter, Enter: logged in and on the demo task's check-in, keys only. */
+  async function photographerByKeyboard() {
     const page = await env.browser.newPage({ viewport: { width: 1366, height: 768 } });
     await page.goto(env.kiosk.launchUrl);
     await page.getByTestId('pin-input').waitFor();
@@ -20,6 +21,11 @@ describe('E2E: keyboard-only check-in and a manager’s roster import', () => {
     await page.keyboard.press('Enter');
     await page.getByTestId(`task-card-${DEMO_TASK_CODE}`).waitFor();
     await page.keyboard.press('Enter');
+    return page;
+  }
+
+  test('a photographer checks a student in without touching the mouse', async () => {
+    const page = await photographerByKeyboard();
     await page.getByTestId('search-input').waitFor();
     await page.keyboard.type('2022');
     await page.getByTestId('search-result').first().waitFor();
@@ -38,13 +44,7 @@ describe('E2E: keyboard-only check-in and a manager’s roster import', () => {
   });
 
   test('↓ and Enter act on the list on screen, even while it is still the previous query\'s; a number typed fast and Enter opens that student, not the first row', async () => {
-    const page = await env.browser.newPage({ viewport: { width: 1366, height: 768 } });
-    await page.goto(env.kiosk.launchUrl);
-    await page.getByTestId('pin-input').waitFor();
-    await page.keyboard.type('1234');
-    await page.keyboard.press('Enter');
-    await page.getByTestId(`task-card-${DEMO_TASK_CODE}`).waitFor();
-    await page.keyboard.press('Enter');
+    const page = await photographerByKeyboard();
     const rows = page.getByTestId('search-result');
     const nameOf = async (i: number) => (await rows.nth(i).innerText()).trim().split(/\s+/)[0]!;
 

@@ -10,6 +10,7 @@ import type { FaceGeometry } from '../../src/shared/vision/faceGeometry.js';
 import { exposureScore } from '../../src/shared/vision/imageMeasures.js';
 import { poseFromMatrix } from '../../src/shared/vision/measureFace.js';
 import type { PhotoMeasures } from '../../src/shared/vision/measureTypes.js';
+import { NO_STANDARD_VALUES } from '../../src/shared/vision/standardMeasures.js';
 import { Verdict } from '../../src/shared/vision/verdict.js';
 
 const xuexin = requireSpecProfile(loadSpecProfiles(), 'xuexin');
@@ -186,14 +187,7 @@ test('no face: face.count fails with "no face", and every check that needs a fac
       clothing: null,
       glare: null,
       extraObjects: null,
-      shoulderTilt: null,
-      earAsymmetry: null,
-      browCover: null,
-      redEye: null,
-      lensTint: null,
-      clothingPattern: null,
-      headTop: null,
-      jewellery: null,
+      ...NO_STANDARD_VALUES,
     }),
     xuexin,
   );
