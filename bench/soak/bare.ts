@@ -9,7 +9,7 @@
  *   node --import tsx bench/soak/bare.ts [--captures 200] [--every 20] [--warmup 40]
  */
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -19,6 +19,7 @@ import { PORTRAIT_DIR } from '../finish/portraitFixtures.js';
 import { DEMO_TASK_CODE } from '../../src/main/demo/seedDemo.js';
 import { writeY4m } from '../../tests/helpers/fakeCameraVideo.js';
 import { CHROMIUM_ARGS, startKiosk } from '../../tests/e2e/support/launchKiosk.js';
+import { chromiumMemory, slope } from './procMemory.js';
 
 const { values } = parseArgs({ options: { captures: { type: 'string', default: '200' }, every: { type: 'string', default: '20' }, warmup: { type: 'string', default: '40' } } });
 const CAPTURES = Number(values.captures);
@@ -26,49 +27,6 @@ const EVERY = Number(values.every);
 const WARMUP = Number(values.warmup);
 const MB = 1024 * 1024;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-function readProc(pid: number, file: string): string | null {
-  try {
-    return readFileSync(`/proc/${pid}/${file}`, 'utf8');
-  } catch {
-    return null;
-  }
-}
-const kb = (text: string | null, field: string) => {
-  const m = text ? new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(text) : null;
-  return m ? Number(m[1]) * 1024 : 0;
-};
-function descendants(root: number): number[] {
-  const children = new Map<number, number[]>();
-  for (const d of readdirSync('/proc')) {
-    if (!/^\d+$/.test(d)) continue;
-    const stat = readProc(Number(d), 'stat');
-    if (!stat) continue;
-    const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
-    children.set(ppid, [...(children.get(ppid) ?? []), Number(d)]);
-  }
-  const out: number[] = [];
-  const walk = (p: number) => (children.get(p) ?? []).forEach((c) => (out.push(c), walk(c)));
-  walk(root);
-  return out;
-}
-function pssByType(browserPid: number): Record<string, number> {
-  const by: Record<string, number> = {};
-  for (const pid of [browserPid, ...descendants(browserPid)]) {
-    const cmd = readProc(pid, 'cmdline')?.split(/[\0 ]/) ?? [];
-    const type = pid === browserPid ? 'browser' : (cmd.find((a) => a.startsWith('--type='))?.slice(7) ?? 'other');
-    by[type] = (by[type] ?? 0) + kb(readProc(pid, 'smaps_rollup'), 'Pss');
-  }
-  return by;
-}
-function slope(xs: number[], ys: number[]): number {
-  const mx = xs.reduce((a, b) => a + b, 0) / xs.length;
-  const my = ys.reduce((a, b) => a + b, 0) / ys.length;
-  let num = 0;
-  let den = 0;
-  xs.forEach((x, i) => ((num += (x - mx) * (ys[i]! - my)), (den += (x - mx) ** 2)));
-  return num / den;
-}
 
 /** A bare CDP connection to one page target. */
 class Cdp {
@@ -182,7 +140,7 @@ async function main(): Promise<void> {
         await cdp.until(`!document.querySelector('${tid('shutter')}').disabled`, 60_000);
         captures++;
         if (captures % EVERY === 0) {
-          const s = { captures, pss: pssByType(chromium.pid!) };
+          const s = { captures, pss: chromiumMemory(chromium.pid!) };
           samples.push(s);
           console.log(`${String(captures).padStart(5)} captures ${((performance.now() - t0) / 1000).toFixed(0).padStart(5)} s | renderer ${((s.pss.renderer ?? 0) / MB).toFixed(0)} MB, browser ${((s.pss.browser ?? 0) / MB).toFixed(0)} MB, gpu ${((s.pss['gpu-process'] ?? 0) / MB).toFixed(0)} MB`);
         }
