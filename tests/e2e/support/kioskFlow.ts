@@ -40,6 +40,16 @@ export async function checkInFirst(page: Page, query: string): Promise<string> {
 
 /** After the shutter: wait for the finished photo, accept it (a reason for each failed check); returns the order id. */
 export async function acceptShot(page: Page): Promise<string> {
+  // Now and then (about 1 shot in 100 in bench/soak, under load) the still from Chromium's fake
+  // camera holds no face although the live view shows one; the cause is not found yet (docs/capture.md).
+  // The screen says so and a photographer shoots again: so does the test, once, and says so.
+  const judged = await page
+    .waitForFunction(() => document.querySelector('[data-testid="finished-photo"], [data-testid="no-face"]') !== null, null, { timeout: 90_000 })
+    .then(() => true, () => false);
+  if (judged && (await page.getByTestId('finished-photo').count()) === 0) {
+    console.log('E2E: the still engine found no face in the fake camera\'s still; shooting again');
+    await page.getByTestId('shutter').click();
+  }
   await page.getByTestId('finished-photo').waitFor({ timeout: 90_000 }).catch(async (err: unknown) => {
     // Say what the screen said instead of only "not visible": an error, no face, still working.
     const said = await page.getByTestId('capture-screen').innerText().catch(() => '(no capture screen)');
