@@ -8,6 +8,7 @@ import { generateDemoStudents } from '../../src/shared/demo/demoRoster.js';
 import { DEMO_TASK_CODE } from '../../src/main/demo/seedDemo.js';
 import { qrPhoneFrame, writeY4m } from '../helpers/fakeCameraVideo.js';
 import { launchChromium, startKiosk, type RunningKiosk } from './support/launchKiosk.js';
+import { scannerBurst } from './support/scannerBurst.js';
 
 interface Reservation {
   student_id: string;
@@ -59,15 +60,13 @@ describe('E2E: checking students in by code — scanner, image file, live camera
     await page.getByTestId('search-input').focus();
     // A keyboard wedge: every character a few milliseconds apart, then Enter. First a code the
     // station refuses, so the screen stays and the field can be looked at.
-    await page.keyboard.type('CC1.broken-token-text');
-    await page.keyboard.press('Enter');
+    await scannerBurst(page, 'CC1.broken-token-text');
     await page.locator('[data-reason="malformed"]').waitFor();
     assert.equal(await page.getByTestId('search-input').inputValue(), '王', 'the burst was taken back out of the field');
     await page.keyboard.press('Escape');
     await page.getByTestId('scan-notice').waitFor({ state: 'detached' });
     await page.getByTestId('search-input').focus();
-    await page.keyboard.type(r!.token);
-    await page.keyboard.press('Enter');
+    await scannerBurst(page, r!.token);
     await page.getByTestId('student-card').waitFor();
     assert.equal(await page.getByTestId('student-name').innerText(), r!.name);
     await page.close();
@@ -80,8 +79,7 @@ describe('E2E: checking students in by code — scanner, image file, live camera
     await page.getByTestId('walkin-button').click();
     await page.getByTestId('field-name').fill('张');
     await page.getByTestId('field-name').focus();
-    await page.keyboard.type(r!.token);
-    await page.keyboard.press('Enter');
+    await scannerBurst(page, r!.token);
     await page.getByTestId('scan-hint').waitFor();
     assert.equal(await page.getByTestId('field-name').inputValue(), '张');
     assert.equal(await page.getByTestId('walkin-screen').count(), 1, 'no walk-in was submitted, no navigation');
@@ -93,10 +91,7 @@ describe('E2E: checking students in by code — scanner, image file, live camera
     const [cancelled] = reservations(kiosk, 'cancelled', 1);
     const page = await browser.newPage({ viewport: { width: 1600, height: 1000 } });
     await openCheckin(page, kiosk);
-    const scanner = async (text: string) => {
-      await page.keyboard.type(text);
-      await page.keyboard.press('Enter');
-    };
+    const scanner = (text: string) => scannerBurst(page, text);
 
     const [head, body, sig] = active!.token.split('.');
     await scanner(`${head}.${body}.${sig!.slice(0, -2)}${sig!.endsWith('AA') ? 'BA' : 'AA'}`);
