@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { copyFileSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { PORTRAIT_DIR, PORTRAIT_FACES, scaleFace, type PortraitId } from '../../bench/finish/portraitFixtures.js';
@@ -12,18 +12,9 @@ import type { Session } from '../../src/main/services/AppContext.js';
 import { handVerdict } from '../helpers/stationCapture.js';
 import type { CheckId } from '../../src/shared/spec/specProfile.js';
 import { tempApp, tempDir } from '../helpers/tempApp.js';
+import { filesUnder } from '../helpers/filesUnder.js';
 
 type App = Awaited<ReturnType<typeof tempApp>>;
-
-function filesUnder(dir: string): string[] {
-  const out: string[] = [];
-  for (const name of readdirSync(dir)) {
-    const p = join(dir, name);
-    if (statSync(p).isDirectory()) out.push(...filesUnder(p));
-    else out.push(p);
-  }
-  return out;
-}
 
 interface DemoStudent {
   id: string;

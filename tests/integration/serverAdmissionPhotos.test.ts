@@ -1,11 +1,12 @@
 import assert from 'node:assert/strict';
-import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
 import { PORTRAIT_DIR } from '../../bench/finish/portraitFixtures.js';
 import { OrderUploadResult, PATHS, ServerError, type OrderUpload } from '../../src/shared/sync/protocol.js';
 import { eventually } from '../helpers/syncRig.js';
 import { dropRunDatabase, fakePhoto, orderUpload, photoPair, seedTask, sha256, STORE_KINDS, startTestServer, tusUpload, type StationClient, type TestServer } from '../helpers/serverStores.js';
+import { filesUnder } from '../helpers/filesUnder.js';
 
 /**
  * Issue 15: the reviewer judges 录取照片比对 with the admission photo beside the capture. A station
@@ -24,16 +25,6 @@ function admissionUpload(s: TestServer, st: StationClient, orderId: string, byte
 }
 
 /** Every file under a folder, recursively. */
-function filesUnder(dir: string): string[] {
-  const out: string[] = [];
-  for (const name of readdirSync(dir)) {
-    const p = join(dir, name);
-    if (statSync(p).isDirectory()) out.push(...filesUnder(p));
-    else out.push(p);
-  }
-  return out;
-}
-
 /** A tus error's HTTP status and our JSON body, as tus-js-client reports it. */
 function tusRefusal(err: unknown): { status: number; zh: string; en: string; code: string } {
   const res = (err as { originalResponse?: { getStatus(): number; getBody(): string } }).originalResponse;

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import sharp from 'sharp';
@@ -9,6 +9,7 @@ import type { Session } from '../../src/main/services/AppContext.js';
 import { DEMO_TASK_CODE } from '../../src/shared/demo/demoTask.js';
 import { capturableDemoStudents, captureAndAccept } from '../helpers/stationCapture.js';
 import { adminApi, demoServer, eventually, syncedStation } from '../helpers/syncRig.js';
+import { filesUnder } from '../helpers/filesUnder.js';
 
 /**
  * Issue 15, end to end: a real station and the real central server on 127.0.0.1. The admission
@@ -17,16 +18,6 @@ import { adminApi, demoServer, eventually, syncedStation } from '../helpers/sync
  */
 const students = capturableDemoStudents();
 let admissionA: Buffer;
-
-function filesUnder(dir: string): string[] {
-  const out: string[] = [];
-  for (const name of readdirSync(dir)) {
-    const p = join(dir, name);
-    if (statSync(p).isDirectory()) out.push(...filesUnder(p));
-    else out.push(p);
-  }
-  return out;
-}
 
 async function reviewLogin(server: { url: string; adminToken: string }): Promise<string> {
   const r = await fetch(`${server.url}/review/login`, {
