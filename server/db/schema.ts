@@ -99,6 +99,9 @@ export interface TasksTable {
   feature_code_length: ColumnType<number, number | undefined, number>;
   feature_code_alphabet: ColumnType<string, string | undefined, string>;
   checkin_mode: ColumnType<string, string | undefined, string>;
+  /** What a photographer may do at this task's stations, 0/1 (0007); see src/shared/domain/taskRights.ts. */
+  photographer_may_withdraw: ColumnType<number, number | undefined, number>;
+  photographer_may_set_camera: ColumnType<number, number | undefined, number>;
   created_at: string;
   updated_at: string;
 }

@@ -57,6 +57,10 @@ export const TaskBody = z
      * gets what stations always enforced (6 letters or digits, 集中). */
     featureCodeFormat: FeatureCodeFormat.optional(),
     checkinMode: CheckinMode.optional(),
+    /** What a photographer may do at this task's stations (撤回审核; the camera's settings); omitted, an
+     * update keeps the task's and a new task gets the defaults of src/shared/domain/taskRights.ts. */
+    photographerMayWithdraw: z.boolean().optional(),
+    photographerMaySetCamera: z.boolean().optional(),
   })
   .strict()
   .superRefine((t, c) => {

@@ -1,5 +1,6 @@
 import { DEMO_ISSUER_SECRET } from '../../src/shared/demo/demoIssuer.js';
 import { DEMO_TASK_CODE, demoTaskPlan } from '../../src/shared/demo/demoTask.js';
+import { pickTaskRights } from '../../src/shared/domain/taskRights.js';
 import { recordChanges, type FeedChange } from '../db/feedLog.js';
 import { insertReservation } from '../db/reservations.js';
 import { getTask } from '../db/tasks.js';
@@ -21,7 +22,7 @@ export async function seedDemo(ctx: ServerContext): Promise<boolean> {
   // "already seeded" check above would then keep forever.
   await inTransaction(ctx.tx, async (tx) => {
     const c: ServerContext = { ...ctx, tx };
-    const task = { name: t.name, schoolName: t.schoolName, schoolCode: t.schoolCode, site: t.site, sessionDates: t.sessionDates, slots: t.slots, specId: t.specId, priceCents: t.priceCents, featureCodeFormat: t.featureCodeFormat, checkinMode: t.checkinMode };
+    const task = { name: t.name, schoolName: t.schoolName, schoolCode: t.schoolCode, site: t.site, sessionDates: t.sessionDates, slots: t.slots, specId: t.specId, priceCents: t.priceCents, featureCodeFormat: t.featureCodeFormat, checkinMode: t.checkinMode, ...pickTaskRights(t) };
     await putTask(c, t.code, task, { secret: DEMO_ISSUER_SECRET });
     const rows = plan.students.map((s) => ({
       name: s.name,

@@ -1,5 +1,6 @@
 import { CheckinMode, FeatureCodeFormat } from '../../src/shared/checkin/taskRules.js';
 import type { TimeSlot } from '../../src/shared/domain/entities.js';
+import { taskRightsFromRow } from '../../src/shared/domain/taskRights.js';
 import type { PaymentState, ReservationState } from '../../src/shared/domain/status.js';
 import type { EduLevel } from '../../src/shared/domain/status.js';
 import type { ReservationItem, ReviewItem, RevocationItem, RosterItem, TaskItem } from '../../src/shared/sync/protocol.js';
@@ -27,6 +28,7 @@ export function taskItem(t: TaskRow): TaskItem {
     // Parsed, not cast: a row outside the rules would otherwise reach every station unchecked.
     featureCodeFormat: FeatureCodeFormat.parse({ length: t.feature_code_length, alphabet: t.feature_code_alphabet }),
     checkinMode: CheckinMode.parse(t.checkin_mode),
+    ...taskRightsFromRow(t),
   };
 }
 

@@ -1,5 +1,6 @@
 import { publicKeyFromSecret, newSigningKey } from '../../src/shared/checkin/reservationToken.js';
 import { DEFAULT_CHECKIN_MODE, DEFAULT_FEATURE_CODE_FORMAT } from '../../src/shared/checkin/taskRules.js';
+import { DEFAULT_TASK_RIGHTS, taskRightsFromRow } from '../../src/shared/domain/taskRights.js';
 import type { RosterItem, TaskItem } from '../../src/shared/sync/protocol.js';
 import { recordChanges, type FeedChange } from '../db/feedLog.js';
 import { findStudentByIdHmac, insertStudent, listStudents, updateStudent, type StudentRow } from '../db/students.js';
@@ -28,6 +29,10 @@ export async function putTask(ctx: ServerContext, code: string, body: TaskBody, 
     // 4-digit task back into a 6-character one); a new task gets what stations always enforced.
     const format = body.featureCodeFormat ?? (existing ? { length: existing.feature_code_length, alphabet: existing.feature_code_alphabet } : DEFAULT_FEATURE_CODE_FORMAT);
     const mode = body.checkinMode ?? existing?.checkin_mode ?? DEFAULT_CHECKIN_MODE;
+    // Rights left out of an update stay as the admin last set them, for the same reason.
+    const rights = existing ? taskRightsFromRow(existing) : DEFAULT_TASK_RIGHTS;
+    const mayWithdraw = body.photographerMayWithdraw ?? rights.photographerMayWithdraw;
+    const maySetCamera = body.photographerMaySetCamera ?? rights.photographerMaySetCamera;
     const fields = {
       name: body.name,
       school_name: body.schoolName,
@@ -40,6 +45,8 @@ export async function putTask(ctx: ServerContext, code: string, body: TaskBody, 
       feature_code_length: format.length,
       feature_code_alphabet: format.alphabet,
       checkin_mode: mode,
+      photographer_may_withdraw: mayWithdraw ? 1 : 0,
+      photographer_may_set_camera: maySetCamera ? 1 : 0,
       updated_at: now,
     };
     if (existing) await updateTask(t, code, fields);

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { TaskSummary } from '../../shared/domain/entities.js';
+import { taskRightsFromRow } from '../../shared/domain/taskRights.js';
 import { listTasks } from '../db/queries/tasks.js';
 import type { AppContext } from './AppContext.js';
 
@@ -18,5 +19,6 @@ export function listTaskSummaries(ctx: AppContext): TaskSummary[] {
     capturedCount: t.captured_count,
     featureCodeFormat: { length: t.feature_code_length, alphabet: t.feature_code_alphabet },
     checkinMode: t.checkin_mode,
+    ...taskRightsFromRow(t),
   }));
 }

@@ -2,6 +2,7 @@ import type { TimeSlot } from '../domain/entities.js';
 import type { PaymentState, ReservationState } from '../domain/status.js';
 import { localDateOf } from '../localDate.js';
 import { endOfLocalDay, type CheckinMode, type FeatureCodeFormat } from '../checkin/taskRules.js';
+import type { TaskRights } from '../domain/taskRights.js';
 import { DEMO_PUBLIC_KEY_B64, signDemoToken } from './demoIssuer.js';
 import { generateDemoStudents, type DemoStudent } from './demoRoster.js';
 import { seededRandom } from './seededRandom.js';
@@ -32,7 +33,7 @@ export interface DemoTaskPlan {
     publicKey: string;
     featureCodeFormat: FeatureCodeFormat;
     checkinMode: CheckinMode;
-  };
+  } & TaskRights;
   students: (DemoStudent & { id: string })[];
   reservations: DemoReservation[];
 }
@@ -90,6 +91,10 @@ export function demoTaskPlan(today: Date, count = 300): DemoTaskPlan {
       // The demo roster's 特征码 are 6 letters or digits (demoRoster.ts), read at a 集中 session.
       featureCodeFormat: { length: 6, alphabet: 'alnum' },
       checkinMode: '集中',
+      // Photographers may withdraw here (a real task's default is the site manager only), so the demo
+      // shows 撤回审核 on the student card to either PIN; the camera's settings stay anyone's.
+      photographerMayWithdraw: true,
+      photographerMaySetCamera: true,
     },
     students,
     reservations,

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { CheckinMode, DEFAULT_CHECKIN_MODE, DEFAULT_FEATURE_CODE_FORMAT, FeatureCodeFormat } from '../checkin/taskRules.js';
 import { RosterField } from './rosterFields.js';
+import { TASK_RIGHTS_FIELDS } from './taskRights.js';
 import { EduLevel, OrderStatus, PaymentState, ReservationState, Role, SyncState } from './status.js';
 
 export const TaskCode = z.string().trim().regex(/^[A-Za-z0-9_-]{2,32}$/, '任务代码只能包含字母、数字、-、_');
@@ -26,6 +27,8 @@ export const TaskSummary = z.object({
   /** How students check in to this task (issue 14): the 特征码's format, and 集中 or 散排. */
   featureCodeFormat: FeatureCodeFormat.default(DEFAULT_FEATURE_CODE_FORMAT),
   checkinMode: CheckinMode.default(DEFAULT_CHECKIN_MODE),
+  /** What a photographer may do here (撤回审核, the camera's settings): the screens offer only that. */
+  ...TASK_RIGHTS_FIELDS,
 });
 export type TaskSummary = z.infer<typeof TaskSummary>;
 

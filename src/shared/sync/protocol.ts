@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { TimeSlot } from '../domain/entities.js';
 import { EduLevel, PaymentState, ReservationState } from '../domain/status.js';
 import { CheckinMode, DEFAULT_CHECKIN_MODE, DEFAULT_FEATURE_CODE_FORMAT, FeatureCodeFormat } from '../checkin/taskRules.js';
+import { TASK_RIGHTS_FIELDS } from '../domain/taskRights.js';
 
 /**
  * The wire between a station (src/sync) and the central server (server/): HTTP + JSON, every body
@@ -81,6 +82,8 @@ export const TaskItem = z.object({
   /** The task's 特征码 format and check-in mode; a server from before them sends neither. */
   featureCodeFormat: FeatureCodeFormat.default(DEFAULT_FEATURE_CODE_FORMAT),
   checkinMode: CheckinMode.default(DEFAULT_CHECKIN_MODE),
+  /** What a photographer may do at this task's stations (taskRights.ts); a server from before sends neither. */
+  ...TASK_RIGHTS_FIELDS,
 });
 export type TaskItem = z.infer<typeof TaskItem>;
 

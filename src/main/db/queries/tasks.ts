@@ -1,4 +1,5 @@
 import { DEFAULT_CHECKIN_MODE, DEFAULT_FEATURE_CODE_FORMAT, type CheckinMode, type FeatureCodeAlphabet } from '../../../shared/checkin/taskRules.js';
+import { DEFAULT_TASK_RIGHTS, taskRightsFromRow, type TaskRights } from '../../../shared/domain/taskRights.js';
 import type { TaskItem } from '../../../shared/sync/protocol.js';
 import type { Db } from '../openDatabase.js';
 import { stmt } from '../statementCache.js';
@@ -18,9 +19,12 @@ export interface TaskRow {
   feature_code_length: number;
   feature_code_alphabet: FeatureCodeAlphabet;
   checkin_mode: CheckinMode;
+  /** What a photographer may do under this task, 0/1 (0011); see src/shared/domain/taskRights.ts. */
+  photographer_may_withdraw: 0 | 1;
+  photographer_may_set_camera: 0 | 1;
 }
 
-type TaskRules = 'feature_code_length' | 'feature_code_alphabet' | 'checkin_mode';
+type TaskRules = 'feature_code_length' | 'feature_code_alphabet' | 'checkin_mode' | 'photographer_may_withdraw' | 'photographer_may_set_camera';
 /** A task without rules given (a local import, a test) gets the defaults every station had before. */
 export type TaskInput = Omit<TaskRow, TaskRules> & Partial<Pick<TaskRow, TaskRules>>;
 
@@ -28,17 +32,21 @@ export function upsertTask(db: Db, t: TaskInput, now: string): void {
   stmt(
     db,
     `INSERT INTO tasks (code, name, school_name, school_code, site, session_dates, slots, spec_id, price_cents, public_key,
-       feature_code_length, feature_code_alphabet, checkin_mode, created_at, updated_at)
+       feature_code_length, feature_code_alphabet, checkin_mode, photographer_may_withdraw, photographer_may_set_camera, created_at, updated_at)
      VALUES (@code, @name, @school_name, @school_code, @site, @session_dates, @slots, @spec_id, @price_cents, @public_key,
-       @feature_code_length, @feature_code_alphabet, @checkin_mode, @now, @now)
+       @feature_code_length, @feature_code_alphabet, @checkin_mode, @photographer_may_withdraw, @photographer_may_set_camera, @now, @now)
      ON CONFLICT(code) DO UPDATE SET name = excluded.name, school_name = excluded.school_name, school_code = excluded.school_code,
        site = excluded.site, session_dates = excluded.session_dates, slots = excluded.slots, spec_id = excluded.spec_id,
        price_cents = excluded.price_cents, public_key = excluded.public_key, feature_code_length = excluded.feature_code_length,
-       feature_code_alphabet = excluded.feature_code_alphabet, checkin_mode = excluded.checkin_mode, updated_at = excluded.updated_at`,
+       feature_code_alphabet = excluded.feature_code_alphabet, checkin_mode = excluded.checkin_mode,
+       photographer_may_withdraw = excluded.photographer_may_withdraw, photographer_may_set_camera = excluded.photographer_may_set_camera,
+       updated_at = excluded.updated_at`,
   ).run({
     feature_code_length: DEFAULT_FEATURE_CODE_FORMAT.length,
     feature_code_alphabet: DEFAULT_FEATURE_CODE_FORMAT.alphabet,
     checkin_mode: DEFAULT_CHECKIN_MODE,
+    photographer_may_withdraw: DEFAULT_TASK_RIGHTS.photographerMayWithdraw ? 1 : 0,
+    photographer_may_set_camera: DEFAULT_TASK_RIGHTS.photographerMaySetCamera ? 1 : 0,
     ...t,
     now,
   });
@@ -62,6 +70,8 @@ export function upsertTaskItem(db: Db, t: TaskItem, now: string): void {
       feature_code_length: t.featureCodeFormat.length,
       feature_code_alphabet: t.featureCodeFormat.alphabet,
       checkin_mode: t.checkinMode,
+      photographer_may_withdraw: t.photographerMayWithdraw ? 1 : 0,
+      photographer_may_set_camera: t.photographerMaySetCamera ? 1 : 0,
     },
     now,
   );
@@ -69,6 +79,22 @@ export function upsertTaskItem(db: Db, t: TaskItem, now: string): void {
 
 export function getTask(db: Db, code: string): TaskRow | undefined {
   return stmt<[string], TaskRow>(db, 'SELECT * FROM tasks WHERE code = ?').get(code);
+}
+
+/** The task's rights as the station holds them; undefined for a task it does not hold. */
+export function getTaskRights(db: Db, code: string): TaskRights | undefined {
+  const row = stmt<[string], Pick<TaskRow, 'photographer_may_withdraw' | 'photographer_may_set_camera'>>(
+    db,
+    'SELECT photographer_may_withdraw, photographer_may_set_camera FROM tasks WHERE code = ?',
+  ).get(code);
+  return row ? taskRightsFromRow(row) : undefined;
+}
+
+/** Every task's rights at this station: a camera setting named for no task must fit all of them. */
+export function allTaskRights(db: Db): TaskRights[] {
+  return stmt<[], Pick<TaskRow, 'photographer_may_withdraw' | 'photographer_may_set_camera'>>(db, 'SELECT photographer_may_withdraw, photographer_may_set_camera FROM tasks')
+    .all()
+    .map(taskRightsFromRow);
 }
 
 export interface TaskListRow extends TaskRow {
