@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import type { Role } from '../../shared/domain/status.js';
 import { AppError } from '../../shared/errors.js';
 import { DSLR_SETTING_KEYS, DslrPreset, type DslrApplyResult, type DslrCameraSetting, type DslrSettingKey } from '../../shared/rpc/contract.js';
 import type { Db } from '../db/openDatabase.js';
@@ -122,11 +123,11 @@ export class DslrCameraSettings {
     return { presets, active: active?.taskCode === taskCode ? active.name : null };
   }
 
-  save(taskCode: string, preset: Preset, operatorId: string | null, at: string): Preset[] {
+  save(taskCode: string, preset: Preset, by: { id: string; role: Role } | null, at: string): Preset[] {
     const list = this.presets(taskCode).presets.filter((p) => p.name !== preset.name);
     list.push(preset);
     setSetting(this.db, presetKey(taskCode), JSON.stringify(list));
-    writeAudit(this.db, { at, operatorId, action: 'settings.cameraPreset', detail: { taskCode, name: preset.name, values: preset.values } });
+    writeAudit(this.db, { at, operatorId: by?.id ?? null, action: 'settings.cameraPreset', detail: { taskCode, name: preset.name, values: preset.values, role: by?.role ?? null } });
     return list;
   }
 

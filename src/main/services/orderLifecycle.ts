@@ -1,14 +1,17 @@
 import type { Operator } from '../../shared/domain/entities.js';
 import type { OrderStatus } from '../../shared/domain/status.js';
 import { canWithdraw, voidAllowed } from '../../shared/domain/lifecycle.js';
+import { DEFAULT_TASK_RIGHTS, roleMay, taskRightRefusal, type TaskRight } from '../../shared/domain/taskRights.js';
 import { AppError } from '../../shared/errors.js';
 import { writeAudit } from '../db/queries/audit.js';
 import { getOrder, voidOrderRow, withdrawOrderRow } from '../db/queries/orders.js';
 import { enqueueJob } from '../db/queries/outbox.js';
+import { getTaskRights } from '../db/queries/tasks.js';
 import type { AppContext } from './AppContext.js';
 
 /**
- * The site manager's two ways to take an order back (DESIGN §3, the centres' manuals). Each is a new
+ * The two ways to take an order back (DESIGN §3, the centres' manuals): 作废 is the site manager's,
+ * 撤回审核 the site manager's or a photographer's where the task allows it. Each is a new
  * revision with its sync job in one transaction, audited, and works offline: the server has the
  * last word when the change reaches it (a reviewer's decision beats a withdrawal; a produced order
  * cannot be voided), and the station then shows what the server holds.
@@ -26,6 +29,8 @@ function ownOrder(ctx: AppContext, orderId: string) {
 
 interface TakeBack {
   action: 'order.void' | 'order.withdraw';
+  /** The task right that lets a photographer do it too; without one it is the site manager's alone (the router checks that). */
+  right?: TaskRight;
   allowed(status: OrderStatus): boolean;
   refusal(status: OrderStatus): { zh: string; en: string };
   write(db: AppContext['db'], o: { id: string; reason: string; operatorId: string; now: string }): number;
@@ -36,11 +41,16 @@ function takeBack(ctx: AppContext, operator: Operator, orderId: string, reason: 
   const r = ctx.db
     .transaction(() => {
       const order = ownOrder(ctx, orderId);
+      // Decided here, on the order's own task, because the rights are the task's (set on the server,
+      // pulled with it) and the router knows only the role.
+      if (how.right && !roleMay(operator.role, how.right, getTaskRights(ctx.db, order.task_code) ?? DEFAULT_TASK_RIGHTS)) {
+        throw new AppError('FORBIDDEN', taskRightRefusal(how.right));
+      }
       if (!how.allowed(order.status)) throw new AppError('CONFLICT', how.refusal(order.status));
       const now = ctx.now().toISOString();
       const revision = how.write(ctx.db, { id: orderId, reason, operatorId: operator.id, now });
       enqueueJob(ctx.db, { id: `order:${orderId}:r${revision}`, kind: 'order.upsert', order_id: orderId, payload: { orderId, revision } }, now);
-      writeAudit(ctx.db, { at: now, operatorId: operator.id, action: how.action, entity: 'order', entityId: orderId, detail: { from: order.status, revision }, reason });
+      writeAudit(ctx.db, { at: now, operatorId: operator.id, action: how.action, entity: 'order', entityId: orderId, detail: { from: order.status, revision, role: operator.role }, reason });
       return { revision, taskCode: order.task_code };
     })
     .immediate();
@@ -65,13 +75,15 @@ export function voidOrder(ctx: AppContext, operator: Operator, orderId: string, 
 }
 
 /**
- * 撤回审核: the student asks for a new photo while the order waits in review. The order goes back to
+ * 撤回审核: the student asks for a new photo while the order waits in review; the site manager, or a
+ * photographer where the task allows it, takes it back with a reason. The order goes back to
  * capture at once (offline too); if a reviewer had already decided when the change reaches the
  * server, the decision stands and the order comes back as the server holds it.
  */
 export function withdrawOrder(ctx: AppContext, operator: Operator, orderId: string, reason: string): { revision: number } {
   return takeBack(ctx, operator, orderId, reason, {
     action: 'order.withdraw',
+    right: 'withdraw',
     allowed: canWithdraw,
     refusal: (status) => ({
       zh: `订单为「${status}」，只有已采集或待审核（尚未审核）的订单可以撤回`,

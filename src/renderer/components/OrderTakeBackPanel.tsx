@@ -1,6 +1,7 @@
 import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
-import { canWithdraw, voidAllowed } from '../../shared/domain/lifecycle';
+import { voidAllowed } from '../../shared/domain/lifecycle';
+import { offersWithdraw, type TaskRights } from '../../shared/domain/taskRights';
 import type { OrderStatus } from '../../shared/domain/status';
 import { useHoldScans } from '../navigation/scanGuard';
 import { useBusyAction } from '../hooks/useBusyAction';
@@ -13,6 +14,8 @@ interface Props {
   status: OrderStatus;
   /** The order is this station's own (another station's mirrored order is that station's to change). */
   atThisStation: boolean;
+  /** The order's task's rights: whether a photographer may withdraw here too. */
+  rights: TaskRights;
   onChanged: () => void;
 }
 
@@ -63,20 +66,21 @@ function ReasonForm({ action, onDone, onCancel, orderId }: { action: Action; ord
 }
 
 /**
- * The site manager's two ways to take an order back, on the student's card: 撤回审核 (the student asks
- * for a new photo while nobody has reviewed it) and 已作废 (a wrong student, a test shot, a duplicate
- * walk-in), each with a reason. Shown only to a site manager, and only where the rule allows it (the
- * same rule the station and the server apply).
+ * The two ways to take an order back, on the student's card: 撤回审核 (the student asks for a new photo
+ * while nobody has reviewed it) and 已作废 (a wrong student, a test shot, a duplicate walk-in), each
+ * with a reason. 作废 is the site manager's; 撤回审核 the site manager's, or a photographer's where the
+ * task allows it. Each is shown only where the rule allows it (the same rules the station's RPC and
+ * the server apply).
  */
-export function OrderTakeBackPanel({ orderId, status, atThisStation, onChanged }: Props) {
+export function OrderTakeBackPanel({ orderId, status, atThisStation, rights, onChanged }: Props) {
   const { t } = useTranslation();
   const client = useRpc();
   const me = useLoader(() => client.call('auth.me', {}), [client]);
   const [open, setOpen] = useState<Action | null>(null);
-  const manager = me.data?.operator?.role === 'manager';
-  if (!manager || !atThisStation) return null;
-  const withdraw = canWithdraw(status);
-  const voidable = voidAllowed(status);
+  const role = me.data?.operator?.role;
+  if (!atThisStation) return null;
+  const withdraw = offersWithdraw(role, rights, status);
+  const voidable = role === 'manager' && voidAllowed(status);
   if (!withdraw && !voidable) return null;
   return (
     <section className="takeback" data-testid="order-takeback">

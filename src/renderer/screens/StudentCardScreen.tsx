@@ -142,7 +142,7 @@ export function StudentCardScreen({ task, studentId, onBack, onCheckedIn }: Prop
             <Fact label={t('fields.source')}>{student.source === 'walkin' ? t('student.walkin') : t('student.roster')}</Fact>
           </dl>
           {student.order && (
-            <OrderTakeBackPanel orderId={student.order.id} status={student.order.status} atThisStation={student.order.atThisStation} onChanged={card.reload} />
+            <OrderTakeBackPanel orderId={student.order.id} status={student.order.status} atThisStation={student.order.atThisStation} rights={task} onChanged={card.reload} />
           )}
           {correcting && (
             <CorrectionForm

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { StudentViewPublish, StudentViewState } from '../studentView.js';
 import { Operator, OrderRow, RosterImportReport, StudentCard, StudentSummary, TaskCode, TaskSummary } from '../domain/entities.js';
 import { OrderStatus } from '../domain/status.js';
+import { TaskRights } from '../domain/taskRights.js';
 import { CodeKindSchema } from '../checkin/codeKind.js';
 import { FEATURE_CODE_MAX_LENGTH } from '../checkin/taskRules.js';
 import { ScanOutcome, ScanSource } from '../checkin/scanOutcome.js';
@@ -327,11 +328,18 @@ export const contract = {
     Empty,
     z.object({ available: z.boolean(), zh: z.string().nullable(), en: z.string().nullable(), settings: z.array(DslrCameraSetting), lastApplied: z.array(DslrApplyResult) }),
   ),
-  'camera.setDslrSetting': proc('operator', z.object({ key: DslrSettingKey, value: DslrSettingValue }).strict(), DslrApplyResult),
+  /** A photographer only where the task allows it (that of the order on the capture screen, or the named one; named neither, every task here must allow it). */
+  'camera.setDslrSetting': proc('operator', z.object({ key: DslrSettingKey, value: DslrSettingValue, taskCode: TaskCode.optional(), orderId: OrderId.optional() }).strict(), DslrApplyResult),
   /** Presets of a task (e.g. 室内蓝布 + 闪光灯 1/125 f/8 ISO100) and which one the station applies on every connect. */
   // The task is named, or is that of the order on the capture screen.
-  'camera.dslrPresets': proc('operator', z.object({ taskCode: TaskCode.optional(), orderId: OrderId.optional() }).strict(), z.object({ taskCode: z.string(), presets: z.array(DslrPreset), active: z.string().nullable() })),
+  // The task's rights come along so the panel offers its controls only to whom the task lets set the camera.
+  'camera.dslrPresets': proc(
+    'operator',
+    z.object({ taskCode: TaskCode.optional(), orderId: OrderId.optional() }).strict(),
+    z.object({ taskCode: z.string(), presets: z.array(DslrPreset), active: z.string().nullable(), rights: TaskRights }),
+  ),
   'camera.saveDslrPreset': proc('manager', z.object({ taskCode: TaskCode.optional(), orderId: OrderId.optional(), preset: DslrPreset }).strict(), z.object({ presets: z.array(DslrPreset) })),
+  /** As setDslrSetting: a photographer only where the task allows setting the camera. */
   'camera.applyDslrPreset': proc('operator', z.object({ taskCode: TaskCode.optional(), orderId: OrderId.optional(), name: z.string().trim().min(1).max(60) }).strict(), z.object({ results: z.array(DslrApplyResult) })),
   // ---- end DSLR camera settings ----
   'capture.list': proc('operator', z.object({ orderId: OrderId }).strict(), z.object({ captures: z.array(CaptureSummary) })),
@@ -347,8 +355,8 @@ export const contract = {
   ),
   /** 已作废 with a reason (site manager): photos kept aside, never exported or printed; the student may check in again. */
   'orders.void': proc('manager', z.object({ orderId: OrderId, reason: Reason }).strict(), z.object({ revision: z.number().int() })),
-  /** 撤回审核 with a reason (site manager): back to capture for a new photo, unless a reviewer has decided by the time it reaches the server. */
-  'orders.withdraw': proc('manager', z.object({ orderId: OrderId, reason: Reason }).strict(), z.object({ revision: z.number().int() })),
+  /** 撤回审核 with a reason (site manager, or a photographer where the order's task allows it: the handler decides, FORBIDDEN naming the task's rule otherwise): back to capture for a new photo, unless a reviewer has decided by the time it reaches the server. */
+  'orders.withdraw': proc('operator', z.object({ orderId: OrderId, reason: Reason }).strict(), z.object({ revision: z.number().int() })),
   'roster.import': proc(
     'manager',
     z

@@ -1,5 +1,6 @@
 import { useState } from 'react';
 import type { z } from 'zod';
+import { offersCameraSettings, taskRightRefusal } from '../../../shared/domain/taskRights';
 import type { DslrApplyResult, DslrCameraSetting, DslrSettingKey } from '../../../shared/rpc/contract';
 import { inLanguage } from '../../format/bilingual';
 import { useLanguage } from '../../hooks/useLanguage';
@@ -64,12 +65,18 @@ function Refusals({ results }: { results: Result[] }) {
  * The tethered body's settings on the capture screen (issue 17): each with the values the body
  * offers, set at once; the task's presets, one applied now and on every later connect; a setting the
  * body refuses is said in words. Without the in-process driver it says why there are no settings.
+ * Setting and applying are offered to a photographer only where the order's task allows it (the rule
+ * the station's RPC applies); saving a preset is the site manager's.
  */
 export function DslrSettingsPanel({ orderId }: { orderId: string }) {
   const client = useRpc();
   const settings = useLoader(() => client.call('camera.dslrSettings', {}), [client]);
   const presets = useLoader(() => client.call('camera.dslrPresets', { orderId }), [client, orderId]);
   const camera = useLoader(() => client.call('camera.get', {}), [client]);
+  const me = useLoader(() => client.call('auth.me', {}), [client]);
+  const role = me.data?.operator?.role;
+  // Until the task's rights are known nothing is offered: a control that then vanishes is worse than one that appears.
+  const mayChange = presets.data ? offersCameraSettings(role, presets.data.rights) : false;
   useRpcEvent('camera.changed', () => {
     settings.reload();
     camera.reload();
@@ -89,7 +96,7 @@ export function DslrSettingsPanel({ orderId }: { orderId: string }) {
   };
   const change = (key: Key, value: string) =>
     run(async () => {
-      setResults([await client.call('camera.setDslrSetting', { key, value })]);
+      setResults([await client.call('camera.setDslrSetting', { key, value, orderId })]);
       settings.reload();
     });
   const apply = (preset: string) =>
@@ -122,7 +129,7 @@ export function DslrSettingsPanel({ orderId }: { orderId: string }) {
           {data.settings.map((s) => (
             <label key={s.key}>
               <Both text={LABEL[s.key]} />
-              <select value={s.value} disabled={s.readonly} onChange={(e) => void change(s.key, e.target.value)} data-testid={`dslr-setting-${s.key}`}>
+              <select value={s.value} disabled={s.readonly || !mayChange} onChange={(e) => void change(s.key, e.target.value)} data-testid={`dslr-setting-${s.key}`}>
                 {(s.choices.includes(s.value) ? s.choices : [s.value, ...s.choices]).map((c) => (
                   <option key={c} value={c}>
                     {c}
@@ -132,6 +139,11 @@ export function DslrSettingsPanel({ orderId }: { orderId: string }) {
             </label>
           ))}
         </div>
+      )}
+      {presets.data && !mayChange && role && (
+        <p className="message message-info" data-testid="dslr-settings-not-allowed">
+          <Both text={taskRightRefusal('setCamera')} />
+        </p>
       )}
       <Refusals results={results.length > 0 ? results : data.lastApplied} />
       {hotplug?.source === 'polling' && (
@@ -153,13 +165,15 @@ export function DslrSettingsPanel({ orderId }: { orderId: string }) {
                     <Both text={TEXT.active} />
                   </small>
                 ) : null}{' '}
-                <button type="button" onClick={() => void apply(p.name)} data-testid="dslr-preset-apply">
-                  <Both text={TEXT.apply} />
-                </button>
+                {mayChange && (
+                  <button type="button" onClick={() => void apply(p.name)} data-testid="dslr-preset-apply">
+                    <Both text={TEXT.apply} />
+                  </button>
+                )}
               </li>
             ))}
           </ul>
-          {data.available && (
+          {data.available && role === 'manager' && (
             <form
               onSubmit={(e) => {
                 e.preventDefault();

@@ -25,6 +25,8 @@ export const AUDIT_ACTIONS: Record<string, Text> = {
   'capture.discardHeld': { zh: '丢弃待分配照片', en: 'Discarded a held shot' },
   'order.void': { zh: '作废订单', en: 'Voided an order' },
   'settings.cameraPreset': { zh: '保存相机预设', en: 'Saved a camera preset' },
+  'settings.cameraPresetApplied': { zh: '应用相机预设', en: 'Applied a camera preset' },
+  'settings.cameraSetting': { zh: '更改相机参数', en: 'Changed a camera setting' },
   'order.withdraw': { zh: '撤回审核', en: 'Withdrew an order from review' },
   'print.submit': { zh: '打印', en: 'Printed' },
   'print.retry': { zh: '重新打印', en: 'Printed again' },
@@ -159,6 +161,9 @@ export function detailWords(action: string, d: Record<string, unknown> | null, l
     if (str(d.why)) add(`原因：${String(d.why)}`, `why: ${String(d.why)}`);
   }
   if (d.override === true) add('负责人解锁后登录', 'after a manager override');
+  // Who, by role: some rights are the task's to give a photographer (src/shared/domain/taskRights.ts).
+  if (d.role === 'photographer') add('由摄影师操作', 'by a photographer');
+  else if (d.role === 'manager') add('由站点负责人操作', 'by the site manager');
   return parts.join(zh ? '；' : '; ');
 }
 
