@@ -66,7 +66,10 @@ export default defineConfig({
     modulePreload: { polyfill: false },
     // check.html: the still-checking engine alone, for headless Chromium (CLI `check`, E2E tests).
     // liveBench.html: the live guidance with a fake camera, for bench/live.
-    rolldownOptions: { input: { index: `${rendererRoot}/index.html`, check: `${rendererRoot}/check.html`, liveBench: `${rendererRoot}/liveBench.html` } },
+    // shutterBench.html: a shot through processShot on a station's web shell, for bench/shutter.
+    rolldownOptions: {
+      input: { index: `${rendererRoot}/index.html`, check: `${rendererRoot}/check.html`, liveBench: `${rendererRoot}/liveBench.html`, shutterBench: `${rendererRoot}/shutterBench.html` },
+    },
     reportCompressedSize: false,
   },
   server: {

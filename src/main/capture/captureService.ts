@@ -28,6 +28,7 @@ import { writeDurably } from '../photos/durableWrite.js';
 import type { AppContext } from '../services/AppContext.js';
 import { requireSpecProfile } from '../spec/specProfiles.js';
 import { capturePaths } from './photoPaths.js';
+import { publishStillTimings } from './stillTimings.js';
 
 /** The longest side of the copy the renderer's models look at; landmarks are scaled back up. */
 export const ANALYSIS_MAX_SIDE = 1600;
@@ -83,7 +84,11 @@ const uprightCache = new Map<string, { rgb: Buffer; width: number; height: numbe
 /** The oriented still, small, for the renderer's models: they never see EXIF orientation or CMYK. */
 export async function analysisImage(ctx: AppContext, captureId: string): Promise<{ jpeg: Buffer; width: number; height: number; scale: number }> {
   const c = requireCapture(ctx, captureId);
-  const copy = await analysisCopy(await readFile(c.original_path), ANALYSIS_MAX_SIDE);
+  const t0 = performance.now();
+  const original = await readFile(c.original_path);
+  const readMs = performance.now() - t0;
+  const copy = await analysisCopy(original, ANALYSIS_MAX_SIDE);
+  publishStillTimings({ captureId, step: 'analysisCopy', ms: { read: readMs, ...copy.ms } });
   uprightCache.delete(captureId);
   uprightCache.set(captureId, { rgb: copy.rgb, width: copy.width, height: copy.height });
   while (uprightCache.size > UPRIGHT_CACHE_SIZE) uprightCache.delete(uprightCache.keys().next().value!);
@@ -132,11 +137,14 @@ export async function finishCapture(
     }
     return { captureId, finishedJpeg: null, verdict, bytes: null, quality: null, withinBounds: false };
   }
+  const t0 = performance.now();
   const original = await readFile(c.original_path);
   const mask = maskPng === null ? null : Buffer.isBuffer(maskPng) ? await decodeMaskPng(maskPng) : maskPng;
   const upright = uprightCache.get(captureId) ?? null;
   uprightCache.delete(captureId);
+  const readMs = performance.now() - t0;
   const finished = await finishPhoto({ original, face, mask, spec, upright });
+  const t1 = performance.now();
   // The finished photo is judged too: a leftover of the old background or a filled corner shows on
   // the print and the receipt, whatever the still's own checks said.
   verdict = withFinishChecks(verdict, { background: finished.background }, spec);
@@ -149,6 +157,7 @@ export async function finishCapture(
     still_checks: JSON.stringify(verdict),
     face: JSON.stringify(face),
   });
+  publishStillTimings({ captureId, step: 'finish', ms: { load: readMs, ...finished.stageMs, write: performance.now() - t1 } });
   if (!recorded) {
     // Another finish of the same shot got there first: keep its file, drop ours if it differs.
     if (getCapture(ctx.db, captureId)?.finished_path !== path) await rm(path, { force: true });

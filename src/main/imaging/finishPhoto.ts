@@ -35,7 +35,11 @@ export interface FinishStageMs {
   decodeResize: number;
   /** Rotation and crop into the output frame. */
   rotateCrop: number;
-  /** Mask feathering, correction and compositing over the spec colour. */
+  /** The mask carried to the output and feathered (maskToAlpha), then refined (refineMatte). */
+  matte: number;
+  /** finish.background's measure of the output. */
+  check: number;
+  /** Correction and compositing over the spec colour. */
   composite: number;
   /** Quality search, including the read-back check. */
   encode: number;
@@ -120,6 +124,8 @@ export async function finishPhoto(input: FinishInput): Promise<FinishedPhoto> {
   const rotateCrop = lap();
 
   let opacity = photo.coverage;
+  let matte = 0;
+  let check = 0;
   let background: FinishBackgroundMeasure | null = null;
   let removedSpecks = 0;
   if (input.mask) {
@@ -128,6 +134,7 @@ export async function finishPhoto(input: FinishInput): Promise<FinishedPhoto> {
     removedSpecks = refined.removedSpecks;
     opacity = new Float32Array(refined.alpha.length);
     for (let i = 0; i < opacity.length; i++) opacity[i] = refined.alpha[i]! * photo.coverage[i]!;
+    matte = lap();
     background = measureFinishBackground({
       width: W,
       height: H,
@@ -138,6 +145,7 @@ export async function finishPhoto(input: FinishInput): Promise<FinishedPhoto> {
       head: headOnOutput(plan, face),
       background: spec.output.background,
     });
+    check = lap();
   }
   const correction = measureCorrection(photo.rgb, opacity);
   const rgb = compositeOnBackground(photo, opacity, correction, spec.output.background);
@@ -157,7 +165,7 @@ export async function finishPhoto(input: FinishInput): Promise<FinishedPhoto> {
     removedSpecks,
     correction,
     fromUpright,
-    stageMs: { read, decodeResize, rotateCrop, composite, encode },
+    stageMs: { read, decodeResize, rotateCrop, matte, check, composite, encode },
   };
 }
 

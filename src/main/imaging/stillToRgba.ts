@@ -51,6 +51,8 @@ export async function stillForAnalysis(bytes: Buffer, maxSide = 1280): Promise<A
 export interface AnalysisCopy extends AnalysisImage {
   /** The same upright picture as raw 8-bit sRGB RGB, kept in main so finishing need not decode the still again. */
   rgb: Buffer;
+  /** Milliseconds: header, decode with resize, JPEG encode (for bench/shutter). */
+  ms: { header: number; decode: number; encode: number };
 }
 
 /** JPEG shrink-on-load factors libvips can decode at directly (DCT scaling). */
@@ -80,11 +82,15 @@ export function analysisSize(width: number, height: number, maxSide: number): { 
  * the same pixels raw for finishing (finishPhoto's `upright`), sized for JPEG shrink-on-load.
  */
 export async function analysisCopy(bytes: Buffer, maxSide: number): Promise<AnalysisCopy> {
+  const t0 = performance.now();
   const info = await readStill(bytes);
   const size = analysisSize(info.width, info.height, maxSide);
+  const t1 = performance.now();
   const raw = await decodeRaw(toSrgbRaw(openStill(bytes, info).resize(size.width, size.height, { fit: 'fill', kernel: 'lanczos3' }), info), 3);
+  const t2 = performance.now();
   const jpeg = await sharp(raw.data, { raw: { width: raw.width, height: raw.height, channels: 3 } })
     .jpeg({ quality: 92, chromaSubsampling: '4:4:4' })
     .toBuffer();
-  return { jpeg, rgb: raw.data, width: raw.width, height: raw.height, scale: size.width / info.width };
+  const ms = { header: t1 - t0, decode: t2 - t1, encode: performance.now() - t2 };
+  return { jpeg, rgb: raw.data, width: raw.width, height: raw.height, scale: size.width / info.width, ms };
 }

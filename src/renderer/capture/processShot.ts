@@ -12,6 +12,8 @@ export interface ShotResult {
   bytes: number | null;
   /** Taken up to the acceptance of a photo review rejected: shown, never accepted again. */
   barred?: { reason: string | null };
+  /** Milliseconds per step (wall clock here, and the vision worker's own stages as `vision.*`), for bench/shutter. */
+  timings?: Record<string, number>;
 }
 
 /**
@@ -20,16 +22,36 @@ export interface ShotResult {
  * Images cross as bytes on the shell's local URLs (stillMedia.ts); only ids and measures cross RPC.
  */
 export async function processShot(client: RpcClient, spec: SpecProfile, captureId: string): Promise<ShotResult> {
+  const t = stopwatch();
   const image = await client.call('capture.stillAnalysis', { captureId });
-  const analysed = await analyseStill(await fetchMedia(client, image.url), spec);
+  const copy = await fetchMedia(client, image.url);
+  t.lap('copy');
+  const analysed = await analyseStill(copy, spec);
+  t.lap('vision');
   if (analysed.maskPng) await uploadMask(client, captureId, analysed.maskPng);
+  t.lap('maskUp');
   const finished = await client.call('capture.finishShot', { captureId, face: analysed.face, mask: analysed.maskPng !== null, verdict: analysed.verdict });
+  t.lap('finish');
+  const finishedUrl = finished.finishedUrl ? await mediaObjectUrl(client, finished.finishedUrl) : null;
+  t.lap('photoDown');
+  return { captureId, finishedUrl, verdict: finished.verdict, bytes: finished.bytes, timings: { ...t.ms, ...prefixed('vision.', analysed.timings) } };
+}
+
+function stopwatch() {
+  const ms: Record<string, number> = {};
+  let at = performance.now();
   return {
-    captureId,
-    finishedUrl: finished.finishedUrl ? await mediaObjectUrl(client, finished.finishedUrl) : null,
-    verdict: finished.verdict,
-    bytes: finished.bytes,
+    ms,
+    lap(name: string) {
+      const now = performance.now();
+      ms[name] = now - at;
+      at = now;
+    },
   };
+}
+
+function prefixed(prefix: string, ms: Record<string, number>): Record<string, number> {
+  return Object.fromEntries(Object.entries(ms).map(([k, v]) => [prefix + k, v]));
 }
 
 /**
