@@ -154,3 +154,17 @@ test('预约, 未到 and 在其他站 count students: a void order beside a live
   assert.equal(r.totals.otherStation, base.totals.otherStation, 'W is here now');
   assert.equal(r.totals.checkedIn, base.totals.checkedIn + 2);
 });
+
+test('已作废 counts the orders voided in the day, not the day they were checked in', async () => {
+  const X = reservedToday[6]!;
+  const day = (await report()).totals.void;
+  const dayBefore = (await report(DAY_BEFORE, DAY_BEFORE)).totals.void;
+  // Checked in the evening before, found to be the wrong student and voided in the morning.
+  clock.now = new Date(DAY.getFullYear(), DAY.getMonth(), DAY.getDate() - 1, 17, 40);
+  const orderId = (await app.call(p, 'checkin.confirm', { taskCode: DEMO_TASK_CODE, studentId: X })).orderId;
+  clock.now = at(8, 30);
+  await app.call(manager, 'orders.void', { orderId, reason: '签到错了学生' });
+  clock.now = at(18, 0);
+  assert.equal((await report()).totals.void, day + 1, 'voided on the day');
+  assert.equal((await report(DAY_BEFORE, DAY_BEFORE)).totals.void, dayBefore, 'not on the day it was checked in');
+});

@@ -109,7 +109,8 @@ export function buildDayReport(ctx: ReportContext, taskCode: string, from: strin
       noShow,
       walkins: checkedIn.filter((o) => o.reservation_id === null).length,
       otherStation,
-      void: here.filter((o) => o.status === '已作废').length,
+      // Voided in the range, whenever the order was checked in: the day a mistake was put right.
+      void: here.filter((o) => o.status === '已作废' && inRange(o.voided_at, range)).length,
     },
     hourly: { hours, stations },
     failedChecks,

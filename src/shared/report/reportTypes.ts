@@ -32,6 +32,7 @@ export const DayReport = z.object({
     walkins: Count,
     /** Expected, and photographed (or checked in) at another station. */
     otherStation: Count,
+    /** Orders of this station voided in the range (checked in that day or before). */
     void: Count,
   }),
   /** Per local hour of day (summed over the range): accepted photos and check-ins, per station. */

@@ -17,20 +17,22 @@ export interface ReportOrderRow {
   face_match_decision: string | null;
   face_match_override_reason: string | null;
   operator_name: string | null;
+  voided_at: string | null;
   /** Shots of this order taken in the range (not its shots of other days). */
   shots_in_range: number;
 }
 
-/** Orders checked in or accepted in the range (any station; only this station's carry times). */
+/** Orders checked in, accepted or voided in the range (any station; only this station's carry times). */
 export function listReportOrders(db: Db, r: DayRange): ReportOrderRow[] {
   return stmt<[DayRange], ReportOrderRow>(
     db,
     `SELECT o.id, o.station_id, o.status, o.reservation_id, o.checked_in_at, o.captured_at, o.sync_state,
-       o.face_match_decision, o.face_match_override_reason, op.name AS operator_name,
+       o.face_match_decision, o.face_match_override_reason, op.name AS operator_name, o.voided_at,
        (SELECT count(*) FROM captures c WHERE c.order_id = o.id AND c.taken_at >= @dayStart AND c.taken_at < @dayEnd) AS shots_in_range
      FROM orders o LEFT JOIN operators op ON op.id = o.operator_id
      WHERE o.task_code = @task
-       AND ((o.checked_in_at >= @dayStart AND o.checked_in_at < @dayEnd) OR (o.captured_at >= @dayStart AND o.captured_at < @dayEnd))`,
+       AND ((o.checked_in_at >= @dayStart AND o.checked_in_at < @dayEnd) OR (o.captured_at >= @dayStart AND o.captured_at < @dayEnd)
+            OR (o.voided_at >= @dayStart AND o.voided_at < @dayEnd))`,
   ).all(r);
 }
 
