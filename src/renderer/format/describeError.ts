@@ -7,6 +7,7 @@ export type LocalErrorKey =
   | 'errors.notConnected'
   | 'errors.timeout'
   | 'errors.cameraNotReady'
+  | 'errors.cameraBlankFrame'
   | 'errors.versionMismatch'
   | 'errors.fileTooLarge'
   | 'errors.fileUnreadable'

@@ -695,5 +695,6 @@ export const en: Messages = {
     fileUnreadable: 'The selected file cannot be read',
     unexpected: 'Unexpected error',
     cameraNotReady: 'The camera is not ready yet; wait a moment and shoot again',
+    cameraBlankFrame: 'The camera gave only black frames: check the lens cap and the camera cable, then shoot again',
   },
 };

@@ -695,6 +695,7 @@ export const zhCN = {
     fileUnreadable: '无法读取所选文件',
     unexpected: '发生意外错误',
     cameraNotReady: '相机尚未就绪，请稍候再拍',
+    cameraBlankFrame: '相机传来的画面全黑，请检查镜头盖和相机连线后再拍',
   },
 };
 
