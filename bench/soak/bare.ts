@@ -5,8 +5,10 @@
  * every page, and Chromium's DevTools then keeps the bodies of loaded resources in the renderer
  * until the next navigation; this run tells whether the renderer's growth in bench/soak is the
  * kiosk's or that instrumentation's. Memory is read from /proc (PSS per Chromium process type).
+ * Like bench/soak it counts the no-face shots and grabStill's re-drawn blank frames (Runtime's console
+ * events), and `--keep DIR` keeps the no-face shots' originals and analysis copies.
  *
- *   node --import tsx bench/soak/bare.ts [--captures 200] [--every 20] [--warmup 40]
+ *   node --import tsx bench/soak/bare.ts [--captures 200] [--every 20] [--warmup 40] [--keep DIR]
  */
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -19,9 +21,10 @@ import { PORTRAIT_DIR } from '../finish/portraitFixtures.js';
 import { DEMO_TASK_CODE } from '../../src/main/demo/seedDemo.js';
 import { writeY4m } from '../../tests/helpers/fakeCameraVideo.js';
 import { CHROMIUM_ARGS, startKiosk } from '../../tests/e2e/support/launchKiosk.js';
+import { countNoFace, keepNoFace } from './noFace.js';
 import { chromiumMemory, slope } from './procMemory.js';
 
-const { values } = parseArgs({ options: { captures: { type: 'string', default: '200' }, every: { type: 'string', default: '20' }, warmup: { type: 'string', default: '40' } } });
+const { values } = parseArgs({ options: { captures: { type: 'string', default: '200' }, every: { type: 'string', default: '20' }, warmup: { type: 'string', default: '40' }, keep: { type: 'string' } } });
 const CAPTURES = Number(values.captures);
 const EVERY = Number(values.every);
 const WARMUP = Number(values.warmup);
@@ -32,10 +35,13 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 class Cdp {
   private id = 0;
   private waiting = new Map<number, (m: { result?: unknown; error?: { message: string } }) => void>();
+  /** Text of the page's console calls (once Runtime is enabled). */
+  readonly console: string[] = [];
   constructor(private readonly ws: WebSocket) {
     ws.on('message', (d) => {
-      const m = JSON.parse(d.toString()) as { id?: number; result?: unknown; error?: { message: string } };
+      const m = JSON.parse(d.toString()) as { id?: number; result?: unknown; error?: { message: string }; method?: string; params?: { args?: { value?: unknown }[] } };
       if (m.id !== undefined) this.waiting.get(m.id)?.(m);
+      else if (m.method === 'Runtime.consoleAPICalled') this.console.push((m.params?.args ?? []).map((a) => String(a.value)).join(' '));
     });
   }
   send<T>(method: string, params: object = {}): Promise<T> {
@@ -103,6 +109,8 @@ async function main(): Promise<void> {
     const ws = new WebSocket(target.webSocketDebuggerUrl, { maxPayload: 256 * MB });
     await new Promise((r) => ws.once('open', r));
     const cdp = new Cdp(ws);
+    // For grabStill's word on a blank camera frame it drew again (issue 18).
+    await cdp.send('Runtime.enable');
     const students = (() => {
       const db = new Database(join(kiosk.dataDir, 'station.sqlite'), { readonly: true });
       try {
@@ -157,6 +165,10 @@ async function main(): Promise<void> {
       await cdp.until(`document.querySelector('${tid('capture-accepted')}')`);
       await cdp.key('Enter');
     }
+    const regrabs = cdp.console.filter((t) => t.startsWith('grabStill:'));
+    for (const t of regrabs) console.log(t);
+    console.log(`\nno face: ${countNoFace(kiosk.dataDir)} of ${captures} shots; blank camera frames drawn again by grabStill: ${regrabs.length}`);
+    if (values.keep) console.log(`no-face shots' originals and analysis copies kept in ${values.keep}: ${await keepNoFace(kiosk.dataDir, values.keep)}`);
     const after = samples.filter((s) => s.captures >= WARMUP);
     console.log(`\nno DevTools Network domain; growth per 100 captures after the first ${WARMUP} (least squares over ${after.length} samples):`);
     for (const type of ['renderer', 'browser', 'gpu-process']) {
