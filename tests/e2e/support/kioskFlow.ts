@@ -40,9 +40,10 @@ export async function checkInFirst(page: Page, query: string): Promise<string> {
 
 /** After the shutter: wait for the finished photo, accept it (a reason for each failed check); returns the order id. */
 export async function acceptShot(page: Page): Promise<string> {
-  // Now and then (about 1 shot in 100 in bench/soak, under load) the still from Chromium's fake
-  // camera holds no face although the live view shows one; the cause is not found yet (docs/capture.md).
-  // The screen says so and a photographer shoots again: so does the test, once, and says so.
+  // Now and then (about 1 shot in 100–300 in bench/soak, under load) the still from Chromium's fake
+  // camera was all black, and the engine found no face; grabStill now draws the camera's next frame
+  // instead of storing a blank one. Kept as a logged safety net: should a no-face still come again,
+  // a photographer shoots again, and so does the test, once, and says so.
   const judged = await page
     .waitForFunction(() => document.querySelector('[data-testid="finished-photo"], [data-testid="no-face"]') !== null, null, { timeout: 90_000 })
     .then(() => true, () => false);
