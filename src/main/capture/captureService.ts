@@ -19,11 +19,11 @@ import { getCapture, insertCapture, listCapturesForOrder, setCaptureResult, type
 import { acceptCaptureForOrder, getOrder, markCapturing } from '../db/queries/orders.js';
 import { enqueueJob } from '../db/queries/outbox.js';
 import { getTask } from '../db/queries/tasks.js';
-import { finishPhoto } from '../imaging/finishPhoto.js';
+import { finishPhoto, type FinishedPhoto } from '../imaging/finishPhoto.js';
 import { decodeMaskPng } from '../imaging/maskPng.js';
 import type { PersonMask } from '../imaging/maskToAlpha.js';
 import { readStill } from '../imaging/readStill.js';
-import { analysisCopy } from '../imaging/stillToRgba.js';
+import { analysisCopy, type AnalysisCopy } from '../imaging/stillToRgba.js';
 import { writeDurably } from '../photos/durableWrite.js';
 import type { AppContext } from '../services/AppContext.js';
 import { requireSpecProfile } from '../spec/specProfiles.js';
@@ -61,7 +61,16 @@ export async function addStill(ctx: AppContext, orderId: string, bytes: Buffer, 
   const info = await readStill(bytes);
   const captureId = randomUUID();
   const paths = capturePaths(ctx.dataDir, order.task_code, orderId, captureId);
-  const { sha256 } = await writeDurably(paths.original, bytes);
+  // Every shot is analysed next: its copy is decoded from these bytes while they go to disk, not
+  // read back and decoded after (the renderer asks for it as soon as this returns).
+  copyAhead(captureId, bytes);
+  let sha256: string;
+  try {
+    ({ sha256 } = await writeDurably(paths.original, bytes));
+  } catch (err) {
+    copiesAhead.delete(captureId);
+    throw err;
+  }
   const now = ctx.now().toISOString();
   ctx.db
     .transaction(() => {
@@ -81,18 +90,126 @@ export async function addStill(ctx: AppContext, orderId: string, bytes: Buffer, 
 const UPRIGHT_CACHE_SIZE = 3;
 const uprightCache = new Map<string, { rgb: Buffer; width: number; height: number }>();
 
+/** Analysis copies begun as their stills were stored (addStill), by capture; bounded like the cache. */
+const copiesAhead = new Map<string, { copy: Promise<AnalysisCopy>; startedAt: number }>();
+
+function copyAhead(captureId: string, bytes: Buffer): void {
+  const copy = analysisCopy(bytes, ANALYSIS_MAX_SIDE);
+  // Awaited (and its error reported) by analysisImage; a copy nobody asks for must not crash the process.
+  copy.catch(() => undefined);
+  copiesAhead.set(captureId, { copy, startedAt: performance.now() });
+  while (copiesAhead.size > UPRIGHT_CACHE_SIZE) copiesAhead.delete(copiesAhead.keys().next().value!);
+}
+
 /** The oriented still, small, for the renderer's models: they never see EXIF orientation or CMYK. */
 export async function analysisImage(ctx: AppContext, captureId: string): Promise<{ jpeg: Buffer; width: number; height: number; scale: number }> {
   const c = requireCapture(ctx, captureId);
   const t0 = performance.now();
-  const original = await readFile(c.original_path);
-  const readMs = performance.now() - t0;
-  const copy = await analysisCopy(original, ANALYSIS_MAX_SIDE);
-  publishStillTimings({ captureId, step: 'analysisCopy', ms: { read: readMs, ...copy.ms } });
+  const ahead = copiesAhead.get(captureId);
+  copiesAhead.delete(captureId);
+  let copy: AnalysisCopy;
+  if (ahead) {
+    copy = await ahead.copy;
+    publishStillTimings({ captureId, step: 'analysisCopy', ms: { ...copy.ms, waited: performance.now() - t0, beganBefore: t0 - ahead.startedAt } });
+  } else {
+    const original = await readFile(c.original_path);
+    const readMs = performance.now() - t0;
+    copy = await analysisCopy(original, ANALYSIS_MAX_SIDE);
+    publishStillTimings({ captureId, step: 'analysisCopy', ms: { read: readMs, ...copy.ms } });
+  }
   uprightCache.delete(captureId);
   uprightCache.set(captureId, { rgb: copy.rgb, width: copy.width, height: copy.height });
   while (uprightCache.size > UPRIGHT_CACHE_SIZE) uprightCache.delete(uprightCache.keys().next().value!);
   return { jpeg: copy.jpeg, width: copy.width, height: copy.height, scale: copy.scale };
+}
+
+/**
+ * Finishes made ahead (capture.prepareFinish) from the face and the mask while the renderer's checks
+ * ran, by capture: finishCapture takes one when its face is the same, and only records it then.
+ */
+const preparedFinishes = new Map<string, PreparedEntry>();
+
+type MadePhoto = FinishedPhoto & { loadMs: number };
+/** A prepared photo, already on disk (durably) under its content-addressed name. */
+type PreparedPhoto = MadePhoto & { file: { path: string; sha256: string; writeMs: number } };
+
+interface PreparedEntry {
+  face: string;
+  masked: boolean;
+  photo: Promise<PreparedPhoto>;
+}
+
+/** Handed to finishCapture in place of a mask: the photo made ahead with this face and mask. */
+export interface PreparedFinish {
+  prepared: Promise<PreparedPhoto>;
+}
+
+/** The photo from the original, the face and the mask, with the upright copy's pixels when they are still held. */
+async function finishImage(c: CaptureRow, face: FaceGeometry, mask: Buffer | PersonMask | null, spec: ReturnType<typeof specForTask>): Promise<MadePhoto> {
+  const t0 = performance.now();
+  const original = await readFile(c.original_path);
+  const decoded = mask === null ? null : Buffer.isBuffer(mask) ? await decodeMaskPng(mask) : mask;
+  const upright = uprightCache.get(c.id) ?? null;
+  uprightCache.delete(c.id);
+  const loadMs = performance.now() - t0;
+  return { ...(await finishPhoto({ original, face, mask: decoded, spec, upright })), loadMs };
+}
+
+/** The finished photo written and fsynced beside the original, named by its content. */
+async function writeFinished(ctx: AppContext, taskCode: string, orderId: string, captureId: string, jpeg: Buffer): Promise<{ path: string; sha256: string; writeMs: number }> {
+  const t0 = performance.now();
+  const path = capturePaths(ctx.dataDir, taskCode, orderId, captureId).finished(createHash('sha256').update(jpeg).digest('hex'));
+  const { sha256 } = await writeDurably(path, jpeg);
+  return { path, sha256, writeMs: performance.now() - t0 };
+}
+
+/** A prepared photo nobody will record: its file goes, unless a row points at it after all. */
+function discardPrepared(ctx: AppContext, captureId: string, entry: PreparedEntry): void {
+  void entry.photo
+    .then(async (p) => {
+      if (getCapture(ctx.db, captureId)?.finished_path !== p.file.path) await rm(p.file.path, { force: true });
+    })
+    .catch(() => undefined);
+}
+
+/**
+ * Finishes a shot before its verdict is known (the renderer's checks are still running) and writes
+ * the photo durably: resolves once it is on disk, or with the error capture.finishShot would give.
+ * Only capture.finishShot records it, with the verdict.
+ */
+export async function prepareFinish(ctx: AppContext, captureId: string, face: FaceGeometry, mask: PersonMask | null): Promise<void> {
+  const c = requireCapture(ctx, captureId);
+  const order = requireOrder(ctx, c.order_id);
+  if (c.finished_path || c.still_checks || order.chosen_capture_id === captureId) {
+    throw new AppError('CONFLICT', { zh: '这张照片已处理过', en: 'This shot has already been finished' });
+  }
+  const photo = finishImage(c, face, mask, specForTask(ctx, order.task_code)).then(async (made) => ({ ...made, file: await writeFinished(ctx, order.task_code, order.id, captureId, made.jpeg) }));
+  photo.catch(() => undefined);
+  const before = preparedFinishes.get(captureId);
+  if (before) discardPrepared(ctx, captureId, before);
+  preparedFinishes.delete(captureId);
+  preparedFinishes.set(captureId, { face: JSON.stringify(face), masked: mask !== null, photo });
+  while (preparedFinishes.size > UPRIGHT_CACHE_SIZE) {
+    const [oldest, entry] = preparedFinishes.entries().next().value!;
+    preparedFinishes.delete(oldest);
+    discardPrepared(ctx, oldest, entry);
+  }
+  await photo;
+}
+
+/**
+ * The finish prepared for this shot with this very face (and a mask, or none, as asked), taken
+ * once; one prepared for another face is dropped (the shot is finished afresh for the face given).
+ */
+export function takePreparedFinish(ctx: AppContext, captureId: string, face: FaceGeometry | null, masked: boolean): PreparedFinish | null {
+  const p = preparedFinishes.get(captureId);
+  if (!p) return null;
+  preparedFinishes.delete(captureId);
+  if (!face || p.masked !== masked || p.face !== JSON.stringify(face)) {
+    discardPrepared(ctx, captureId, p);
+    return null;
+  }
+  return { prepared: p.photo };
 }
 
 export interface FinishedCapture {
@@ -112,8 +229,11 @@ export async function finishCapture(
   ctx: AppContext,
   captureId: string,
   face: FaceGeometry | null,
-  /** The mask as the legacy RPC's PNG, or already decoded (uploaded by URL, see web/stillMedia.ts). */
-  maskPng: Buffer | PersonMask | null,
+  /**
+   * The mask as the legacy RPC's PNG, or already decoded (uploaded by URL, see web/stillMedia.ts),
+   * or the photo already made from it (takePreparedFinish).
+   */
+  maskPng: Buffer | PersonMask | PreparedFinish | null,
   claimed: Verdict,
 ): Promise<FinishedCapture> {
   const c = requireCapture(ctx, captureId);
@@ -138,18 +258,12 @@ export async function finishCapture(
     return { captureId, finishedJpeg: null, verdict, bytes: null, quality: null, withinBounds: false };
   }
   const t0 = performance.now();
-  const original = await readFile(c.original_path);
-  const mask = maskPng === null ? null : Buffer.isBuffer(maskPng) ? await decodeMaskPng(maskPng) : maskPng;
-  const upright = uprightCache.get(captureId) ?? null;
-  uprightCache.delete(captureId);
-  const readMs = performance.now() - t0;
-  const finished = await finishPhoto({ original, face, mask, spec, upright });
+  const finished: MadePhoto & { file?: PreparedPhoto['file'] } = maskPng !== null && 'prepared' in maskPng ? await maskPng.prepared : await finishImage(c, face, maskPng, spec);
   const t1 = performance.now();
   // The finished photo is judged too: a leftover of the old background or a filled corner shows on
   // the print and the receipt, whatever the still's own checks said.
   verdict = withFinishChecks(verdict, { background: finished.background }, spec);
-  const path = capturePaths(ctx.dataDir, order.task_code, order.id, captureId).finished(createHash('sha256').update(finished.jpeg).digest('hex'));
-  const { sha256 } = await writeDurably(path, finished.jpeg);
+  const { path, sha256, writeMs } = finished.file ?? (await writeFinished(ctx, order.task_code, order.id, captureId, finished.jpeg));
   const recorded = setCaptureResult(ctx.db, captureId, {
     finished_path: path,
     finished_sha256: sha256,
@@ -157,7 +271,7 @@ export async function finishCapture(
     still_checks: JSON.stringify(verdict),
     face: JSON.stringify(face),
   });
-  publishStillTimings({ captureId, step: 'finish', ms: { load: readMs, ...finished.stageMs, write: performance.now() - t1 } });
+  publishStillTimings({ captureId, step: 'finish', ms: { load: finished.loadMs, ...finished.stageMs, write: writeMs, waited: t1 - t0, record: performance.now() - t1 } });
   if (!recorded) {
     // Another finish of the same shot got there first: keep its file, drop ours if it differs.
     if (getCapture(ctx.db, captureId)?.finished_path !== path) await rm(path, { force: true });

@@ -2,7 +2,7 @@ import { AppError } from '../../shared/errors.js';
 import { studentViewHandlers } from './studentViewHandlers.js';
 import { cameraSettingsHandlers } from '../camera/cameraSettingsHandlers.js';
 import { writeAudit } from '../db/queries/audit.js';
-import { acceptCapture, addStill, analysisImage, captureThumbnail, finishCapture, listCaptures, specForTask } from '../capture/captureService.js';
+import { acceptCapture, addStill, analysisImage, captureThumbnail, finishCapture, listCaptures, prepareFinish, specForTask, takePreparedFinish } from '../capture/captureService.js';
 import { grantAnalysis, grantMedia, grantThumbnail, mediaKeyFor, releaseAnalysis, takeMask } from '../web/stillMedia.js';
 import { correctStudent } from '../checkin/correctStudent.js';
 import { admissionView, importAdmissionFolder } from '../faceMatch/admissionPhotos.js';
@@ -71,10 +71,18 @@ export function createHandlers(ctx: AppContext & { camera: CameraService; sync: 
     },
     'media.session': (_input, session) => ({ key: mediaKeyFor(ctx, session) }),
     'capture.stillAnalysis': ({ captureId }, session) => grantAnalysis(ctx, session, captureId),
-    'capture.finishShot': async ({ captureId, face, mask, verdict }, session) => {
+    'capture.prepareFinish': async ({ captureId, face, mask }, session) => {
       const uploaded = takeMask(ctx, session, captureId);
       if (mask && !uploaded) throw new AppError('BAD_INPUT', { zh: '人像分割数据未上传或已过期，请重拍', en: 'The person mask was not uploaded (or expired); retake' });
-      const r = await finishCapture(ctx, captureId, face, uploaded, verdict);
+      await prepareFinish(ctx, captureId, face, uploaded);
+      return { ok: true as const };
+    },
+    'capture.finishShot': async ({ captureId, face, mask, verdict }, session) => {
+      const uploaded = takeMask(ctx, session, captureId);
+      // A mask uploaded now wins over a finish prepared from an earlier one.
+      const source = uploaded ?? takePreparedFinish(ctx, captureId, face, mask);
+      if (mask && !source) throw new AppError('BAD_INPUT', { zh: '人像分割数据未上传或已过期，请重拍', en: 'The person mask was not uploaded (or expired); retake' });
+      const r = await finishCapture(ctx, captureId, face, source, verdict);
       releaseAnalysis(ctx, session, captureId);
       const jpeg = r.finishedJpeg;
       const finishedUrl = jpeg ? grantMedia(ctx, session, 'finished', captureId, () => Promise.resolve(jpeg)) : null;

@@ -20,16 +20,34 @@ export interface ShotResult {
  * From a stored shot to its finished photo and verdict: main gives the oriented analysis copy, the
  * vision worker measures it, main finishes the spec photo from the original with those measures.
  * Images cross as bytes on the shell's local URLs (stillMedia.ts); only ids and measures cross RPC.
+ *
+ * Finishing needs only the face and the mask, which the worker has before its image checks run: the
+ * mask goes up and main finishes the photo (capture.prepareFinish) while the checks run, and
+ * capture.finishShot then only judges and records it. Should the early finish fail, the shot is
+ * finished the plain way, which says why.
  */
 export async function processShot(client: RpcClient, spec: SpecProfile, captureId: string): Promise<ShotResult> {
   const t = stopwatch();
   const image = await client.call('capture.stillAnalysis', { captureId });
   const copy = await fetchMedia(client, image.url);
   t.lap('copy');
-  const analysed = await analyseStill(copy, spec);
+  let early: Promise<boolean> | null = null;
+  const analysed = await analyseStill(copy, spec, {
+    onGeometry: (face, maskPng) => {
+      if (!face) return;
+      t.mark('geometry');
+      early = (async () => {
+        if (maskPng) await uploadMask(client, captureId, maskPng);
+        await client.call('capture.prepareFinish', { captureId, face, mask: maskPng !== null });
+        t.mark('prepared');
+        return true;
+      })().catch(() => false);
+    },
+  });
   t.lap('vision');
-  if (analysed.maskPng) await uploadMask(client, captureId, analysed.maskPng);
-  t.lap('maskUp');
+  const prepared = early !== null && (await early);
+  t.lap('waitPrepared');
+  if (!prepared && analysed.maskPng) await uploadMask(client, captureId, analysed.maskPng);
   const finished = await client.call('capture.finishShot', { captureId, face: analysed.face, mask: analysed.maskPng !== null, verdict: analysed.verdict });
   t.lap('finish');
   const finishedUrl = finished.finishedUrl ? await mediaObjectUrl(client, finished.finishedUrl) : null;
@@ -37,15 +55,20 @@ export async function processShot(client: RpcClient, spec: SpecProfile, captureI
   return { captureId, finishedUrl, verdict: finished.verdict, bytes: finished.bytes, timings: { ...t.ms, ...prefixed('vision.', analysed.timings) } };
 }
 
+/** Laps (since the last lap) and marks (since the start, prefixed `at.`), in ms. */
 function stopwatch() {
   const ms: Record<string, number> = {};
-  let at = performance.now();
+  const start = performance.now();
+  let at = start;
   return {
     ms,
     lap(name: string) {
       const now = performance.now();
       ms[name] = now - at;
       at = now;
+    },
+    mark(name: string) {
+      ms[`at.${name}`] = performance.now() - start;
     },
   };
 }

@@ -22,6 +22,7 @@ interface Pending {
   resolve(r: Extract<StillVisionResponse, { type: 'result' }>): void;
   reject(e: Error): void;
   timer: ReturnType<typeof setTimeout>;
+  onGeometry?: (face: FaceGeometry | null, maskPng: Blob | null) => void;
 }
 
 let worker: Worker | null = null;
@@ -55,6 +56,10 @@ function getWorker(assetBase: string): Worker {
     const id = msg.id as number;
     const p = pending.get(id);
     if (!p) return;
+    if (msg.type === 'geometry') {
+      p.onGeometry?.(msg.face, msg.maskPng);
+      return;
+    }
     pending.delete(id);
     clearTimeout(p.timer);
     if (msg.type === 'failed') p.reject(new Error(msg.message));
@@ -74,7 +79,15 @@ function getWorker(assetBase: string): Worker {
  * Analyses one still with the kiosk's vision engine and judges it against the spec: the verdict,
  * the face geometry (for the crop) and the person mask (for the background replacement).
  */
-export async function analyseStill(image: Blob, spec: SpecProfile, opts: { assetBase?: string } = {}): Promise<StillAnalysis> {
+export async function analyseStill(
+  image: Blob,
+  spec: SpecProfile,
+  opts: {
+    assetBase?: string;
+    /** Called once the models have run, before the checks: the face (null: none) and the mask finishing needs. */
+    onGeometry?: (face: FaceGeometry | null, maskPng: Blob | null) => void;
+  } = {},
+): Promise<StillAnalysis> {
   const w = getWorker(opts.assetBase ?? new URL('./', document.baseURI).href);
   const id = nextId++;
   const result = await new Promise<Extract<StillVisionResponse, { type: 'result' }>>((resolve, reject) => {
@@ -82,7 +95,7 @@ export async function analyseStill(image: Blob, spec: SpecProfile, opts: { asset
       pending.delete(id);
       reject(new Error(`still analysis took over ${TIMEOUT_MS / 1000} s`));
     }, TIMEOUT_MS);
-    pending.set(id, { resolve, reject, timer });
+    pending.set(id, { resolve, reject, timer, ...(opts.onGeometry ? { onGeometry: opts.onGeometry } : {}) });
     const msg: StillVisionRequest = { type: 'analyse', id, image };
     w.postMessage(msg);
   });

@@ -10,6 +10,12 @@ export type StillVisionRequest =
 
 export type StillVisionResponse =
   | { type: 'ready'; loadMs: number }
+  /**
+   * Ahead of the result, as soon as the models have run: what finishing needs (the face and the
+   * mask), so main can finish the photo while the image checks still run here. The same face and
+   * mask come again in the result.
+   */
+  | { type: 'geometry'; id: number; face: FaceGeometry | null; maskPng: Blob | null }
   | {
       type: 'result';
       id: number;

@@ -9,7 +9,8 @@
 import { FaceDetector, FaceLandmarker, ImageSegmenter } from '@mediapipe/tasks-vision';
 import { keptFaces } from '../../shared/vision/extraObjects';
 import { LANDMARK_CROP_PX, landmarkCrop } from '../../shared/vision/landmarkCrop';
-import { measurePhoto } from '../../shared/vision/measurePhoto';
+import type { FaceGeometry } from '../../shared/vision/faceGeometry';
+import { faceGeometry, measurePhoto } from '../../shared/vision/measurePhoto';
 import type { DetectedFace, LandmarkPx, PersonMask, TransformMatrix } from '../../shared/vision/measureTypes';
 import type { StillVisionRequest, StillVisionResponse } from './stillVisionProtocol';
 
@@ -62,7 +63,7 @@ async function decode(image: Blob | ImageBitmap): Promise<ImageBitmap> {
   return image instanceof Blob ? createImageBitmap(image, { imageOrientation: 'from-image' }) : image;
 }
 
-async function analyse(e: Engine, input: Blob | ImageBitmap) {
+async function analyse(e: Engine, input: Blob | ImageBitmap, onGeometry: (face: FaceGeometry | null, maskPng: Blob | null) => void) {
   const timings: Record<string, number> = {};
   let t = performance.now();
   const lap = (name: string) => {
@@ -107,12 +108,14 @@ async function analyse(e: Engine, input: Blob | ImageBitmap) {
 
   // The mask must line up with the pixels; tasks-vision returns it at the input size.
   const usableMask = mask && mask.width === w && mask.height === h ? mask : null;
-  const measures = measurePhoto({ image, pixels, mask: usableMask, faces, landmarks, matrices });
-  lap('measure');
   // Main needs no more than the segmenter's own resolution (256 px, upsampled to the input): the
   // mask it finishes with goes out at ≤ 512 px, not at the analysis copy's 1.5 MP (issue 18).
   const maskPng = usableMask ? await maskToPng(shrinkMask(usableMask, MASK_SEND_MAX_SIDE)) : null;
+  // Finishing needs only the face and the mask: main starts on them while the checks run here.
+  onGeometry(faceGeometry({ image, pixels, mask: usableMask, landmarks, matrices }), maskPng);
   lap('maskPng');
+  const measures = measurePhoto({ image, pixels, mask: usableMask, faces, landmarks, matrices });
+  lap('measure');
   return { measures, face: measures.face, maskPng, timings };
 }
 
@@ -209,7 +212,8 @@ scope.addEventListener('message', (event) => {
   queue = queue.then(async () => {
     try {
       if (!engine) throw new Error('worker not initialised');
-      const result = await analyse(await engine, msg.image);
+      const id = msg.id;
+      const result = await analyse(await engine, msg.image, (face, maskPng) => scope.postMessage({ type: 'geometry', id, face, maskPng }));
       scope.postMessage({ type: 'result', id: msg.id, ...result });
     } catch (err) {
       scope.postMessage({ type: 'failed', id: msg.id, message: message(err) });

@@ -238,6 +238,12 @@ export const contract = {
     z.object({ captureId: CaptureId }).strict(),
     z.object({ url: z.string(), width: z.number().int(), height: z.number().int(), scale: z.number() }),
   ),
+  /**
+   * Finishes the photo from the face and the mask (PUT beforehand when `mask: true`) while the
+   * renderer's checks still run, and holds it for capture.finishShot with the same face; answers
+   * when it is made (or with why it cannot be: the same errors as capture.finishShot).
+   */
+  'capture.prepareFinish': proc('operator', z.object({ captureId: CaptureId, face: FaceGeometrySchema, mask: z.boolean() }).strict(), z.object({ ok: z.literal(true) })),
   /** As capture.finish, with the mask PUT to /media/mask/<captureId> beforehand (`mask: true`) and the finished photo at `finishedUrl`. */
   'capture.finishShot': proc(
     'operator',

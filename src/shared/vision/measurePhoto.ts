@@ -1,6 +1,7 @@
 import { countExtraObjects, portraitFaces } from './extraObjects.js';
 import { measureBackground, measureClothing, measureGlare, measureLighting, measureSharpness } from './imageMeasures.js';
 import { CHEEK_LEFT, CHEEK_RIGHT, LEFT_EYE, NOSE_TIP, RIGHT_EYE } from './landmarkIndices.js';
+import type { FaceGeometry } from './faceGeometry.js';
 import { measureFace } from './measureFace.js';
 import type { DetectedFace, LandmarkPx, PersonMask, PhotoMeasures, RgbaPixels, TransformMatrix } from './measureTypes.js';
 import { portraitWindow } from './regions.js';
@@ -19,6 +20,28 @@ export interface ModelOutputs {
   landmarks: LandmarkPx[][];
   /** Facial transformation matrix per landmarked face, same order. */
   matrices: (TransformMatrix | null)[];
+}
+
+/** The student: the largest landmarked face (the nearest person), by the width between the cheeks. */
+function mainFace(landmarks: LandmarkPx[][]): { index: number; widest: number } | null {
+  let main = -1;
+  let widest = 0;
+  landmarks.forEach((lm, i) => {
+    if (lm.length < 478) return;
+    const w = Math.hypot(lm[CHEEK_RIGHT]!.x - lm[CHEEK_LEFT]!.x, lm[CHEEK_RIGHT]!.y - lm[CHEEK_LEFT]!.y);
+    if (w > widest) [main, widest] = [i, w];
+  });
+  return main < 0 ? null : { index: main, widest };
+}
+
+/**
+ * The face geometry measurePhoto will report (its `face`), from the landmarks and the mask alone:
+ * finishing needs only this and the mask, so it can start while the image checks still run.
+ */
+export function faceGeometry(o: Pick<ModelOutputs, 'image' | 'pixels' | 'mask' | 'landmarks' | 'matrices'>): FaceGeometry | null {
+  const student = mainFace(o.landmarks);
+  if (!student) return null;
+  return measureFace(o.landmarks[student.index]!, o.matrices[student.index] ?? null, o.mask, o.image, o.image.width / o.pixels.width).face;
 }
 
 /** Every measure the still's checks need, from the models' outputs. Pure: runs in the worker and in Node. */
@@ -46,15 +69,9 @@ export function measurePhoto(o: ModelOutputs): PhotoMeasures {
     ...NO_STANDARD_VALUES,
     details: { landmarkedFaces: o.landmarks.length },
   };
-  // The student is the largest landmarked face (the nearest person).
-  let main = -1;
-  let widest = 0;
-  o.landmarks.forEach((lm, i) => {
-    if (lm.length < 478) return;
-    const w = Math.hypot(lm[CHEEK_RIGHT]!.x - lm[CHEEK_LEFT]!.x, lm[CHEEK_RIGHT]!.y - lm[CHEEK_LEFT]!.y);
-    if (w > widest) [main, widest] = [i, w];
-  });
-  if (main < 0) return base;
+  const student = mainFace(o.landmarks);
+  if (!student) return base;
+  const { index: main, widest } = student;
   const lm = o.landmarks[main]!;
 
   const f = measureFace(lm, o.matrices[main] ?? null, o.mask, o.image, toImage);
