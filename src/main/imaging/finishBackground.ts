@@ -1,4 +1,4 @@
-import { boxMeanHalf, distanceTo, labelComponents } from './refineMatte.js';
+import { boxMeanHalf, distanceTo, labelComponents, type BoxMeanHalf } from './refineMatte.js';
 
 /** A rectangle on the finished photo, in output pixels, for the screen to outline. */
 export interface OutputRegion {
@@ -63,7 +63,8 @@ const F_TABLE = Float64Array.from({ length: F_STEPS + 1 }, (_, k) => {
 });
 const labF = (t: number) => F_TABLE[Math.min(F_STEPS, Math.max(0, Math.round((t / F_MAX) * F_STEPS)))]!;
 
-function lab(r: number, g: number, b: number): [number, number, number] {
+/** Lab of an sRGB colour into `out` (no allocation: it runs for every kept pixel of the output). */
+function labInto(r: number, g: number, b: number, out: Float64Array): Float64Array {
   const R = lin(r);
   const G = lin(g);
   const B = lin(b);
@@ -71,10 +72,14 @@ function lab(r: number, g: number, b: number): [number, number, number] {
   const x = f((0.4124 * R + 0.3576 * G + 0.1805 * B) / 0.95047);
   const y = f(0.2126 * R + 0.7152 * G + 0.0722 * B);
   const z = f((0.0193 * R + 0.1192 * G + 0.9505 * B) / 1.08883);
-  return [116 * y - 16, 500 * (x - y), 200 * (y - z)];
+  out[0] = 116 * y - 16;
+  out[1] = 500 * (x - y);
+  out[2] = 200 * (y - z);
+  return out;
 }
 
-const dE = (p: readonly number[], q: readonly number[]) => Math.hypot(p[0]! - q[0]!, p[1]! - q[1]!, p[2]! - q[2]!);
+/** ΔE76 squared: compared with a squared limit, no square root per pixel. */
+const dE2 = (p: Float64Array, q: Float64Array) => (p[0]! - q[0]!) ** 2 + (p[1]! - q[1]!) ** 2 + (p[2]! - q[2]!) ** 2;
 
 /**
  * finish.background: what of the finished photo's background is not the spec colour. Three kinds,
@@ -89,7 +94,9 @@ const dE = (p: readonly number[], q: readonly number[]) => Math.hypot(p[0]! - q[
 export function measureFinishBackground(m: FinishBackgroundInput): FinishBackgroundMeasure {
   const { width: w, height: h, rgb, alpha, alphaUncut, coverage, head } = m;
   const n = w * h;
-  const bgLab = lab(...m.background);
+  const bgLab = labInto(m.background[0], m.background[1], m.background[2], new Float64Array(3));
+  const pxLab = new Float64Array(3);
+  const localLab = new Float64Array(3);
   // The old background's local colour: the mean of replaced, covered pixels in a window.
   const replaced = new Float32Array(n);
   const chans = [new Float32Array(n), new Float32Array(n), new Float32Array(n)];
@@ -100,7 +107,9 @@ export function measureFinishBackground(m: FinishBackgroundInput): FinishBackgro
     }
   }
   const share = boxMeanHalf(replaced, w, h, LOCAL_BG_RADIUS);
-  const means = chans.map((ch) => boxMeanHalf(ch, w, h, LOCAL_BG_RADIUS));
+  const [meanR, meanG, meanB] = chans.map((ch) => boxMeanHalf(ch, w, h, LOCAL_BG_RADIUS)) as [BoxMeanHalf, BoxMeanHalf, BoxMeanHalf];
+  const visible2 = VISIBLE_DE * VISIBLE_DE;
+  const same2 = SAME_AS_BACKGROUND_DE * SAME_AS_BACKGROUND_DE;
   const headH = Math.max(1, head.chinY - head.crownY);
   const cy = (head.crownY + head.chinY) / 2;
   const ry = headH / 2 + HEAD_MARGIN_HEADS * headH;
@@ -118,11 +127,10 @@ export function measureFinishBackground(m: FinishBackgroundInput): FinishBackgro
       }
       const a = alpha[i]!;
       if (a < 0.15) continue;
-      const px = [rgb[i * 3]!, rgb[i * 3 + 1]!, rgb[i * 3 + 2]!] as const;
       // Shoulders rise to chin level at the sides (tight framing, raised shoulders): the shape rule
       // stops halfway from the eyes to the chin.
       const outsideHead = y < shapeUntilY && ((x + 0.5 - head.centreX) / rx) ** 2 + ((y + 0.5 - cy) / ry) ** 2 > 1;
-      if (outsideHead && a > 0.5 && dE(lab(...px), bgLab) > VISIBLE_DE) {
+      if (outsideHead && a > 0.5 && dE2(labInto(rgb[i * 3]!, rgb[i * 3 + 1]!, rgb[i * 3 + 2]!, pxLab), bgLab) > visible2) {
         kind[i] = 1;
         continue;
       }
@@ -131,9 +139,9 @@ export function measureFinishBackground(m: FinishBackgroundInput): FinishBackgro
       // below the chin a light jacket or shirt can match a light wall (seen on the portraits), and
       // clothing.contrast already speaks for that.
       if (s < 0.2 || y > head.chinY) continue;
-      const local = lab(means[0]!.at(x, y) / s, means[1]!.at(x, y) / s, means[2]!.at(x, y) / s);
-      if (dE(local, bgLab) <= VISIBLE_DE) continue;
-      if (dE(lab(...px), local) < SAME_AS_BACKGROUND_DE) kind[i] = 1;
+      const local = labInto(meanR.at(x, y) / s, meanG.at(x, y) / s, meanB.at(x, y) / s, localLab);
+      if (dE2(local, bgLab) <= visible2) continue;
+      if (dE2(labInto(rgb[i * 3]!, rgb[i * 3 + 1]!, rgb[i * 3 + 2]!, pxLab), local) < same2) kind[i] = 1;
     }
   }
   // Leftovers thinner than OPEN_PX·2+1 are the person's own antialiased edge (half person, half

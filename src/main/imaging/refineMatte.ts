@@ -64,12 +64,24 @@ export function halve(src: Float32Array, w: number, h: number): { data: Float32A
   return { data, width: w2, height: h2 };
 }
 
+export interface BoxMeanHalf {
+  /** The mean at a full-resolution pixel. */
+  at(x: number, y: number): number;
+  /** The half-resolution means: pixel (x, y) reads data[(y >> 1) * width + (x >> 1)]. */
+  data: Float32Array;
+  width: number;
+}
+
 /** Box mean of radius r computed at half resolution; read it at full-resolution (x, y) with at(). */
-export function boxMeanHalf(src: Float32Array, w: number, h: number, r: number): { at: (x: number, y: number) => number } {
-  const half = halve(src, w, h);
+export function boxMeanHalf(src: Float32Array, w: number, h: number, r: number): BoxMeanHalf {
+  return boxMeanOfHalf(halve(src, w, h), r);
+}
+
+/** boxMeanHalf of a picture already halved (halve()), so one halving serves several radii. */
+export function boxMeanOfHalf(half: { data: Float32Array; width: number; height: number }, r: number): BoxMeanHalf {
   const m = boxMean(half.data, half.width, half.height, Math.max(1, Math.round(r / 2)));
   const w2 = half.width;
-  return { at: (x, y) => m[(y >> 1) * w2 + (x >> 1)]! };
+  return { at: (x, y) => m[(y >> 1) * w2 + (x >> 1)]!, data: m, width: w2 };
 }
 
 /** Bilinear read of a half-resolution grid at a full-resolution pixel centre. */
@@ -214,38 +226,40 @@ export function unmixBand(alpha: Float32Array, rgb: Float32Array, w: number, h: 
     if (alpha[i]! >= SURE_FG) isF[i] = 1;
     else if (alpha[i]! <= SURE_BG) isB[i] = 1;
   }
-  const products: Float32Array[] = [];
+  // Halved once for both radii: the sure maps, and per channel the sure person's and the sure
+  // background's colour (each product taken at full resolution first, as the means need).
+  const halfF = halve(isF, w, h);
+  const halfB = halve(isB, w, h);
+  const halfProducts: ReturnType<typeof halve>[] = [];
+  const product = new Float32Array(n);
   for (let c = 0; c < 3; c++) {
-    const f = new Float32Array(n);
-    const b = new Float32Array(n);
-    for (let i = 0; i < n; i++) {
-      f[i] = isF[i]! * rgb[i * 3 + c]!;
-      b[i] = isB[i]! * rgb[i * 3 + c]!;
-    }
-    products.push(f, b);
+    for (let i = 0; i < n; i++) product[i] = isF[i]! * rgb[i * 3 + c]!;
+    halfProducts.push(halve(product, w, h));
+    for (let i = 0; i < n; i++) product[i] = isB[i]! * rgb[i * 3 + c]!;
+    halfProducts.push(halve(product, w, h));
   }
   const done = new Uint8Array(n);
-  const F = [0, 0, 0];
-  const B = [0, 0, 0];
+  const w2 = halfF.width;
   for (const r of COLOUR_RADII) {
-    const shareF = boxMeanHalf(isF, w, h, r);
-    const shareB = boxMeanHalf(isB, w, h, r);
-    const means = products.map((p) => boxMeanHalf(p, w, h, r));
+    const shareF = boxMeanOfHalf(halfF, r).data;
+    const shareB = boxMeanOfHalf(halfB, r).data;
+    const [fR, bR, fG, bG, fB, bB] = halfProducts.map((p) => boxMeanOfHalf(p, r).data) as [Float32Array, Float32Array, Float32Array, Float32Array, Float32Array, Float32Array];
     for (let y = 0; y < h; y++) {
+      const row = (y >> 1) * w2;
       for (let x = 0; x < w; x++) {
         const i = y * w + x;
         if (done[i] || isF[i] || isB[i]) continue;
-        const sf = shareF.at(x, y);
-        const sb = shareB.at(x, y);
+        const j = row + (x >> 1);
+        const sf = shareF[j]!;
+        const sb = shareB[j]!;
         if (sf < 0.03 || sb < 0.03) continue;
-        let dot = 0;
-        let norm = 0;
-        for (let c = 0; c < 3; c++) {
-          F[c] = means[2 * c]!.at(x, y) / sf;
-          B[c] = means[2 * c + 1]!.at(x, y) / sb;
-          dot += (rgb[i * 3 + c]! - B[c]!) * (F[c]! - B[c]!);
-          norm += (F[c]! - B[c]!) * (F[c]! - B[c]!);
-        }
+        // Per channel: the local person colour F and background colour B; the pixel's position
+        // between them along B→F is its opacity.
+        const dR = fR[j]! / sf - bR[j]! / sb;
+        const dG = fG[j]! / sf - bG[j]! / sb;
+        const dB = fB[j]! / sf - bB[j]! / sb;
+        const dot = (rgb[i * 3]! - bR[j]! / sb) * dR + (rgb[i * 3 + 1]! - bG[j]! / sb) * dG + (rgb[i * 3 + 2]! - bB[j]! / sb) * dB;
+        const norm = dR * dR + dG * dG + dB * dB;
         done[i] = 1;
         if (norm < MIN_SEPARATION * MIN_SEPARATION) continue;
         out[i] = Math.min(1, Math.max(0, dot / norm));
