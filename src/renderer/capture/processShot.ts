@@ -78,9 +78,9 @@ function prefixed(prefix: string, ms: Record<string, number>): Record<string, nu
 }
 
 /**
- * Loads the still engine's models ahead of the first shot (the capture screen calls it as it opens,
- * while the live view starts): the first student's verdict then waits for the shot, not for ~1–2 s
- * of wasm and model loading.
+ * Loads the still engine's models ahead of the first shot (the task list and the check-in screen call
+ * it): the first student's verdict then waits for the shot, not for ~1–2 s of wasm and model loading.
+ * Main's finishing needs no warming: its first run was measured as fast as its later ones.
  */
 export function warmShot(): void {
   warmStillVision();

@@ -55,6 +55,9 @@ async function load(assetBase: string): Promise<Engine> {
     outputFaceBlendshapes: false,
   });
   const segmenter = await ImageSegmenter.createFromOptions(fileset('segmenter'), { ...base('selfie_segmenter.tflite'), outputConfidenceMasks: true, outputCategoryMask: false });
+  // The landmarker sees a face-centred cut of this size on every real shot; a warm-up picture has no
+  // face (it is given the whole picture), so the cut's size is run once here.
+  landmarker.detect(new ImageData(LANDMARK_CROP_PX, LANDMARK_CROP_PX));
   return { detector, landmarker, segmenter };
 }
 
