@@ -72,6 +72,25 @@ export interface BoxMeanHalf {
   width: number;
 }
 
+/** halve() of `on[i] · rgb[3i + c]` (on is 0 or 1), the product never stored at full resolution. */
+function halveMasked(on: Float32Array, rgb: Float32Array, c: number, w: number, h: number): { data: Float32Array; width: number; height: number } {
+  const w2 = Math.ceil(w / 2);
+  const h2 = Math.ceil(h / 2);
+  const data = new Float32Array(w2 * h2);
+  // Float32 products, as a Float32Array of them would hold (exact here: on is 0 or 1).
+  const at = (i: number) => Math.fround(on[i]! * rgb[i * 3 + c]!);
+  for (let y = 0; y < h2; y++) {
+    const y0 = 2 * y;
+    const y1 = Math.min(h - 1, y0 + 1);
+    for (let x = 0; x < w2; x++) {
+      const x0 = 2 * x;
+      const x1 = Math.min(w - 1, x0 + 1);
+      data[y * w2 + x] = (at(y0 * w + x0) + at(y0 * w + x1) + at(y1 * w + x0) + at(y1 * w + x1)) / 4;
+    }
+  }
+  return { data, width: w2, height: h2 };
+}
+
 /** Box mean of radius r computed at half resolution; read it at full-resolution (x, y) with at(). */
 export function boxMeanHalf(src: Float32Array, w: number, h: number, r: number): BoxMeanHalf {
   return boxMeanOfHalf(halve(src, w, h), r);
@@ -227,17 +246,10 @@ export function unmixBand(alpha: Float32Array, rgb: Float32Array, w: number, h: 
     else if (alpha[i]! <= SURE_BG) isB[i] = 1;
   }
   // Halved once for both radii: the sure maps, and per channel the sure person's and the sure
-  // background's colour (each product taken at full resolution first, as the means need).
+  // background's colour (the products halved as halve() would, without a full-size copy of each).
   const halfF = halve(isF, w, h);
   const halfB = halve(isB, w, h);
-  const halfProducts: ReturnType<typeof halve>[] = [];
-  const product = new Float32Array(n);
-  for (let c = 0; c < 3; c++) {
-    for (let i = 0; i < n; i++) product[i] = isF[i]! * rgb[i * 3 + c]!;
-    halfProducts.push(halve(product, w, h));
-    for (let i = 0; i < n; i++) product[i] = isB[i]! * rgb[i * 3 + c]!;
-    halfProducts.push(halve(product, w, h));
-  }
+  const halfProducts = [0, 1, 2].flatMap((c) => [halveMasked(isF, rgb, c, w, h), halveMasked(isB, rgb, c, w, h)]);
   const done = new Uint8Array(n);
   const w2 = halfF.width;
   for (const r of COLOUR_RADII) {
