@@ -38,6 +38,7 @@ export async function processShot(client: RpcClient, spec: SpecProfile, captureI
       t.mark('geometry');
       early = (async () => {
         if (maskPng) await uploadMask(client, captureId, maskPng);
+        t.mark('maskUp');
         await client.call('capture.prepareFinish', { captureId, face, mask: maskPng !== null });
         t.mark('prepared');
         return true;
