@@ -19,6 +19,9 @@ const FRINGE_PX = 3;
  */
 export function boxMean(src: Float32Array, w: number, h: number, r: number, out = new Float32Array(w * h)): Float32Array {
   const horiz = new Float32Array(w * h);
+  // The window's width at each column, the same for every row.
+  const widths = new Float64Array(w);
+  for (let x = 0; x < w; x++) widths[x] = Math.min(w - 1, x + r) - Math.max(0, x - r) + 1;
   for (let y = 0; y < h; y++) {
     const row = y * w;
     let sum = 0;
@@ -26,7 +29,7 @@ export function boxMean(src: Float32Array, w: number, h: number, r: number, out 
     for (let x = 0; x < w; x++) {
       if (x + r < w) sum += src[row + x + r]!;
       if (x - r - 1 >= 0) sum -= src[row + x - r - 1]!;
-      horiz[row + x] = sum / (Math.min(w - 1, x + r) - Math.max(0, x - r) + 1);
+      horiz[row + x] = sum / widths[x]!;
     }
   }
   const col = new Float64Array(w);

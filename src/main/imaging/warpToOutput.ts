@@ -21,9 +21,7 @@ export function warpToOutput(region: WorkRegion | null, width: number, height: n
   if (!region) return { width, height, rgb, coverage };
   const { outputToWork: m, data, width: rw, height: rh, left, top, fullWidth, fullHeight } = region;
   const stride = rw * 3;
-  // Tap offsets, clamped at the region's edge (the photo's edge replicates; coverage fades it out).
-  const cols = new Int32Array(4);
-  const rows = new Int32Array(4);
+  // Tap offsets are clamped at the region's edge (the photo's edge replicates; coverage fades it out).
   for (let v = 0; v < height; v++) {
     const cy = v + 0.5;
     for (let u = 0; u < width; u++) {
@@ -52,27 +50,27 @@ export function warpToOutput(region: WorkRegion | null, width: number, height: n
       const y1 = (1.5 * ty - 2.5) * ty2 + 1;
       const y2 = (-1.5 * ty + 2) * ty2 + 0.5 * ty;
       const y3 = (0.5 * ty - 0.5) * ty2;
-      for (let k = 0; k < 4; k++) {
-        cols[k] = Math.min(rw - 1, Math.max(0, ix - 1 + k)) * 3;
-        rows[k] = Math.min(rh - 1, Math.max(0, iy - 1 + k)) * stride;
+      const c0 = Math.min(rw - 1, Math.max(0, ix - 1)) * 3;
+      const c1 = Math.min(rw - 1, Math.max(0, ix)) * 3;
+      const c2 = Math.min(rw - 1, Math.max(0, ix + 1)) * 3;
+      const c3 = Math.min(rw - 1, Math.max(0, ix + 2)) * 3;
+      const r0 = Math.min(rh - 1, Math.max(0, iy - 1)) * stride;
+      const r1 = Math.min(rh - 1, Math.max(0, iy)) * stride;
+      const r2 = Math.min(rh - 1, Math.max(0, iy + 1)) * stride;
+      const r3 = Math.min(rh - 1, Math.max(0, iy + 2)) * stride;
+      // Row by row, in the same order of sums as a loop over the four rows would take.
+      for (let ch = 0; ch < 3; ch++) {
+        const a0 = r0 + ch;
+        const a1 = r1 + ch;
+        const a2 = r2 + ch;
+        const a3 = r3 + ch;
+        let v = 0;
+        v += y0 * (x0 * data[a0 + c0]! + x1 * data[a0 + c1]! + x2 * data[a0 + c2]! + x3 * data[a0 + c3]!);
+        v += y1 * (x0 * data[a1 + c0]! + x1 * data[a1 + c1]! + x2 * data[a1 + c2]! + x3 * data[a1 + c3]!);
+        v += y2 * (x0 * data[a2 + c0]! + x1 * data[a2 + c1]! + x2 * data[a2 + c2]! + x3 * data[a2 + c3]!);
+        v += y3 * (x0 * data[a3 + c0]! + x1 * data[a3 + c1]! + x2 * data[a3 + c2]! + x3 * data[a3 + c3]!);
+        rgb[o * 3 + ch] = v;
       }
-      const c0 = cols[0]!;
-      const c1 = cols[1]!;
-      const c2 = cols[2]!;
-      const c3 = cols[3]!;
-      let r = 0;
-      let g = 0;
-      let b = 0;
-      for (let j = 0; j < 4; j++) {
-        const row = rows[j]!;
-        const wy = j === 0 ? y0 : j === 1 ? y1 : j === 2 ? y2 : y3;
-        r += wy * (x0 * data[row + c0]! + x1 * data[row + c1]! + x2 * data[row + c2]! + x3 * data[row + c3]!);
-        g += wy * (x0 * data[row + c0 + 1]! + x1 * data[row + c1 + 1]! + x2 * data[row + c2 + 1]! + x3 * data[row + c3 + 1]!);
-        b += wy * (x0 * data[row + c0 + 2]! + x1 * data[row + c1 + 2]! + x2 * data[row + c2 + 2]! + x3 * data[row + c3 + 2]!);
-      }
-      rgb[o * 3] = r;
-      rgb[o * 3 + 1] = g;
-      rgb[o * 3 + 2] = b;
     }
   }
   return { width, height, rgb, coverage };
