@@ -9,6 +9,9 @@
  * events), and `--keep DIR` keeps the no-face shots' originals and analysis copies.
  *
  *   node --import tsx bench/soak/bare.ts [--captures 200] [--every 20] [--warmup 40] [--keep DIR]
+ *   node --import tsx bench/soak/bare.ts --idle 480   (no captures: the capture screen's live view
+ *     left running for that many seconds, sampled every 20 s — whether the renderer grows with
+ *     shots or with time)
  */
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -24,7 +27,7 @@ import { CHROMIUM_ARGS, startKiosk } from '../../tests/e2e/support/launchKiosk.j
 import { countNoFace, keepNoFace } from './noFace.js';
 import { chromiumMemory, slope } from './procMemory.js';
 
-const { values } = parseArgs({ options: { captures: { type: 'string', default: '200' }, every: { type: 'string', default: '20' }, warmup: { type: 'string', default: '40' }, keep: { type: 'string' } } });
+const { values } = parseArgs({ options: { idle: { type: 'string' }, captures: { type: 'string', default: '200' }, every: { type: 'string', default: '20' }, warmup: { type: 'string', default: '40' }, keep: { type: 'string' } } });
 const CAPTURES = Number(values.captures);
 const EVERY = Number(values.every);
 const WARMUP = Number(values.warmup);
@@ -83,6 +86,27 @@ class Cdp {
 
 const tid = (id: string) => `[data-testid="${id}"]`;
 
+/** The capture screen open on one student, live view running, no shot: memory per minute. */
+async function idleLiveView(cdp: Cdp, pid: number, studentNo: string, seconds: number): Promise<void> {
+  await cdp.until(`document.querySelector('${tid('search-input')}')`);
+  await cdp.fill(tid('search-input'), studentNo);
+  await cdp.click(tid('search-result'));
+  await cdp.click(tid('checkin-confirm'));
+  await cdp.until(`document.querySelector('${tid('shutter')}') && !document.querySelector('${tid('shutter')}').disabled`, 60_000);
+  const t0 = performance.now();
+  const samples: { minutes: number; renderer: number }[] = [];
+  while (performance.now() - t0 < seconds * 1000) {
+    await sleep(20_000);
+    const minutes = (performance.now() - t0) / 60_000;
+    const pss = chromiumMemory(pid);
+    samples.push({ minutes, renderer: pss.renderer ?? 0 });
+    console.log(`${minutes.toFixed(1).padStart(5)} min idle | renderer ${((pss.renderer ?? 0) / MB).toFixed(0)} MB, browser ${((pss.browser ?? 0) / MB).toFixed(0)} MB, gpu ${((pss['gpu-process'] ?? 0) / MB).toFixed(0)} MB`);
+  }
+  const after = samples.filter((s) => s.minutes >= 1);
+  const ys = after.map((s) => s.renderer);
+  console.log(`\nlive view, no shots: renderer ${((slope(after.map((s) => s.minutes), ys)) / MB).toFixed(1)} MB / min after the first minute (${(ys[0]! / MB).toFixed(0)} → ${(ys.at(-1)! / MB).toFixed(0)} MB)`);
+}
+
 async function main(): Promise<void> {
   const kiosk = await startKiosk();
   const profile = mkdtempSync(join(tmpdir(), 'cc-soak-bare-'));
@@ -130,6 +154,11 @@ async function main(): Promise<void> {
     await cdp.fill(tid('pin-input'), '1234');
     await cdp.click(tid('pin-submit'));
     await cdp.click(tid(`task-card-${DEMO_TASK_CODE}`));
+    if (values.idle) {
+      await idleLiveView(cdp, chromium.pid!, students[0]!, Number(values.idle));
+      ws.close();
+      return;
+    }
     const samples: { captures: number; pss: Record<string, number> }[] = [];
     let captures = 0;
     const t0 = performance.now();
