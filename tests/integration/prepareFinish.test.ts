@@ -1,15 +1,15 @@
 import assert from 'node:assert/strict';
-import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import sharp from 'sharp';
 import { PORTRAIT_DIR, PORTRAIT_FACES, scaleFace } from '../../bench/finish/portraitFixtures.js';
-import { DEMO_TASK_CODE } from '../../src/main/demo/seedDemo.js';
 import type { Session } from '../../src/main/services/AppContext.js';
-import { startWebShell, type WebShell } from '../../src/main/web/webShell.js';
+import type { WebShell } from '../../src/main/web/webShell.js';
 import type { FaceGeometry } from '../../src/shared/vision/faceGeometry.js';
 import { handVerdict } from '../helpers/stationCapture.js';
-import { tempApp } from '../helpers/tempApp.js';
+import { startMediaShell, type MediaShell } from '../helpers/mediaShell.js';
+import type { tempApp } from '../helpers/tempApp.js';
 
 /**
  * capture.prepareFinish (issue 18's overlap): the photo is finished from the face and the mask while
@@ -46,22 +46,12 @@ describe('a finish prepared ahead of the verdict', () => {
     return Buffer.from(await (await fetch(at(url), { headers: { Authorization: auth.Authorization } })).arrayBuffer());
   }
 
+  let rig: MediaShell;
   before(async () => {
-    app = await tempApp({ demo: true });
-    const rendererDir = join(app.dir, 'renderer');
-    mkdirSync(rendererDir, { recursive: true });
-    writeFileSync(join(rendererDir, 'index.html'), '<!doctype html><title>cc</title>');
-    shell = await startWebShell({ port: 0, rendererDir, dispatch: app.dispatch, subscribe: app.ctx.subscribe });
-    s = await app.loggedIn();
-    key = (await app.call(s, 'media.session', {})).key;
-    const [student] = (await app.call(s, 'students.search', { taskCode: DEMO_TASK_CODE, query: '2022' })).students;
-    orderId = (await app.call(s, 'checkin.confirm', { taskCode: DEMO_TASK_CODE, studentId: student!.id })).orderId;
-    await app.call(s, 'capture.begin', { orderId });
+    rig = await startMediaShell();
+    ({ app, shell, s, key, orderId } = rig);
   });
-  after(async () => {
-    await shell.close();
-    await app.close();
-  });
+  after(() => rig.close());
 
   test('the prepared photo is the one finishShot records, the same as finishing after the verdict', async () => {
     const plain = await shot();

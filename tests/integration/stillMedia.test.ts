@@ -1,16 +1,16 @@
 import assert from 'node:assert/strict';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import sharp from 'sharp';
 import { PORTRAIT_DIR, PORTRAIT_FACES, scaleFace } from '../../bench/finish/portraitFixtures.js';
-import { DEMO_TASK_CODE } from '../../src/main/demo/seedDemo.js';
 import type { Session } from '../../src/main/services/AppContext.js';
 import { dropMediaSession } from '../../src/main/web/stillMedia.js';
-import { startWebShell, type WebShell } from '../../src/main/web/webShell.js';
+import type { WebShell } from '../../src/main/web/webShell.js';
 import { MAX_MASK_BYTES, MAX_STILL_BYTES } from '../../src/shared/stillMedia.js';
 import { handVerdict } from '../helpers/stationCapture.js';
-import { tempApp } from '../helpers/tempApp.js';
+import { startMediaShell, type MediaShell } from '../helpers/mediaShell.js';
+import type { tempApp } from '../helpers/tempApp.js';
 
 /** The still routes of the web shell (src/main/web/stillMedia.ts), as the renderer uses them. */
 describe('still media: stills by local URL with the RPC session’s key, never base64 over RPC', () => {
@@ -35,22 +35,12 @@ describe('still media: stills by local URL with the RPC session’s key, never b
     return fetch(at(`/media/still/${orderId}?camera=${camera}`), { method: 'POST', headers: { ...auth(k), 'Content-Type': 'image/jpeg' }, body: new Uint8Array(body) });
   }
 
+  let rig: MediaShell;
   before(async () => {
-    app = await tempApp({ demo: true });
-    const rendererDir = join(app.dir, 'renderer');
-    mkdirSync(rendererDir, { recursive: true });
-    writeFileSync(join(rendererDir, 'index.html'), '<!doctype html><title>cc</title>');
-    shell = await startWebShell({ port: 0, rendererDir, dispatch: app.dispatch, subscribe: app.ctx.subscribe });
-    s = await app.loggedIn();
-    key = (await app.call(s, 'media.session', {})).key;
-    const [student] = (await app.call(s, 'students.search', { taskCode: DEMO_TASK_CODE, query: '2022' })).students;
-    orderId = (await app.call(s, 'checkin.confirm', { taskCode: DEMO_TASK_CODE, studentId: student!.id })).orderId;
-    await app.call(s, 'capture.begin', { orderId });
+    rig = await startMediaShell();
+    ({ app, shell, s, key, orderId } = rig);
   });
-  after(async () => {
-    await shell.close();
-    await app.close();
-  });
+  after(() => rig.close());
 
   test('the whole shot: still up, analysis copy down, mask up, finished photo down', async () => {
     assert.match(key, /^[0-9a-f]{64}$/);
