@@ -9,6 +9,8 @@
  * events), and `--keep DIR` keeps the no-face shots' originals and analysis copies.
  *
  *   node --import tsx bench/soak/bare.ts [--captures 200] [--every 20] [--warmup 40] [--keep DIR]
+ *   [--rest 90]: after the captures, the kiosk left alone on its check-in screen that many seconds,
+ *     sampled every 15 s — whether what grew is held or given back once the shots stop
  *   node --import tsx bench/soak/bare.ts --idle 480   (no captures: the capture screen's live view
  *     left running for that many seconds, sampled every 20 s — whether the renderer grows with
  *     shots or with time)
@@ -27,7 +29,7 @@ import { CHROMIUM_ARGS, startKiosk } from '../../tests/e2e/support/launchKiosk.j
 import { countNoFace, keepNoFace } from './noFace.js';
 import { chromiumMemory, slope } from './procMemory.js';
 
-const { values } = parseArgs({ options: { idle: { type: 'string' }, captures: { type: 'string', default: '200' }, every: { type: 'string', default: '20' }, warmup: { type: 'string', default: '40' }, keep: { type: 'string' } } });
+const { values } = parseArgs({ options: { idle: { type: 'string' }, rest: { type: 'string', default: '0' }, captures: { type: 'string', default: '200' }, every: { type: 'string', default: '20' }, warmup: { type: 'string', default: '40' }, keep: { type: 'string' } } });
 const CAPTURES = Number(values.captures);
 const EVERY = Number(values.every);
 const WARMUP = Number(values.warmup);
@@ -193,6 +195,11 @@ async function main(): Promise<void> {
       }
       await cdp.until(`document.querySelector('${tid('capture-accepted')}')`);
       await cdp.key('Enter');
+    }
+    for (let t = 15; t <= Number(values.rest); t += 15) {
+      await sleep(15_000);
+      const pss = chromiumMemory(chromium.pid!);
+      console.log(`  rest ${String(t).padStart(3)} s | renderer ${((pss.renderer ?? 0) / MB).toFixed(0)} MB, browser ${((pss.browser ?? 0) / MB).toFixed(0)} MB, gpu ${((pss['gpu-process'] ?? 0) / MB).toFixed(0)} MB`);
     }
     const regrabs = cdp.console.filter((t) => t.startsWith('grabStill:'));
     for (const t of regrabs) console.log(t);
