@@ -165,6 +165,8 @@ async function main(): Promise<void> {
     let captures = 0;
     const t0 = performance.now();
     for (let i = 0; captures < CAPTURES; i++) {
+      // Each student is photographed once (2 shots): the demo roster bounds a run.
+      if (i >= students.length) throw new Error(`the demo roster has ${students.length} students to photograph: at most ${2 * students.length} captures, not ${CAPTURES}`);
       await cdp.until(`document.querySelector('${tid('search-input')}')`);
       await cdp.fill(tid('search-input'), students[i]!);
       await cdp.click(tid('search-result'));
