@@ -138,11 +138,13 @@ describe('packaging layout (electron-builder dir target, stand-in Electron)', ()
     }
     // The renderer build (the page, its workers, the MediaPipe runtime, its models) as a whole.
     const walk = (dir: string): string[] => readdirSync(join(root, dir), { withFileTypes: true }).flatMap((d) => (d.isDirectory() ? walk(`${dir}/${d.name}`) : [`${dir}/${d.name}`]));
-    for (const f of walk('dist/renderer')) if (!/liveBench|\.map$/.test(f)) required.push(f);
+    for (const f of walk('dist/renderer')) if (!/liveBench|shutterBench|\.map$/.test(f)) required.push(f);
     const missing = required.filter((p) => !has(p));
     assert.deepEqual(missing, []);
     // Development pages stay out.
     assert.equal(has('dist/renderer/liveBench.html'), false);
+    assert.equal(has('dist/renderer/shutterBench.html'), false);
+    assert.equal(walk('dist/renderer/assets').some((f) => /(live|shutter)Bench-/.test(f) && has(f)), false, 'no bench page script');
   });
 
   test('native parts, libvips, wasm and model files are real files in app.asar.unpacked', () => {
