@@ -28,6 +28,7 @@ import { writeDurably } from '../photos/durableWrite.js';
 import type { AppContext } from '../services/AppContext.js';
 import { requireSpecProfile } from '../spec/specProfiles.js';
 import { capturePaths } from './photoPaths.js';
+import { ShotCache } from './shotCache.js';
 import { publishStillTimings } from './stillTimings.js';
 
 /** The longest side of the copy the renderer's models look at; landmarks are scaled back up. */
@@ -68,7 +69,7 @@ export async function addStill(ctx: AppContext, orderId: string, bytes: Buffer, 
   try {
     ({ sha256 } = await writeDurably(paths.original, bytes));
   } catch (err) {
-    copiesAhead.delete(captureId);
+    copiesAhead.take(captureId);
     throw err;
   }
   const now = ctx.now().toISOString();
@@ -88,25 +89,23 @@ export async function addStill(ctx: AppContext, orderId: string, bytes: Buffer, 
  * still a second time. Small (a 1500×1000 copy is 4.5 MB) and bounded; a miss just decodes again.
  */
 const UPRIGHT_CACHE_SIZE = 3;
-const uprightCache = new Map<string, { rgb: Buffer; width: number; height: number }>();
+const uprightCache = new ShotCache<{ rgb: Buffer; width: number; height: number }>(UPRIGHT_CACHE_SIZE);
 
 /** Analysis copies begun as their stills were stored (addStill), by capture; bounded like the cache. */
-const copiesAhead = new Map<string, { copy: Promise<AnalysisCopy>; startedAt: number }>();
+const copiesAhead = new ShotCache<{ copy: Promise<AnalysisCopy>; startedAt: number }>(UPRIGHT_CACHE_SIZE);
 
 function copyAhead(captureId: string, bytes: Buffer): void {
   const copy = analysisCopy(bytes, ANALYSIS_MAX_SIDE);
   // Awaited (and its error reported) by analysisImage; a copy nobody asks for must not crash the process.
   copy.catch(() => undefined);
-  copiesAhead.set(captureId, { copy, startedAt: performance.now() });
-  while (copiesAhead.size > UPRIGHT_CACHE_SIZE) copiesAhead.delete(copiesAhead.keys().next().value!);
+  copiesAhead.put(captureId, { copy, startedAt: performance.now() });
 }
 
 /** The oriented still, small, for the renderer's models: they never see EXIF orientation or CMYK. */
 export async function analysisImage(ctx: AppContext, captureId: string): Promise<{ jpeg: Buffer; width: number; height: number; scale: number }> {
   const c = requireCapture(ctx, captureId);
   const t0 = performance.now();
-  const ahead = copiesAhead.get(captureId);
-  copiesAhead.delete(captureId);
+  const ahead = copiesAhead.take(captureId);
   let copy: AnalysisCopy;
   if (ahead) {
     copy = await ahead.copy;
@@ -117,9 +116,7 @@ export async function analysisImage(ctx: AppContext, captureId: string): Promise
     copy = await analysisCopy(original, ANALYSIS_MAX_SIDE);
     publishStillTimings({ captureId, step: 'analysisCopy', ms: { read: readMs, ...copy.ms } });
   }
-  uprightCache.delete(captureId);
-  uprightCache.set(captureId, { rgb: copy.rgb, width: copy.width, height: copy.height });
-  while (uprightCache.size > UPRIGHT_CACHE_SIZE) uprightCache.delete(uprightCache.keys().next().value!);
+  uprightCache.put(captureId, { rgb: copy.rgb, width: copy.width, height: copy.height });
   return { jpeg: copy.jpeg, width: copy.width, height: copy.height, scale: copy.scale };
 }
 
@@ -127,7 +124,7 @@ export async function analysisImage(ctx: AppContext, captureId: string): Promise
  * Finishes made ahead (capture.prepareFinish) from the face and the mask while the renderer's checks
  * ran, by capture: finishCapture takes one when its face is the same, and only records it then.
  */
-const preparedFinishes = new Map<string, PreparedEntry>();
+const preparedFinishes = new ShotCache<PreparedEntry>(UPRIGHT_CACHE_SIZE);
 
 type MadePhoto = FinishedPhoto & { loadMs: number };
 /** A prepared photo, already on disk (durably) under its content-addressed name. */
@@ -149,8 +146,7 @@ async function finishImage(c: CaptureRow, face: FaceGeometry, mask: Buffer | Per
   const t0 = performance.now();
   const original = await readFile(c.original_path);
   const decoded = mask === null ? null : Buffer.isBuffer(mask) ? await decodeMaskPng(mask) : mask;
-  const upright = uprightCache.get(c.id) ?? null;
-  uprightCache.delete(c.id);
+  const upright = uprightCache.take(c.id) ?? null;
   const loadMs = performance.now() - t0;
   return { ...(await finishPhoto({ original, face, mask: decoded, spec, upright })), loadMs };
 }
@@ -185,15 +181,7 @@ export async function prepareFinish(ctx: AppContext, captureId: string, face: Fa
   }
   const photo = finishImage(c, face, mask, specForTask(ctx, order.task_code)).then(async (made) => ({ ...made, file: await writeFinished(ctx, order.task_code, order.id, captureId, made.jpeg) }));
   photo.catch(() => undefined);
-  const before = preparedFinishes.get(captureId);
-  if (before) discardPrepared(ctx, captureId, before);
-  preparedFinishes.delete(captureId);
-  preparedFinishes.set(captureId, { face: JSON.stringify(face), masked: mask !== null, photo });
-  while (preparedFinishes.size > UPRIGHT_CACHE_SIZE) {
-    const [oldest, entry] = preparedFinishes.entries().next().value!;
-    preparedFinishes.delete(oldest);
-    discardPrepared(ctx, oldest, entry);
-  }
+  for (const [dropped, entry] of preparedFinishes.put(captureId, { face: JSON.stringify(face), masked: mask !== null, photo })) discardPrepared(ctx, dropped, entry);
   await photo;
 }
 
@@ -202,9 +190,8 @@ export async function prepareFinish(ctx: AppContext, captureId: string, face: Fa
  * once; one prepared for another face is dropped (the shot is finished afresh for the face given).
  */
 export function takePreparedFinish(ctx: AppContext, captureId: string, face: FaceGeometry | null, masked: boolean): PreparedFinish | null {
-  const p = preparedFinishes.get(captureId);
+  const p = preparedFinishes.take(captureId);
   if (!p) return null;
-  preparedFinishes.delete(captureId);
   if (!face || p.masked !== masked || p.face !== JSON.stringify(face)) {
     discardPrepared(ctx, captureId, p);
     return null;
@@ -233,7 +220,7 @@ export async function finishCapture(
    * The mask as the legacy RPC's PNG, or already decoded (uploaded by URL, see web/stillMedia.ts),
    * or the photo already made from it (takePreparedFinish).
    */
-  maskPng: Buffer | PersonMask | PreparedFinish | null,
+  source: Buffer | PersonMask | PreparedFinish | null,
   claimed: Verdict,
 ): Promise<FinishedCapture> {
   const c = requireCapture(ctx, captureId);
@@ -258,7 +245,7 @@ export async function finishCapture(
     return { captureId, finishedJpeg: null, verdict, bytes: null, quality: null, withinBounds: false };
   }
   const t0 = performance.now();
-  const finished: MadePhoto & { file?: PreparedPhoto['file'] } = maskPng !== null && 'prepared' in maskPng ? await maskPng.prepared : await finishImage(c, face, maskPng, spec);
+  const finished: MadePhoto & { file?: PreparedPhoto['file'] } = source !== null && 'prepared' in source ? await source.prepared : await finishImage(c, face, source, spec);
   const t1 = performance.now();
   // The finished photo is judged too: a leftover of the old background or a filled corner shows on
   // the print and the receipt, whatever the still's own checks said.
