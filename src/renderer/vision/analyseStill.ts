@@ -76,6 +76,20 @@ function getWorker(assetBase: string): Worker {
   return w;
 }
 
+/** One picture through the worker: its result, or an error once it fails or takes over TIMEOUT_MS. */
+function request(w: Worker, image: Blob, onGeometry?: Pending['onGeometry']): Promise<Extract<StillVisionResponse, { type: 'result' }>> {
+  const id = nextId++;
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      pending.delete(id);
+      reject(new Error(`still analysis took over ${TIMEOUT_MS / 1000} s`));
+    }, TIMEOUT_MS);
+    pending.set(id, { resolve, reject, timer, ...(onGeometry ? { onGeometry } : {}) });
+    const msg: StillVisionRequest = { type: 'analyse', id, image };
+    w.postMessage(msg);
+  });
+}
+
 /**
  * Analyses one still with the kiosk's vision engine and judges it against the spec: the verdict,
  * the face geometry (for the crop) and the person mask (for the background replacement).
@@ -90,16 +104,7 @@ export async function analyseStill(
   } = {},
 ): Promise<StillAnalysis> {
   const w = getWorker(opts.assetBase ?? new URL('./', document.baseURI).href);
-  const id = nextId++;
-  const result = await new Promise<Extract<StillVisionResponse, { type: 'result' }>>((resolve, reject) => {
-    const timer = setTimeout(() => {
-      pending.delete(id);
-      reject(new Error(`still analysis took over ${TIMEOUT_MS / 1000} s`));
-    }, TIMEOUT_MS);
-    pending.set(id, { resolve, reject, timer, ...(opts.onGeometry ? { onGeometry: opts.onGeometry } : {}) });
-    const msg: StillVisionRequest = { type: 'analyse', id, image };
-    w.postMessage(msg);
-  });
+  const result = await request(w, image, opts.onGeometry);
   rememberStillSize(result.measures.analysed);
   return { verdict: evaluatePhoto(result.measures, spec), face: result.face, maskPng: result.maskPng, measures: result.measures, timings: result.timings };
 }
@@ -125,25 +130,12 @@ export function warmStillVision(opts: { assetBase?: string } = {}): void {
     if (!ctx) return;
     ctx.fillStyle = '#808080';
     ctx.fillRect(0, 0, width, height);
-    const image = await canvas.convertToBlob({ type: 'image/png' });
-    for (let pass = 0; pass < WARM_PASSES; pass++) {
-      const id = nextId++;
-      await new Promise<void>((done) => {
-        const timer = setTimeout(() => {
-          pending.delete(id);
-          done();
-        }, TIMEOUT_MS);
-        pending.set(id, { resolve: () => done(), reject: () => done(), timer });
-        const msg: StillVisionRequest = { type: 'analyse', id, image };
-        w.postMessage(msg);
-      });
-    }
+    // One pass: three passes of the warm-up picture measured no faster a first shot than one.
+    await request(w, await canvas.convertToBlob({ type: 'image/png' }));
   })().catch(() => undefined);
 }
 
 let warmed = false;
-/** One pass: three passes of the warm-up picture measured no faster a first shot than one. */
-const WARM_PASSES = 1;
 
 const SIZE_KEY = 'cc.stillVision.size';
 /** Before any shot: a 24 MP 3:2 still's analysis copy (6000×4000 → 1500×1000). */
