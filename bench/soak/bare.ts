@@ -9,6 +9,8 @@
  * events), and `--keep DIR` keeps the no-face shots' originals and analysis copies.
  *
  *   node --import tsx bench/soak/bare.ts [--captures 200] [--every 20] [--warmup 40] [--keep DIR]
+ *   [--students N]: the demo task's size (default: enough for the captures with the cancelled ones left out, at least 300); each
+ *     student is photographed once with 2 shots, so a 5,000-capture day needs 2,500
  *   [--rest 90]: after the captures, the kiosk left alone on its check-in screen that many seconds,
  *     sampled every 15 s — whether what grew is held or given back once the shots stop
  *   node --import tsx bench/soak/bare.ts --idle 480   (no captures: the capture screen's live view
@@ -29,7 +31,7 @@ import { CHROMIUM_ARGS, startKiosk } from '../../tests/e2e/support/launchKiosk.j
 import { countNoFace, keepNoFace } from './noFace.js';
 import { chromiumMemory, slope } from './procMemory.js';
 
-const { values } = parseArgs({ options: { idle: { type: 'string' }, rest: { type: 'string', default: '0' }, captures: { type: 'string', default: '200' }, every: { type: 'string', default: '20' }, warmup: { type: 'string', default: '40' }, keep: { type: 'string' } } });
+const { values } = parseArgs({ options: { idle: { type: 'string' }, rest: { type: 'string', default: '0' }, captures: { type: 'string', default: '200' }, every: { type: 'string', default: '20' }, warmup: { type: 'string', default: '40' }, students: { type: 'string' }, keep: { type: 'string' } } });
 const CAPTURES = Number(values.captures);
 const EVERY = Number(values.every);
 const WARMUP = Number(values.warmup);
@@ -110,7 +112,8 @@ async function idleLiveView(cdp: Cdp, pid: number, studentNo: string, seconds: n
 }
 
 async function main(): Promise<void> {
-  const kiosk = await startKiosk();
+  const students0 = Number(values.students ?? Math.max(300, Math.ceil(CAPTURES * 0.6) + 10));
+  const kiosk = await startKiosk({ extraArgs: ['--demo-students', String(students0)] });
   const profile = mkdtempSync(join(tmpdir(), 'cc-soak-bare-'));
   const video = join(kiosk.dataDir, 'portrait-a.y4m');
   writeY4m(video, join(PORTRAIT_DIR, 'portrait-a.jpg'), { width: 1280, height: 720, fps: 15, seconds: 2 });
@@ -166,7 +169,7 @@ async function main(): Promise<void> {
     const t0 = performance.now();
     for (let i = 0; captures < CAPTURES; i++) {
       // Each student is photographed once (2 shots): the demo roster bounds a run.
-      if (i >= students.length) throw new Error(`the demo roster has ${students.length} students to photograph: at most ${2 * students.length} captures, not ${CAPTURES}`);
+      if (i >= students.length) throw new Error(`the demo roster has ${students.length} students to photograph: at most ${2 * students.length} captures, not ${CAPTURES} (--students)`);
       await cdp.until(`document.querySelector('${tid('search-input')}')`);
       await cdp.fill(tid('search-input'), students[i]!);
       await cdp.click(tid('search-result'));

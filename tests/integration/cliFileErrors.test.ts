@@ -148,3 +148,16 @@ describe('--help', () => {
     assert.match(bad.stderr, /usage: campus-capture decode/);
   });
 });
+
+describe('start --demo-students', () => {
+  test('a count out of 1–20000, or one beside the embedded server (its demo has 300), is a usage error in both languages', () => {
+    for (const n of ['0', '20001', '12.5', 'many']) {
+      const r = cli('start', '--no-open', '--no-electron', '--no-server', '--port', '0', '--demo-students', n);
+      assert.equal(r.code, 2, n);
+      assert.match(r.stderr, /演示学生人数无效.*invalid number of demo students/, n);
+    }
+    const withServer = cli('start', '--no-open', '--no-electron', '--port', '0', '--demo-students', '2500');
+    assert.equal(withServer.code, 2);
+    assert.match(withServer.stderr, /仅与 --no-server 同用.*needs --no-server/);
+  });
+});

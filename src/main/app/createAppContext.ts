@@ -19,6 +19,8 @@ export interface AppOptions {
   dataDir: string;
   /** Seed demo operators and the demo task when the station has none. */
   demo: boolean;
+  /** Students in the demo task when it is seeded (default 300). */
+  demoStudents?: number;
   now?: () => Date;
   logToStderr?: boolean;
   /** Sync engine timings (tests shorten them). */
@@ -66,7 +68,7 @@ export async function createAppContext(opts: AppOptions): Promise<StationContext
   const versionLog = startVersionLog(ctx);
   if (opts.demo) {
     await seedDemoOperators(ctx);
-    seedDemoTask(ctx);
+    seedDemoTask(ctx, opts.demoStudents);
   }
   const camera = new CameraService(ctx);
   await camera.start();

@@ -11,6 +11,9 @@ const START_USAGE = `  start      启动采集站 / start the kiosk
              --data DIR    数据目录 / data folder (default: per-user data folder, or $CAMPUS_CAPTURE_DATA)
              --port N      本机端口 / loopback port (default 4780; 0 = any free port)
              --no-demo     不生成演示任务 / no demo task and operators
+             --demo-students N  演示任务的学生人数（1–20000，默认 300；仅与 --no-server 同用）/
+                           students in the demo task (1–20000, default 300; only with --no-server,
+                           since the embedded server seeds its own 300), e.g. for a day-length bench/soak
              --no-open     不打开窗口 / do not open a window
              --no-electron 即使有 Electron 也使用网页外壳 / use the web shell even where Electron exists
              --server-port N  内置中心服务器端口 / embedded central server port (default 4790)
@@ -105,6 +108,7 @@ async function dispatch(command: string | undefined, rest: string[]): Promise<nu
           data: { type: 'string' },
           port: { type: 'string', default: '4780' },
           'no-demo': { type: 'boolean', default: false },
+          'demo-students': { type: 'string', default: '300' },
           'no-open': { type: 'boolean', default: false },
           'no-electron': { type: 'boolean', default: false },
           'server-port': { type: 'string', default: '4790' },
@@ -124,10 +128,20 @@ async function dispatch(command: string | undefined, rest: string[]): Promise<nu
         process.stderr.write(`端口无效 / invalid port: ${values['server-port']}\n`);
         return 2;
       }
+      const demoStudents = Number(values['demo-students']);
+      if (!Number.isInteger(demoStudents) || demoStudents < 1 || demoStudents > 20_000) {
+        process.stderr.write(`演示学生人数无效（1–20000）/ invalid number of demo students (1–20000): ${values['demo-students']}\n`);
+        return 2;
+      }
+      if (demoStudents !== 300 && !values['no-server']) {
+        process.stderr.write('--demo-students 仅与 --no-server 同用：内置中心服务器的演示任务固定为 300 人 / --demo-students needs --no-server: the embedded server\'s demo task has 300 students\n');
+        return 2;
+      }
       await startCommand({
         dataDir: values.data,
         port,
         demo: !values['no-demo'],
+        demoStudents,
         open: !values['no-open'],
         electron: !values['no-electron'],
         serverPort: values['no-server'] ? null : serverPort,

@@ -18,6 +18,8 @@ export interface StartOptions {
   dataDir?: string;
   port: number;
   demo: boolean;
+  /** Students in the station's demo task when it is seeded (default 300). */
+  demoStudents?: number;
   open: boolean;
   electron: boolean;
   /** Start the central server beside the kiosk (embedded default) on this port; null = don't. */
@@ -43,7 +45,7 @@ export async function startCommand(opts: StartOptions): Promise<void> {
     process.exit(1);
   }
   const releaseLock = acquireStationLock(dataDir);
-  const ctx = await createAppContext({ dataDir, demo: opts.demo }).catch((err: unknown) => {
+  const ctx = await createAppContext({ dataDir, demo: opts.demo, ...(opts.demoStudents ? { demoStudents: opts.demoStudents } : {}) }).catch((err: unknown) => {
     releaseLock();
     throw err;
   });

@@ -21,10 +21,10 @@ export interface RunningKiosk {
 
 /** Starts the kiosk exactly as a user does (the package's bin), on a free port, in a temp folder.
  * Without `withServer` the embedded central server is left out: most tests are about the station. */
-export async function startKiosk(opts: { withServer?: boolean } = {}): Promise<RunningKiosk> {
+export async function startKiosk(opts: { withServer?: boolean; extraArgs?: string[] } = {}): Promise<RunningKiosk> {
   const tmp = tempDir('cc-e2e-');
   const serverArgs = opts.withServer ? ['--server-port', '0'] : ['--no-server'];
-  const child = spawn(process.execPath, ['bin/campus-capture.js', 'start', '--data', tmp.dir, '--port', '0', '--no-open', '--no-electron', ...serverArgs], {
+  const child = spawn(process.execPath, ['bin/campus-capture.js', 'start', '--data', tmp.dir, '--port', '0', '--no-open', '--no-electron', ...serverArgs, ...(opts.extraArgs ?? [])], {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';
