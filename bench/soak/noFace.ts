@@ -30,7 +30,7 @@ export async function keepNoFace(dataDir: string, dir: string): Promise<number> 
     const out = join(dir, s.id);
     if (existsSync(`${out}-original.jpg`)) continue;
     copyFileSync(s.original_path, `${out}-original.jpg`);
-    writeFileSync(`${out}-analysis.jpg`, (await analysisCopy(readFileSync(s.original_path), ANALYSIS_MAX_SIDE)).jpeg);
+    writeFileSync(`${out}-analysis.jpg`, (await analysisCopy(readFileSync(s.original_path), ANALYSIS_MAX_SIDE, { jpeg: true })).jpeg!);
   }
   return shots.length;
 }

@@ -21,7 +21,7 @@ import { PORTRAIT_DIR } from '../finish/portraitFixtures.js';
 const runs = Number(process.argv[2] ?? 5);
 const portraits = PORTRAIT_DIR;
 const spec = requireSpecProfile(loadSpecProfiles(), 'xuexin');
-const STAGES = ['decode', 'detect', 'landmarks', 'segment', 'measure', 'maskPng'] as const;
+const STAGES = ['decode', 'detect', 'landmarks', 'segment', 'maskOut', 'measure'] as const;
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? NaN;
 const f0 = (x: number) => x.toFixed(0).padStart(7);

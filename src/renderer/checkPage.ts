@@ -1,11 +1,13 @@
 /**
  * check.html: the kiosk's still-checking engine without the kiosk UI, so a headless Chromium can run
  * exactly what the station runs on files (`campus-capture check`, the E2E tests). Exposes
- * window.campusCheck(bytesBase64, specJson) and sets window.campusCheckReady once it exists.
+ * window.campusCheck(bytesBase64, specJson) for encoded images, window.campusCheckPixels(rgbBase64,
+ * width, height, specJson) for main's raw analysis copy (what the station's worker is given; the CLI
+ * uses it), and sets window.campusCheckReady once they exist.
  */
 import { SpecProfile } from '../shared/spec/specProfile';
 import type { FaceGeometry } from '../shared/vision/faceGeometry';
-import type { PhotoMeasures } from '../shared/vision/measureTypes';
+import type { PersonMask, PhotoMeasures } from '../shared/vision/measureTypes';
 import type { Verdict } from '../shared/vision/verdict';
 import { analyseStill } from './vision/analyseStill';
 
@@ -21,6 +23,7 @@ export interface CampusCheckResult {
 declare global {
   interface Window {
     campusCheck(bytesBase64: string, specJson: string): Promise<CampusCheckResult>;
+    campusCheckPixels(rgbBase64: string, width: number, height: number, specJson: string): Promise<CampusCheckResult>;
     campusCheckReady?: boolean;
   }
 }
@@ -40,9 +43,30 @@ async function toBase64(blob: Blob): Promise<string> {
   return btoa(bin);
 }
 
-window.campusCheck = async (bytesBase64, specJson) => {
+/** The mask as a greyscale PNG, the shape the CLI and the tests read. */
+async function maskPngBase64(mask: PersonMask | null): Promise<string | null> {
+  if (!mask) return null;
+  const rgba = new Uint8ClampedArray(mask.width * mask.height * 4);
+  for (let i = 0, o = 0; i < mask.data.length; i++, o += 4) {
+    const v = mask.data[i]!;
+    rgba[o] = v;
+    rgba[o + 1] = v;
+    rgba[o + 2] = v;
+    rgba[o + 3] = 255;
+  }
+  const canvas = new OffscreenCanvas(mask.width, mask.height);
+  const ctx = canvas.getContext('2d');
+  if (!ctx) throw new Error('OffscreenCanvas 2D context unavailable');
+  ctx.putImageData(new ImageData(rgba, mask.width, mask.height), 0, 0);
+  return toBase64(await canvas.convertToBlob({ type: 'image/png' }));
+}
+
+async function run(image: Blob | { rgb: Uint8Array<ArrayBuffer>; width: number; height: number }, specJson: string): Promise<CampusCheckResult> {
   const spec = SpecProfile.parse(JSON.parse(specJson));
-  const r = await analyseStill(new Blob([fromBase64(bytesBase64)]), spec);
-  return { verdict: r.verdict, face: r.face, maskPngBase64: r.maskPng ? await toBase64(r.maskPng) : null, measures: r.measures, timings: r.timings };
-};
+  const r = await analyseStill(image, spec);
+  return { verdict: r.verdict, face: r.face, maskPngBase64: await maskPngBase64(r.mask), measures: r.measures, timings: r.timings };
+}
+
+window.campusCheck = (bytesBase64, specJson) => run(new Blob([fromBase64(bytesBase64)]), specJson);
+window.campusCheckPixels = (rgbBase64, width, height, specJson) => run({ rgb: fromBase64(rgbBase64), width, height }, specJson);
 window.campusCheckReady = true;

@@ -9,7 +9,7 @@ import { z } from 'zod';
 import type { SpecProfile } from '../shared/spec/specProfile';
 import type { RpcClient } from '../shared/rpc/client';
 import { processShot, warmShot, type ShotResult } from './capture/processShot';
-import { fetchMedia, mediaObjectUrl, uploadMask, uploadStill } from './capture/stillMedia';
+import { fetchPixels, mediaObjectUrl, uploadMask, uploadStill } from './capture/stillMedia';
 import { selectTransport } from './rpc/selectTransport';
 import { analyseStill } from './vision/analyseStill';
 
@@ -58,13 +58,13 @@ async function sequential(c: RpcClient, s: SpecProfile, captureId: string): Prom
     at = now;
   };
   const image = await c.call('capture.stillAnalysis', { captureId });
-  const copy = await fetchMedia(c, image.url);
+  const copy = await fetchPixels(c, image.url, image.width, image.height);
   lap('copy');
   const analysed = await analyseStill(copy, s);
   lap('vision');
-  if (analysed.maskPng) await uploadMask(c, captureId, analysed.maskPng);
+  if (analysed.mask) await uploadMask(c, captureId, analysed.mask);
   lap('maskUp');
-  const finished = await c.call('capture.finishShot', { captureId, face: analysed.face, mask: analysed.maskPng !== null, verdict: analysed.verdict });
+  const finished = await c.call('capture.finishShot', { captureId, face: analysed.face, mask: analysed.mask !== null, verdict: analysed.verdict });
   lap('finish');
   const finishedUrl = finished.finishedUrl ? await mediaObjectUrl(c, finished.finishedUrl) : null;
   lap('photoDown');

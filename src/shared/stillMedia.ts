@@ -17,6 +17,23 @@ export const MAX_STILL_BYTES = 21_000_000;
 export const MAX_MASK_BYTES = 6_000_000;
 
 /**
+ * The person mask the kiosk's worker sends up raw (issue 18: no PNG made in the renderer and read in
+ * main): `PUT /media/mask/<captureId>?width=W&height=H` with `Content-Type: application/octet-stream`
+ * and exactly W×H bytes, 0–255 person probability row by row. A PNG body is still read.
+ */
+export const MASK_RAW_TYPE = 'application/octet-stream';
+export const MaskRawQuery = z
+  .object({ width: z.coerce.number().int().min(1).max(4096), height: z.coerce.number().int().min(1).max(4096) })
+  .strict()
+  .refine((q) => q.width * q.height <= MAX_MASK_BYTES, { message: 'mask too large' });
+
+/**
+ * The analysis copy comes down raw too: `GET /media/analysis/<captureId>` answers upright 8-bit RGB,
+ * row by row, at the width and height `capture.stillAnalysis` gave (ANALYSIS_RGB_TYPE).
+ */
+export const ANALYSIS_RGB_TYPE = 'application/octet-stream';
+
+/**
  * What a GET may fetch: the analysis copy, the finished photo, a thumbnail (finished or original), a
  * held DSLR shot's preview, and the photo published on the student's screen (the one kind a student
  * display, with nobody logged in on it, may fetch).

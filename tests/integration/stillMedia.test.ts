@@ -57,10 +57,15 @@ describe('still media: stills by local URL with the RPC session’s key, never b
     assert.equal(analysis.url, `/media/analysis/${shot.captureId}`);
     const copy = await fetch(at(analysis.url), { headers: auth(key) });
     assert.equal(copy.status, 200);
-    assert.equal(copy.headers.get('content-type'), 'image/jpeg');
+    // Raw upright RGB of the size the RPC gave: the worker takes it as it is (issue 18).
+    assert.equal(copy.headers.get('content-type'), 'application/octet-stream');
     assert.equal(copy.headers.get('cache-control'), 'no-store');
-    const copyMeta = await sharp(Buffer.from(await copy.arrayBuffer())).metadata();
-    assert.deepEqual([copyMeta.width, copyMeta.height], [analysis.width, analysis.height]);
+    const rgb = Buffer.from(await copy.arrayBuffer());
+    assert.equal(rgb.length, analysis.width * analysis.height * 3);
+    const fromStill = await sharp(portrait).rotate().resize(analysis.width, analysis.height, { fit: 'fill' }).removeAlpha().raw().toBuffer();
+    let diff = 0;
+    for (let i = 0; i < rgb.length; i++) diff += Math.abs(rgb[i]! - fromStill[i]!);
+    assert.ok(diff / rgb.length < 3, `the copy is the still's picture (mean difference ${(diff / rgb.length).toFixed(2)})`);
 
     const face = scaleFace(PORTRAIT_FACES.a, analysis.scale, 0, 0, analysis.width, analysis.height);
     // A person mask as the renderer's segmenter sends it: white inside an ellipse round the face.
@@ -75,13 +80,35 @@ describe('still media: stills by local URL with the RPC session’s key, never b
     assert.equal(finished.finishedUrl, `/media/finished/${shot.captureId}`);
     const photo = await fetch(at(finished.finishedUrl), { headers: auth(key) });
     assert.equal(photo.status, 200);
-    const meta = await sharp(Buffer.from(await photo.arrayBuffer())).metadata();
+    const photoBytes = Buffer.from(await photo.arrayBuffer());
+    const meta = await sharp(photoBytes).metadata();
     assert.deepEqual([meta.width, meta.height, meta.density], [480, 640, 300]);
     // The analysis copy is let go once the shot is finished.
     assert.equal((await fetch(at(analysis.url), { headers: auth(key) })).status, 404);
     // The strip's thumbnail, by URL too.
     const thumb = await app.call(s, 'capture.photoUrl', { captureId: shot.captureId, which: 'finished' });
     assert.equal((await fetch(at(thumb.url), { headers: auth(key) })).status, 200);
+    // The mask as the kiosk's worker sends it: raw bytes, the size in the query.
+    const shot3 = (await (await upload(key, portrait)).json()) as { captureId: string };
+    await app.call(s, 'capture.stillAnalysis', { captureId: shot3.captureId });
+    const rawMask = await sharp(Buffer.from(svg)).greyscale().raw().toBuffer();
+    const putRaw = (q: string, body: Uint8Array) => fetch(at(`/media/mask/${shot3.captureId}${q}`), { method: 'PUT', headers: { ...auth(key), 'Content-Type': 'application/octet-stream' }, body });
+    for (const [q, body, why] of [
+      ['', new Uint8Array(rawMask), 'no size'],
+      [`?width=${w}&height=${h}`, new Uint8Array(rawMask.subarray(1)), 'one byte short'],
+      [`?width=${w}&height=${h}&x=1`, new Uint8Array(rawMask), 'an unknown field'],
+      [`?width=0&height=${h}`, new Uint8Array(0), 'zero width'],
+      [`?width=5000&height=5000`, new Uint8Array(16), 'too large'],
+    ] as const) {
+      const bad = await putRaw(q, body);
+      assert.equal(bad.status, 400, why);
+      assert.match((await bilingual(bad)).zh, /人像分割数据无效/, why);
+    }
+    assert.equal((await putRaw(`?width=${w}&height=${h}`, new Uint8Array(rawMask))).status, 204);
+    const finished3 = await app.call(s, 'capture.finishShot', { captureId: shot3.captureId, face, mask: true, verdict: handVerdict(['mouth.closed']) });
+    assert.ok(finished3.finishedUrl, 'finished with the raw mask');
+    const photo3 = Buffer.from(await (await fetch(at(finished3.finishedUrl), { headers: auth(key) })).arrayBuffer());
+    assert.ok(photo3.equals(photoBytes), 'the same still and the same mask, raw or PNG: the same finished photo byte for byte');
     // A mask claimed but never uploaded is refused, bilingually.
     const shot2 = (await (await upload(key, portrait)).json()) as { captureId: string };
     const r = await app.raw('capture.finishShot', { captureId: shot2.captureId, face, mask: true, verdict: handVerdict() }, s);

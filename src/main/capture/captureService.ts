@@ -101,8 +101,8 @@ function copyAhead(captureId: string, bytes: Buffer): void {
   copiesAhead.put(captureId, { copy, startedAt: performance.now() });
 }
 
-/** The oriented still, small, for the renderer's models: they never see EXIF orientation or CMYK. */
-export async function analysisImage(ctx: AppContext, captureId: string): Promise<{ jpeg: Buffer; width: number; height: number; scale: number }> {
+/** The oriented still, small and raw RGB, for the renderer's models: they never see EXIF orientation or CMYK. */
+export async function analysisImage(ctx: AppContext, captureId: string): Promise<{ rgb: Buffer; width: number; height: number; scale: number }> {
   const c = requireCapture(ctx, captureId);
   const t0 = performance.now();
   const ahead = copiesAhead.take(captureId);
@@ -117,7 +117,7 @@ export async function analysisImage(ctx: AppContext, captureId: string): Promise
     publishStillTimings({ captureId, step: 'analysisCopy', ms: { read: readMs, ...copy.ms } });
   }
   uprightCache.put(captureId, { rgb: copy.rgb, width: copy.width, height: copy.height });
-  return { jpeg: copy.jpeg, width: copy.width, height: copy.height, scale: copy.scale };
+  return { rgb: copy.rgb, width: copy.width, height: copy.height, scale: copy.scale };
 }
 
 /**

@@ -60,11 +60,12 @@ export class HeadlessChecker {
     return new HeadlessChecker(server, browser, page, blocked);
   }
 
-  /** One upright analysis JPEG through the engine. */
-  async check(analysisJpeg: Buffer, spec: SpecProfile): Promise<EngineResult> {
+  /** One upright analysis copy (raw RGB, as the station's worker is given it) through the engine. */
+  async check(analysis: { rgb: Buffer; width: number; height: number }, spec: SpecProfile): Promise<EngineResult> {
     const raw: unknown = await this.page.evaluate(
-      ([b64, specJson]) => (globalThis as unknown as { campusCheck(b: string, s: string): Promise<unknown> }).campusCheck(b64, specJson),
-      [analysisJpeg.toString('base64'), JSON.stringify(spec)] as const,
+      ([b64, width, height, specJson]) =>
+        (globalThis as unknown as { campusCheckPixels(b: string, w: number, h: number, s: string): Promise<unknown> }).campusCheckPixels(b64, width, height, specJson),
+      [analysis.rgb.toString('base64'), analysis.width, analysis.height, JSON.stringify(spec)] as const,
     );
     const r = raw as { verdict: unknown; face: unknown; maskPngBase64: unknown };
     return {

@@ -83,7 +83,7 @@ async function checkOne(engine: () => Promise<HeadlessChecker>, file: string, op
     const original = await readInputFile(file, STILL_LIMITS.maxBytes);
     const analysis = await analysisCopy(original, ANALYSIS_MAX_SIDE);
     const checker = await engine();
-    const found = await checker.check(analysis.jpeg, opts.spec);
+    const found = await checker.check(analysis, opts.spec);
     // Judged exactly as the station judges a shot: framing on the original's own pixels.
     const original_ = { width: Math.round(analysis.width / analysis.scale), height: Math.round(analysis.height / analysis.scale) };
     let verdict = settleVerdict(found.verdict, found.face, original_, opts.spec);

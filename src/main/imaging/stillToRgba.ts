@@ -48,10 +48,24 @@ export async function stillForAnalysis(bytes: Buffer, maxSide = 1280): Promise<A
   return { jpeg, width: raw.width, height: raw.height, scale: size.width / info.width };
 }
 
-export interface AnalysisCopy extends AnalysisImage {
-  /** The same upright picture as raw 8-bit sRGB RGB, kept in main so finishing need not decode the still again. */
+/** The analysis copy's pixels as the JPEG the renderer once decoded (q92, 4:4:4): for RPC-only scripts and files kept. */
+export function analysisJpeg(rgb: Buffer, width: number, height: number): Promise<Buffer> {
+  return sharp(rgb, { raw: { width, height, channels: 3 } })
+    .jpeg({ quality: 92, chromaSubsampling: '4:4:4' })
+    .toBuffer();
+}
+
+export interface AnalysisCopy {
+  /** The upright picture as raw 8-bit sRGB RGB: what the renderer's models are given (issue 18), and
+   * kept in main so finishing need not decode the still again. */
   rgb: Buffer;
-  /** Milliseconds: header, decode with resize, JPEG encode (for bench/shutter). */
+  width: number;
+  height: number;
+  /** Analysis pixels per oriented-original pixel (≤ 1). */
+  scale: number;
+  /** The same pixels as a JPEG, only when asked for (a file to keep: bench/soak's --keep). */
+  jpeg: Buffer | null;
+  /** Milliseconds: header, decode with resize, JPEG encode (0 when not asked for; for bench/shutter). */
   ms: { header: number; decode: number; encode: number };
 }
 
@@ -78,19 +92,18 @@ export function analysisSize(width: number, height: number, maxSide: number): { 
 }
 
 /**
- * One decode for both sides of the shot: the upright analysis JPEG for the renderer's models and
- * the same pixels raw for finishing (finishPhoto's `upright`), sized for JPEG shrink-on-load.
+ * One decode for both sides of the shot: the upright pixels, raw, for the renderer's models and for
+ * finishing (finishPhoto's `upright`), sized for JPEG shrink-on-load. The renderer used to get them as
+ * a JPEG, which cost ~28 ms to encode here and ~20 ms to decode there on every shot (issue 18).
  */
-export async function analysisCopy(bytes: Buffer, maxSide: number): Promise<AnalysisCopy> {
+export async function analysisCopy(bytes: Buffer, maxSide: number, opts: { jpeg?: boolean } = {}): Promise<AnalysisCopy> {
   const t0 = performance.now();
   const info = await readStill(bytes);
   const size = analysisSize(info.width, info.height, maxSide);
   const t1 = performance.now();
   const raw = await decodeRaw(toSrgbRaw(openStill(bytes, info).resize(size.width, size.height, { fit: 'fill', kernel: 'lanczos3' }), info), 3);
   const t2 = performance.now();
-  const jpeg = await sharp(raw.data, { raw: { width: raw.width, height: raw.height, channels: 3 } })
-    .jpeg({ quality: 92, chromaSubsampling: '4:4:4' })
-    .toBuffer();
+  const jpeg = opts.jpeg ? await analysisJpeg(raw.data, raw.width, raw.height) : null;
   const ms = { header: t1 - t0, decode: t2 - t1, encode: performance.now() - t2 };
   return { jpeg, rgb: raw.data, width: raw.width, height: raw.height, scale: size.width / info.width, ms };
 }

@@ -3,6 +3,7 @@ import { studentViewHandlers } from './studentViewHandlers.js';
 import { cameraSettingsHandlers } from '../camera/cameraSettingsHandlers.js';
 import { writeAudit } from '../db/queries/audit.js';
 import { acceptCapture, addStill, analysisImage, captureThumbnail, finishCapture, listCaptures, prepareFinish, specForTask, takePreparedFinish } from '../capture/captureService.js';
+import { analysisJpeg } from '../imaging/stillToRgba.js';
 import { grantAnalysis, grantMedia, grantThumbnail, mediaKeyFor, releaseAnalysis, takeMask } from '../web/stillMedia.js';
 import { correctStudent } from '../checkin/correctStudent.js';
 import { admissionView, importAdmissionFolder } from '../faceMatch/admissionPhotos.js';
@@ -96,8 +97,9 @@ export function createHandlers(ctx: AppContext & { camera: CameraService; sync: 
     },
     'capture.submitStill': ({ orderId, camera, imageBase64 }) => addStill(ctx, orderId, Buffer.from(imageBase64, 'base64'), camera),
     'capture.analysisImage': async ({ captureId }) => {
+      // The kiosk reads the copy raw by URL; RPC-only scripts and tests get it as the JPEG it once was.
       const a = await analysisImage(ctx, captureId);
-      return { jpegBase64: a.jpeg.toString('base64'), width: a.width, height: a.height, scale: a.scale };
+      return { jpegBase64: (await analysisJpeg(a.rgb, a.width, a.height)).toString('base64'), width: a.width, height: a.height, scale: a.scale };
     },
     'capture.finish': async ({ captureId, face, maskPngBase64, verdict }) => {
       const r = await finishCapture(ctx, captureId, face, maskPngBase64 ? Buffer.from(maskPngBase64, 'base64') : null, verdict);

@@ -3,7 +3,7 @@ import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
 import { CAMERA_KINDS } from '../../shared/rpc/contract.js';
 import { AppError, type ErrorCode } from '../../shared/errors.js';
-import { MAX_MASK_BYTES, MAX_STILL_BYTES, MEDIA_KINDS, MEDIA_PATH, MediaId, mediaPath, type MediaKind } from '../../shared/stillMedia.js';
+import { ANALYSIS_RGB_TYPE, MASK_RAW_TYPE, MaskRawQuery, MAX_MASK_BYTES, MAX_STILL_BYTES, MEDIA_KINDS, MEDIA_PATH, MediaId, mediaPath, type MediaKind } from '../../shared/stillMedia.js';
 import { addStill, analysisImage, captureThumbnail } from '../capture/captureService.js';
 import { decodeMaskPng } from '../imaging/maskPng.js';
 import type { PersonMask } from '../imaging/maskToAlpha.js';
@@ -17,8 +17,9 @@ const log = createLogger('still-media');
  * campus-media://station/media/…), in one place so both answer the same bytes with the same checks:
  *
  *   POST /media/still/<orderId>?camera=uvc   body: the still (≤ 21 MB)   → {captureId, width, height}
- *   PUT  /media/mask/<captureId>             body: the person mask PNG   → 204
- *   GET  /media/<kind>/<id>                  kind: analysis | finished | thumb-finished | thumb-original
+ *   PUT  /media/mask/<captureId>?width=W&height=H   body: the person mask, W×H raw bytes → 204
+ *   PUT  /media/mask/<captureId>             body: the person mask as a greyscale PNG → 204
+ *   GET  /media/<kind>/<id>                  kind: analysis (raw RGB) | finished | thumb-finished | thumb-original
  *
  * Every request carries `Authorization: Bearer <key>`, the key `media.session` gave one RPC session
  * (32 random bytes, never reused, dropped when that session's socket or window closes). No key or a
@@ -99,8 +100,8 @@ export function grantMedia(ctx: AppContext, session: Session, kind: MediaKind, i
  */
 export async function grantAnalysis(ctx: AppContext, session: Session, captureId: string): Promise<{ url: string; width: number; height: number; scale: number }> {
   const a = await analysisImage(ctx, captureId);
-  const jpeg = a.jpeg;
-  const url = grantMedia(ctx, session, 'analysis', captureId, () => Promise.resolve(jpeg));
+  const rgb = a.rgb;
+  const url = grantMedia(ctx, session, 'analysis', captureId, () => Promise.resolve(rgb));
   return { url, width: a.width, height: a.height, scale: a.scale };
 }
 
@@ -135,6 +136,7 @@ export interface MediaRequest {
   url: string;
   authorization: string | undefined;
   contentLength: number | undefined;
+  contentType?: string | undefined;
   /** Reads the body, failing with FILE_TOO_LARGE past `limit` bytes. */
   body(limit: number): Promise<Buffer>;
 }
@@ -226,7 +228,7 @@ export async function handleMediaRequest(req: MediaRequest): Promise<MediaRespon
       if (req.method !== 'PUT') return json(405, { ok: false, error: new AppError('BAD_INPUT', { zh: '请求方法不允许', en: 'Method not allowed' }).toPayload() });
       if (!m.maskable.has(id)) throw notFound();
       if ((req.contentLength ?? 0) > MAX_MASK_BYTES) throw tooLarge(MAX_MASK_BYTES);
-      const mask = await decodeMaskPng(await req.body(MAX_MASK_BYTES));
+      const mask = await readMask(req, url.searchParams);
       bounded(m.masks, id, mask, MAX_MASKS);
       return { status: 204, headers: { ...BASE_HEADERS }, body: Buffer.alloc(0) };
     }
@@ -235,10 +237,26 @@ export async function handleMediaRequest(req: MediaRequest): Promise<MediaRespon
     const load = m.grants.get(`${route}/${id}`);
     if (!load) throw notFound();
     const body = await load();
-    return { status: 200, headers: { ...BASE_HEADERS, 'Content-Type': 'image/jpeg', 'Content-Length': String(body.length) }, body: req.method === 'HEAD' ? Buffer.alloc(0) : body };
+    const type = route === 'analysis' ? ANALYSIS_RGB_TYPE : 'image/jpeg';
+    return { status: 200, headers: { ...BASE_HEADERS, 'Content-Type': type, 'Content-Length': String(body.length) }, body: req.method === 'HEAD' ? Buffer.alloc(0) : body };
   } catch (err) {
     return errorResponse(err);
   }
+}
+
+const badMask = (detail: string) => new AppError('BAD_INPUT', { zh: '人像分割数据无效', en: 'The person segmentation mask is invalid', details: [detail] });
+
+/** A mask body: raw bytes of the size its query gives (MASK_RAW_TYPE), else a greyscale PNG. */
+async function readMask(req: MediaRequest, query: URLSearchParams): Promise<PersonMask> {
+  const raw = (req.contentType ?? '').split(';')[0]!.trim().toLowerCase() === MASK_RAW_TYPE;
+  if (!raw) return decodeMaskPng(await req.body(MAX_MASK_BYTES));
+  const q = MaskRawQuery.safeParse(Object.fromEntries(query));
+  if (!q.success) throw badMask('width and height (1–4096) are required for a raw mask');
+  const n = q.data.width * q.data.height;
+  if (req.contentLength !== undefined && req.contentLength !== n) throw badMask(`${req.contentLength} bytes for ${q.data.width}×${q.data.height}`);
+  const body = await req.body(MAX_MASK_BYTES);
+  if (body.length !== n) throw badMask(`${body.length} bytes for ${q.data.width}×${q.data.height}`);
+  return { width: q.data.width, height: q.data.height, data: new Uint8Array(body.buffer, body.byteOffset, n) };
 }
 
 /** Reads a Node stream's body up to `limit` bytes. */
@@ -268,6 +286,7 @@ export async function handleMediaFetch(request: Request): Promise<Response> {
     url: u.pathname + u.search,
     authorization: request.headers.get('authorization') ?? undefined,
     contentLength: length === null ? undefined : Number(length),
+    contentType: request.headers.get('content-type') ?? undefined,
     body: (limit) => (request.body ? readBounded(request.body as unknown as AsyncIterable<Uint8Array>, limit) : Promise.resolve(Buffer.alloc(0))),
   });
   return new Response(r.status === 204 || r.body.length === 0 ? null : new Uint8Array(r.body), { status: r.status, headers: { ...r.headers, 'Access-Control-Allow-Origin': '*' } });

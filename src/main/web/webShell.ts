@@ -85,6 +85,7 @@ export async function startWebShell(opts: WebShellOptions): Promise<WebShell> {
       url: req.url ?? '/',
       authorization: req.headers.authorization,
       contentLength: length === undefined ? undefined : Number(length),
+      contentType: req.headers['content-type'],
       body: (limit) => readBounded(req, limit),
     });
     // A refused upload is answered without reading the rest of its body: the socket closes after.

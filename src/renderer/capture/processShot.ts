@@ -2,7 +2,7 @@ import type { SpecProfile } from '../../shared/spec/specProfile';
 import type { Verdict } from '../../shared/vision/verdict';
 import type { RpcClient } from '../../shared/rpc/client';
 import { analyseStill, warmStillVision } from '../vision/analyseStill';
-import { fetchMedia, mediaObjectUrl, uploadMask } from './stillMedia';
+import { fetchPixels, mediaObjectUrl, uploadMask } from './stillMedia';
 
 export interface ShotResult {
   captureId: string;
@@ -20,6 +20,7 @@ export interface ShotResult {
  * From a stored shot to its finished photo and verdict: main gives the oriented analysis copy, the
  * vision worker measures it, main finishes the spec photo from the original with those measures.
  * Images cross as bytes on the shell's local URLs (stillMedia.ts); only ids and measures cross RPC.
+ * The copy comes down and the mask goes up as raw pixels: nothing is encoded to be decoded again.
  *
  * Finishing needs only the face and the mask, which the worker has before its image checks run: the
  * mask goes up and main finishes the photo (capture.prepareFinish) while the checks run, and
@@ -29,17 +30,17 @@ export interface ShotResult {
 export async function processShot(client: RpcClient, spec: SpecProfile, captureId: string): Promise<ShotResult> {
   const t = stopwatch();
   const image = await client.call('capture.stillAnalysis', { captureId });
-  const copy = await fetchMedia(client, image.url);
+  const copy = await fetchPixels(client, image.url, image.width, image.height);
   t.lap('copy');
   let early: Promise<boolean> | null = null;
   const analysed = await analyseStill(copy, spec, {
-    onGeometry: (face, maskPng) => {
+    onGeometry: (face, mask) => {
       if (!face) return;
       t.mark('geometry');
       early = (async () => {
-        if (maskPng) await uploadMask(client, captureId, maskPng);
+        if (mask) await uploadMask(client, captureId, mask);
         t.mark('maskUp');
-        await client.call('capture.prepareFinish', { captureId, face, mask: maskPng !== null });
+        await client.call('capture.prepareFinish', { captureId, face, mask: mask !== null });
         t.mark('prepared');
         return true;
       })().catch(() => false);
@@ -48,8 +49,8 @@ export async function processShot(client: RpcClient, spec: SpecProfile, captureI
   t.lap('vision');
   const prepared = early !== null && (await early);
   t.lap('waitPrepared');
-  if (!prepared && analysed.maskPng) await uploadMask(client, captureId, analysed.maskPng);
-  const finished = await client.call('capture.finishShot', { captureId, face: analysed.face, mask: analysed.maskPng !== null, verdict: analysed.verdict });
+  if (!prepared && analysed.mask) await uploadMask(client, captureId, analysed.mask);
+  const finished = await client.call('capture.finishShot', { captureId, face: analysed.face, mask: analysed.mask !== null, verdict: analysed.verdict });
   t.lap('finish');
   const finishedUrl = finished.finishedUrl ? await mediaObjectUrl(client, finished.finishedUrl) : null;
   t.lap('photoDown');

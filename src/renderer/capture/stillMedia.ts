@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import type { RpcClient } from '../../shared/rpc/client';
 import { AppError, ERROR_CODES, type ErrorCode } from '../../shared/errors';
-import { MEDIA_ELECTRON_ORIGIN, MEDIA_PATH } from '../../shared/stillMedia';
+import { MASK_RAW_TYPE, MEDIA_ELECTRON_ORIGIN, MEDIA_PATH } from '../../shared/stillMedia';
+import type { PersonMask } from '../../shared/vision/measureTypes';
 
 /**
  * Stills as bytes on the shell's local URLs (src/main/web/stillMedia.ts), never base64 in an RPC
@@ -64,9 +65,17 @@ export async function uploadStill(client: RpcClient, orderId: string, still: Blo
   return StoredStill.parse(await res.json());
 }
 
-/** The person mask for a shot, ahead of capture.finishShot. */
-export async function uploadMask(client: RpcClient, captureId: string, png: Blob): Promise<void> {
-  await request(client, `${MEDIA_PATH}mask/${encodeURIComponent(captureId)}`, { method: 'PUT', body: png, headers: { 'Content-Type': 'image/png' } });
+/** The analysis copy main made for a shot: upright raw RGB of the size capture.stillAnalysis said. */
+export async function fetchPixels(client: RpcClient, path: string, width: number, height: number): Promise<{ rgb: Uint8Array<ArrayBuffer>; width: number; height: number }> {
+  const rgb = new Uint8Array(await (await request(client, path, { method: 'GET' })).arrayBuffer());
+  if (rgb.length !== width * height * 3) throw new AppError('INTERNAL', { details: [`analysis copy has ${rgb.length} bytes for ${width}×${height}`] });
+  return { rgb, width, height };
+}
+
+/** The person mask for a shot, raw (MASK_RAW_TYPE), ahead of capture.prepareFinish / finishShot. */
+export async function uploadMask(client: RpcClient, captureId: string, mask: PersonMask): Promise<void> {
+  const body = mask.data instanceof Uint8Array ? mask.data : new Uint8Array(mask.data.buffer, mask.data.byteOffset, mask.data.byteLength);
+  await request(client, `${MEDIA_PATH}mask/${encodeURIComponent(captureId)}?width=${mask.width}&height=${mask.height}`, { method: 'PUT', body: body as Uint8Array<ArrayBuffer>, headers: { 'Content-Type': MASK_RAW_TYPE } });
 }
 
 /** An object URL for a media path (the caller revokes it when the image leaves the screen). */

@@ -2,17 +2,17 @@ import { z } from 'zod';
 import type { SpecProfile } from '../../shared/spec/specProfile';
 import { evaluatePhoto } from '../../shared/vision/evaluate';
 import type { FaceGeometry } from '../../shared/vision/faceGeometry';
-import type { PhotoMeasures } from '../../shared/vision/measureTypes';
+import type { PersonMask, PhotoMeasures } from '../../shared/vision/measureTypes';
 import type { Verdict } from '../../shared/vision/verdict';
-import type { StillVisionRequest, StillVisionResponse } from './stillVisionProtocol';
+import type { RgbPixels, StillVisionRequest, StillVisionResponse } from './stillVisionProtocol';
 
 export interface StillAnalysis {
   verdict: Verdict;
   face: FaceGeometry | null;
-  /** Person probability 0–255 as a greyscale PNG, the size of measures.analysed. */
-  maskPng: Blob | null;
+  /** Person probability 0–255 (≤ 512 px on its long side, the aspect of measures.analysed), for main's finish. */
+  mask: PersonMask | null;
   measures: PhotoMeasures;
-  /** Milliseconds per stage inside the worker (decode, detect, landmarks, segment, measure, maskPng). */
+  /** Milliseconds per stage inside the worker (decode, detect, landmarks, segment, maskOut, measure). */
   timings: Record<string, number>;
 }
 
@@ -23,7 +23,7 @@ interface Pending {
   resolve(r: Extract<StillVisionResponse, { type: 'result' }>): void;
   reject(e: Error): void;
   timer: ReturnType<typeof setTimeout>;
-  onGeometry?: (face: FaceGeometry | null, maskPng: Blob | null) => void;
+  onGeometry?: (face: FaceGeometry | null, mask: PersonMask | null) => void;
 }
 
 let worker: Worker | null = null;
@@ -58,7 +58,7 @@ function getWorker(assetBase: string): Worker {
     const p = pending.get(id);
     if (!p) return;
     if (msg.type === 'geometry') {
-      p.onGeometry?.(msg.face, msg.maskPng);
+      p.onGeometry?.(msg.face, msg.mask);
       return;
     }
     pending.delete(id);
@@ -77,7 +77,7 @@ function getWorker(assetBase: string): Worker {
 }
 
 /** One picture through the worker: its result, or an error once it fails or takes over TIMEOUT_MS. */
-function request(w: Worker, image: Blob, onGeometry?: Pending['onGeometry']): Promise<Extract<StillVisionResponse, { type: 'result' }>> {
+function request(w: Worker, image: Blob | RgbPixels, onGeometry?: Pending['onGeometry']): Promise<Extract<StillVisionResponse, { type: 'result' }>> {
   const id = nextId++;
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => {
@@ -86,7 +86,8 @@ function request(w: Worker, image: Blob, onGeometry?: Pending['onGeometry']): Pr
     }, TIMEOUT_MS);
     pending.set(id, { resolve, reject, timer, ...(onGeometry ? { onGeometry } : {}) });
     const msg: StillVisionRequest = { type: 'analyse', id, image };
-    w.postMessage(msg);
+    // Raw pixels are handed over, not copied (the caller is done with them).
+    w.postMessage(msg, image instanceof Blob ? [] : [image.rgb.buffer]);
   });
 }
 
@@ -95,18 +96,19 @@ function request(w: Worker, image: Blob, onGeometry?: Pending['onGeometry']): Pr
  * the face geometry (for the crop) and the person mask (for the background replacement).
  */
 export async function analyseStill(
-  image: Blob,
+  /** Encoded bytes (a file, a JPEG), or main's upright analysis copy as raw RGB (transferred: unusable after). */
+  image: Blob | RgbPixels,
   spec: SpecProfile,
   opts: {
     assetBase?: string;
     /** Called once the models have run, before the checks: the face (null: none) and the mask finishing needs. */
-    onGeometry?: (face: FaceGeometry | null, maskPng: Blob | null) => void;
+    onGeometry?: (face: FaceGeometry | null, mask: PersonMask | null) => void;
   } = {},
 ): Promise<StillAnalysis> {
   const w = getWorker(opts.assetBase ?? new URL('./', document.baseURI).href);
   const result = await request(w, image, opts.onGeometry);
   rememberStillSize(result.measures.analysed);
-  return { verdict: evaluatePhoto(result.measures, spec), face: result.face, maskPng: result.maskPng, measures: result.measures, timings: result.timings };
+  return { verdict: evaluatePhoto(result.measures, spec), face: result.face, mask: result.mask, measures: result.measures, timings: result.timings };
 }
 
 /**
@@ -125,13 +127,9 @@ export function warmStillVision(opts: { assetBase?: string } = {}): void {
     // another size than the warm-up's paid for it again (bench/shutter: detect 64 → 38 ms, segment
     // 80 → 55 ms on the first 24 MP shot when warmed at its 1500×1000 instead of 1280×720).
     const { width, height } = lastStillSize();
-    const canvas = new OffscreenCanvas(width, height);
-    const ctx = canvas.getContext('2d');
-    if (!ctx) return;
-    ctx.fillStyle = '#808080';
-    ctx.fillRect(0, 0, width, height);
+    // Raw grey, as main's analysis copy arrives: the same way into the worker as a real shot.
     // One pass: three passes of the warm-up picture measured no faster a first shot than one.
-    await request(w, await canvas.convertToBlob({ type: 'image/png' }));
+    await request(w, { rgb: new Uint8Array(width * height * 3).fill(128), width, height });
   })().catch(() => undefined);
 }
 

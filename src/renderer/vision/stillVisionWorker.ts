@@ -12,7 +12,7 @@ import { LANDMARK_CROP_PX, landmarkCrop } from '../../shared/vision/landmarkCrop
 import type { FaceGeometry } from '../../shared/vision/faceGeometry';
 import { faceGeometry, measurePhoto } from '../../shared/vision/measurePhoto';
 import type { DetectedFace, LandmarkPx, PersonMask, TransformMatrix } from '../../shared/vision/measureTypes';
-import type { StillVisionRequest, StillVisionResponse } from './stillVisionProtocol';
+import type { RgbPixels, StillVisionRequest, StillVisionResponse } from './stillVisionProtocol';
 
 /** Stills with a longer side are analysed downscaled: the models see ≤ 256 px anyway, and the pixel
  * measures normalise by face size. FaceGeometry is still given in the still's own pixels. */
@@ -66,7 +66,51 @@ async function decode(image: Blob | ImageBitmap): Promise<ImageBitmap> {
   return image instanceof Blob ? createImageBitmap(image, { imageOrientation: 'from-image' }) : image;
 }
 
-async function analyse(e: Engine, input: Blob | ImageBitmap, onGeometry: (face: FaceGeometry | null, maskPng: Blob | null) => void) {
+/** RGB to ImageData's RGBA, opaque. */
+function rgbToImageData(p: RgbPixels): ImageData {
+  const n = p.width * p.height;
+  if (p.rgb.length !== n * 3) throw new Error(`raw picture has ${p.rgb.length} bytes for ${p.width}×${p.height}`);
+  const rgba = new Uint8ClampedArray(n * 4);
+  const src = p.rgb;
+  for (let i = 0, o = 0, j = 0; i < n; i++, o += 4, j += 3) {
+    rgba[o] = src[j]!;
+    rgba[o + 1] = src[j + 1]!;
+    rgba[o + 2] = src[j + 2]!;
+    rgba[o + 3] = 255;
+  }
+  return new ImageData(rgba, p.width, p.height);
+}
+
+/** The picture at analysis size on a canvas (the landmark cut draws from it) and as ImageData. */
+async function toPixels(input: Blob | ImageBitmap | RgbPixels): Promise<{ image: { width: number; height: number }; canvas: OffscreenCanvas; pixels: ImageData }> {
+  const raw = input instanceof Blob || input instanceof ImageBitmap ? null : rgbToImageData(input);
+  const source = raw ?? (await decode(input as Blob | ImageBitmap));
+  const image = { width: source.width, height: source.height };
+  const k = Math.min(1, MAX_SIDE / Math.max(image.width, image.height));
+  const w = Math.max(1, Math.round(image.width * k));
+  const h = Math.max(1, Math.round(image.height * k));
+  const canvas = new OffscreenCanvas(w, h);
+  const ctx = canvas.getContext('2d', { willReadFrequently: true });
+  if (!ctx) throw new Error('OffscreenCanvas 2D context unavailable');
+  if (raw && k === 1) {
+    // Already the pixels to measure: onto the canvas as they are, not read back from it.
+    ctx.putImageData(raw, 0, 0);
+    return { image, canvas, pixels: raw };
+  }
+  ctx.imageSmoothingQuality = 'high';
+  if (raw) {
+    const full = new OffscreenCanvas(raw.width, raw.height);
+    full.getContext('2d')!.putImageData(raw, 0, 0);
+    ctx.drawImage(full, 0, 0, w, h);
+  } else {
+    const bitmap = source as ImageBitmap;
+    ctx.drawImage(bitmap, 0, 0, w, h);
+    bitmap.close();
+  }
+  return { image, canvas, pixels: ctx.getImageData(0, 0, w, h) };
+}
+
+async function analyse(e: Engine, input: Blob | ImageBitmap | RgbPixels, onGeometry: (face: FaceGeometry | null, mask: PersonMask | null) => void) {
   const timings: Record<string, number> = {};
   let t = performance.now();
   const lap = (name: string) => {
@@ -74,18 +118,9 @@ async function analyse(e: Engine, input: Blob | ImageBitmap, onGeometry: (face: 
     timings[name] = now - t;
     t = now;
   };
-  const bitmap = await decode(input);
-  const image = { width: bitmap.width, height: bitmap.height };
-  const k = Math.min(1, MAX_SIDE / Math.max(image.width, image.height));
-  const w = Math.max(1, Math.round(image.width * k));
-  const h = Math.max(1, Math.round(image.height * k));
-  const canvas = new OffscreenCanvas(w, h);
-  const ctx = canvas.getContext('2d', { willReadFrequently: true });
-  if (!ctx) throw new Error('OffscreenCanvas 2D context unavailable');
-  ctx.imageSmoothingQuality = 'high';
-  ctx.drawImage(bitmap, 0, 0, w, h);
-  bitmap.close();
-  const pixels = ctx.getImageData(0, 0, w, h);
+  const { image, canvas, pixels } = await toPixels(input);
+  const w = pixels.width;
+  const h = pixels.height;
   lap('decode');
 
   const faces: DetectedFace[] = e.detector.detect(pixels).detections.flatMap((d) =>
@@ -112,14 +147,15 @@ async function analyse(e: Engine, input: Blob | ImageBitmap, onGeometry: (face: 
   // The mask must line up with the pixels; tasks-vision returns it at the input size.
   const usableMask = mask && mask.width === w && mask.height === h ? mask : null;
   // Main needs no more than the segmenter's own resolution (256 px, upsampled to the input): the
-  // mask it finishes with goes out at ≤ 512 px, not at the analysis copy's 1.5 MP (issue 18).
-  const maskPng = usableMask ? await maskToPng(shrinkMask(usableMask, MASK_SEND_MAX_SIDE)) : null;
+  // mask it finishes with goes out at ≤ 512 px, not at the analysis copy's 1.5 MP, and raw, since a
+  // PNG cost ~15 ms to make here and more to read in main (issue 18).
+  const sent = usableMask ? shrinkMask(usableMask, MASK_SEND_MAX_SIDE) : null;
   // Finishing needs only the face and the mask: main starts on them while the checks run here.
-  onGeometry(faceGeometry({ image, pixels, mask: usableMask, landmarks, matrices }), maskPng);
-  lap('maskPng');
+  onGeometry(faceGeometry({ image, pixels, mask: usableMask, landmarks, matrices }), sent);
+  lap('maskOut');
   const measures = measurePhoto({ image, pixels, mask: usableMask, faces, landmarks, matrices });
   lap('measure');
-  return { measures, face: measures.face, maskPng, timings };
+  return { measures, face: measures.face, mask: sent, timings };
 }
 
 /**
@@ -178,22 +214,6 @@ function shrinkMask(mask: PersonMask, maxSide: number): PersonMask {
   return { data: out, width: w, height: h };
 }
 
-async function maskToPng(mask: PersonMask): Promise<Blob> {
-  const rgba = new Uint8ClampedArray(mask.width * mask.height * 4);
-  for (let i = 0, o = 0; i < mask.data.length; i++, o += 4) {
-    const v = mask.data[i]!;
-    rgba[o] = v;
-    rgba[o + 1] = v;
-    rgba[o + 2] = v;
-    rgba[o + 3] = 255;
-  }
-  const canvas = new OffscreenCanvas(mask.width, mask.height);
-  const ctx = canvas.getContext('2d');
-  if (!ctx) throw new Error('OffscreenCanvas 2D context unavailable');
-  ctx.putImageData(new ImageData(rgba, mask.width, mask.height), 0, 0);
-  return canvas.convertToBlob({ type: 'image/png' });
-}
-
 const message = (err: unknown) => (err instanceof Error ? err.message : String(err));
 
 // Stills are analysed one at a time: the tasks are synchronous inside, and a second still would
@@ -216,7 +236,7 @@ scope.addEventListener('message', (event) => {
     try {
       if (!engine) throw new Error('worker not initialised');
       const id = msg.id;
-      const result = await analyse(await engine, msg.image, (face, maskPng) => scope.postMessage({ type: 'geometry', id, face, maskPng }));
+      const result = await analyse(await engine, msg.image, (face, mask) => scope.postMessage({ type: 'geometry', id, face, mask }));
       scope.postMessage({ type: 'result', id: msg.id, ...result });
     } catch (err) {
       scope.postMessage({ type: 'failed', id: msg.id, message: message(err) });
