@@ -116,6 +116,12 @@ export function measureFinishBackground(m: FinishBackgroundInput): FinishBackgro
   const rx = HEAD_HALF_WIDTH_FACES * head.faceWidth;
   const shapeUntilY = head.eyesY + 0.5 * (head.chinY - head.eyesY);
   const kind = new Uint8Array(n); // 0 none, 1 leftover, 2 uncovered
+  // The local colour is one per half-resolution cell (the box means are read there): its Lab, and
+  // whether it shows against the spec colour, are worked out once per cell, not for each of its
+  // four pixels. 0 not yet, 1 shows, 2 does not.
+  const w2 = share.width;
+  const cellState = new Uint8Array(share.data.length);
+  const cellLab = new Float64Array(share.data.length * 3);
   for (let y = 0; y < h; y++) {
     for (let x = 0; x < w; x++) {
       const i = y * w + x;
@@ -139,9 +145,17 @@ export function measureFinishBackground(m: FinishBackgroundInput): FinishBackgro
       // below the chin a light jacket or shirt can match a light wall (seen on the portraits), and
       // clothing.contrast already speaks for that.
       if (s < 0.2 || y > head.chinY) continue;
-      const local = labInto(meanR.at(x, y) / s, meanG.at(x, y) / s, meanB.at(x, y) / s, localLab);
-      if (dE2(local, bgLab) <= visible2) continue;
-      if (dE2(labInto(rgb[i * 3]!, rgb[i * 3 + 1]!, rgb[i * 3 + 2]!, pxLab), local) < same2) kind[i] = 1;
+      const j = (y >> 1) * w2 + (x >> 1);
+      if (cellState[j] === 0) {
+        const local = labInto(meanR.at(x, y) / s, meanG.at(x, y) / s, meanB.at(x, y) / s, localLab);
+        cellLab.set(local, j * 3);
+        cellState[j] = dE2(local, bgLab) <= visible2 ? 2 : 1;
+      }
+      if (cellState[j] === 2) continue;
+      localLab[0] = cellLab[j * 3]!;
+      localLab[1] = cellLab[j * 3 + 1]!;
+      localLab[2] = cellLab[j * 3 + 2]!;
+      if (dE2(labInto(rgb[i * 3]!, rgb[i * 3 + 1]!, rgb[i * 3 + 2]!, pxLab), localLab) < same2) kind[i] = 1;
     }
   }
   // Leftovers thinner than OPEN_PX·2+1 are the person's own antialiased edge (half person, half
