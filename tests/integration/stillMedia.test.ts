@@ -92,7 +92,7 @@ describe('still media: stills by local URL with the RPC session’s key, never b
     const shot3 = (await (await upload(key, portrait)).json()) as { captureId: string };
     await app.call(s, 'capture.stillAnalysis', { captureId: shot3.captureId });
     const rawMask = await sharp(Buffer.from(svg)).greyscale().raw().toBuffer();
-    const putRaw = (q: string, body: Uint8Array) => fetch(at(`/media/mask/${shot3.captureId}${q}`), { method: 'PUT', headers: { ...auth(key), 'Content-Type': 'application/octet-stream' }, body });
+    const putRaw = (q: string, body: Uint8Array<ArrayBuffer>) => fetch(at(`/media/mask/${shot3.captureId}${q}`), { method: 'PUT', headers: { ...auth(key), 'Content-Type': 'application/octet-stream' }, body });
     for (const [q, body, why] of [
       ['', new Uint8Array(rawMask), 'no size'],
       [`?width=${w}&height=${h}`, new Uint8Array(rawMask.subarray(1)), 'one byte short'],

@@ -22,7 +22,7 @@ import { getTask } from '../db/queries/tasks.js';
 import { finishPhoto, type FinishedPhoto } from '../imaging/finishPhoto.js';
 import { decodeMaskPng } from '../imaging/maskPng.js';
 import type { PersonMask } from '../imaging/maskToAlpha.js';
-import { readStill } from '../imaging/readStill.js';
+import { readStill, type StillInfo } from '../imaging/readStill.js';
 import { analysisCopy, type AnalysisCopy } from '../imaging/stillToRgba.js';
 import { writeDurably } from '../photos/durableWrite.js';
 import type { AppContext } from '../services/AppContext.js';
@@ -89,7 +89,7 @@ export async function addStill(ctx: AppContext, orderId: string, bytes: Buffer, 
  * still a second time. Small (a 1500×1000 copy is 4.5 MB) and bounded; a miss just decodes again.
  */
 const UPRIGHT_CACHE_SIZE = 3;
-const uprightCache = new ShotCache<{ rgb: Buffer; width: number; height: number }>(UPRIGHT_CACHE_SIZE);
+const uprightCache = new ShotCache<{ rgb: Buffer; width: number; height: number; info: StillInfo }>(UPRIGHT_CACHE_SIZE);
 
 /** Analysis copies begun as their stills were stored (addStill), by capture; bounded like the cache. */
 const copiesAhead = new ShotCache<{ copy: Promise<AnalysisCopy>; startedAt: number }>(UPRIGHT_CACHE_SIZE);
@@ -116,7 +116,7 @@ export async function analysisImage(ctx: AppContext, captureId: string): Promise
     copy = await analysisCopy(original, ANALYSIS_MAX_SIDE);
     publishStillTimings({ captureId, step: 'analysisCopy', ms: { read: readMs, ...copy.ms } });
   }
-  uprightCache.put(captureId, { rgb: copy.rgb, width: copy.width, height: copy.height });
+  uprightCache.put(captureId, { rgb: copy.rgb, width: copy.width, height: copy.height, info: copy.info });
   return { rgb: copy.rgb, width: copy.width, height: copy.height, scale: copy.scale };
 }
 
@@ -144,11 +144,12 @@ export interface PreparedFinish {
 /** The photo from the original, the face and the mask, with the upright copy's pixels when they are still held. */
 async function finishImage(c: CaptureRow, face: FaceGeometry, mask: Buffer | PersonMask | null, spec: ReturnType<typeof specForTask>): Promise<MadePhoto> {
   const t0 = performance.now();
-  const original = await readFile(c.original_path);
   const decoded = mask === null ? null : Buffer.isBuffer(mask) ? await decodeMaskPng(mask) : mask;
   const upright = uprightCache.take(c.id) ?? null;
   const loadMs = performance.now() - t0;
-  return { ...(await finishPhoto({ original, face, mask: decoded, spec, upright })), loadMs };
+  // With the upright copy held, the 24 MP still is read from disk only if finishing has to decode it.
+  const original = () => readFile(c.original_path);
+  return { ...(await finishPhoto({ original, face, mask: decoded, spec, upright, ...(upright ? { stillInfo: upright.info } : {}) })), loadMs };
 }
 
 /** The finished photo written and fsynced beside the original, named by its content. */

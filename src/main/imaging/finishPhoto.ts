@@ -10,12 +10,17 @@ import { refineMatte } from './refineMatte.js';
 import { measureCorrection, type Correction } from './gentleCorrection.js';
 import { checkMask, maskToAlpha, type PersonMask } from './maskToAlpha.js';
 import { faceInImage, outputToOriginal, scaleAffine } from './outputMapping.js';
-import { readStill } from './readStill.js';
+import { readStill, type StillInfo } from './readStill.js';
 import { warpToOutput } from './warpToOutput.js';
 
 export interface FinishInput {
-  /** The still as captured; never modified (the caller stores it beside the result). */
-  original: Buffer;
+  /**
+   * The still as captured; never modified (the caller stores it beside the result). A loader is
+   * called only when the still must be decoded (no usable upright copy, or no `stillInfo`).
+   */
+  original: Buffer | (() => Promise<Buffer>);
+  /** The still's header as readStill gave it when the upright copy was made: with a usable copy, the still is then not read at all. */
+  stillInfo?: StillInfo;
   /** In the oriented still's pixels, or in a same-aspect analysis copy's (rescaled here). */
   face: FaceGeometry;
   /** Person probability over the oriented still; null keeps the original background. */
@@ -91,7 +96,9 @@ export async function finishPhoto(input: FinishInput): Promise<FinishedPhoto> {
     return ms;
   };
 
-  const info = await readStill(input.original);
+  let bytes: Buffer | null = Buffer.isBuffer(input.original) ? input.original : null;
+  const original = async () => (bytes ??= await (input.original as () => Promise<Buffer>)());
+  const info = input.stillInfo ?? (await readStill(await original()));
   const face = faceInImage(input.face, info.width, info.height);
   const plan = planCrop(face, spec);
   if (!(Math.abs(plan.rotateDeg) <= MAX_ROTATE_DEG)) {
@@ -117,7 +124,7 @@ export async function finishPhoto(input: FinishInput): Promise<FinishedPhoto> {
   const fromUpright = up !== null && Math.abs(up.width / up.height / (info.width / info.height) - 1) < 0.01 && ratio <= 1 && ratio >= UPRIGHT_MIN_RATIO && up.rgb.length === up.width * up.height * 3;
   const region: WorkRegion | null = fromUpright
     ? { data: up.rgb, width: up.width, height: up.height, left: 0, top: 0, fullWidth: up.width, fullHeight: up.height, outputToWork: scaleAffine(map, up.width / info.width, up.height / info.height) }
-    : await decodeWorkRegion(input.original, info, map, plan.scale, W, H);
+    : await decodeWorkRegion(await original(), info, map, plan.scale, W, H);
   const decodeResize = lap();
 
   const photo = warpToOutput(region, W, H);

@@ -1,5 +1,5 @@
 import sharp from 'sharp';
-import { decodeRaw, openStill, readStill, toSrgbRaw } from './readStill.js';
+import { decodeRaw, openStill, readStill, toSrgbRaw, type StillInfo } from './readStill.js';
 
 export interface AnalysisRgba {
   /** RGBA, ready for ImageData. */
@@ -63,6 +63,8 @@ export interface AnalysisCopy {
   height: number;
   /** Analysis pixels per oriented-original pixel (≤ 1). */
   scale: number;
+  /** The still's header (readStill): finishing from this copy then need not read the still again. */
+  info: StillInfo;
   /** The same pixels as a JPEG, only when asked for (a file to keep: bench/soak's --keep). */
   jpeg: Buffer | null;
   /** Milliseconds: header, decode with resize, JPEG encode (0 when not asked for; for bench/shutter). */
@@ -105,5 +107,5 @@ export async function analysisCopy(bytes: Buffer, maxSide: number, opts: { jpeg?
   const t2 = performance.now();
   const jpeg = opts.jpeg ? await analysisJpeg(raw.data, raw.width, raw.height) : null;
   const ms = { header: t1 - t0, decode: t2 - t1, encode: performance.now() - t2 };
-  return { jpeg, rgb: raw.data, width: raw.width, height: raw.height, scale: size.width / info.width, ms };
+  return { jpeg, rgb: raw.data, width: raw.width, height: raw.height, scale: size.width / info.width, info, ms };
 }
