@@ -7,11 +7,17 @@ import { PORTRAIT_DIR, PORTRAIT_FACES, scaleFace } from './portraitFixtures.js';
 
 /** A 24 MP camera-like JPEG (6000×4000) made from portrait-a, with its face geometry: shared by the
  * finishing and the shutter benches. Seeded, so every run measures the same file. */
-const WIDTH = 6000;
-const HEIGHT = 4000;
+export function make24mp(): Promise<{ jpeg: Buffer; face: FaceGeometry }> {
+  return makeCameraStill(6000, 4000);
+}
+
 const SEED = 0x5eed;
 
-export async function make24mp(): Promise<{ jpeg: Buffer; face: FaceGeometry }> {
+/**
+ * The same camera-like JPEG at another size: a body set to a smaller JPEG (6 MP: 3000×2000) or a
+ * webcam's 1080p frame (1920×1080), portrait-a filling the height.
+ */
+export async function makeCameraStill(WIDTH: number, HEIGHT: number): Promise<{ jpeg: Buffer; face: FaceGeometry }> {
   const source = readFileSync(join(PORTRAIT_DIR, 'portrait-a.jpg'));
   const k = HEIGHT / PORTRAIT_FACES.a.imageHeight;
   const up = await sharp(source).resize({ height: HEIGHT, kernel: 'lanczos3' }).raw().toBuffer({ resolveWithObject: true });

@@ -1,5 +1,5 @@
 /**
- * Shutter → finished photo + verdict on a 24 MP JPEG, taken as the kiosk takes a webcam shot: a real
+ * Shutter → finished photo + verdict on a 24 MP JPEG (or --still 6mp | 1080p), taken as the kiosk takes a webcam shot: a real
  * station (temp folder) behind the real web shell, and in headless Chromium the built
  * shutterBench.html on that shell, which POSTs the still and runs the capture screen's processShot
  * (src/renderer/capture/processShot.ts) over its own RPC session and media URLs. Two paths in one
@@ -23,7 +23,7 @@
  * Needs `npm run build` first. Prints wall-clock figures (median, and the slowest shot); no
  * thresholds. On a shared machine the figures are noisy: compare the two paths within one run.
  *
- *   node --import tsx bench/shutter/run.ts [--runs 8] [--think 6] [--no-loaded]
+ *   node --import tsx bench/shutter/run.ts [--runs 8] [--think 6] [--no-loaded] [--still 24mp|6mp|1080p]
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { subscribe } from 'node:diagnostics_channel';
@@ -39,11 +39,15 @@ import { DEMO_TASK_CODE } from '../../src/main/demo/seedDemo.js';
 import { createHandlers } from '../../src/main/rpc/handlers.js';
 import { createRouter } from '../../src/main/rpc/router.js';
 import { startWebShell, type WebShell } from '../../src/main/web/webShell.js';
-import { make24mp } from '../finish/still24mp.js';
+import { makeCameraStill } from '../finish/still24mp.js';
 
 const { values } = parseArgs({
-  options: { runs: { type: 'string', default: '8' }, think: { type: 'string', default: '6' }, 'no-loaded': { type: 'boolean', default: false } },
+  options: { runs: { type: 'string', default: '8' }, think: { type: 'string', default: '6' }, 'no-loaded': { type: 'boolean', default: false }, still: { type: 'string', default: '24mp' } },
 });
+/** The still shot: a 24 MP DSLR JPEG (the issue's bar), the same body set to a 6 MP JPEG, or a webcam's 1080p frame. */
+const STILLS = { '24mp': [6000, 4000, '24 MP JPEG'], '6mp': [3000, 2000, '6 MP JPEG'], '1080p': [1920, 1080, '1080p webcam JPEG'] } as const;
+if (!(values.still in STILLS)) throw new Error(`--still: one of ${Object.keys(STILLS).join(', ')}`);
+const [STILL_W, STILL_H, STILL_NAME] = STILLS[values.still as keyof typeof STILLS];
 const RUNS = Number(values.runs);
 const THINK_MS = Number(values.think) * 1000;
 const PIN = '1234';
@@ -113,7 +117,7 @@ const LABELS: Record<string, string> = { store: 'store (webcam still up)', fromD
 const ORDER = ['store', 'fromDisk', 'copy', 'vision', 'maskUp', 'finish', 'photoDown'];
 
 function table(label: string, shots: Record<Path, Shot[]>): void {
-  console.log(`\n${label}: 24 MP JPEG, median of ${shots.kiosk.length} shots per path (slowest in brackets), ms`);
+  console.log(`\n${label}: ${STILL_NAME}, median of ${shots.kiosk.length} shots per path (slowest in brackets), ms`);
   console.log(`  ${'step'.padEnd(28)}${'sequential'.padStart(14)}${'kiosk'.padStart(14)}`);
   const keys = new Set<string>();
   for (const p of PATHS) for (const s of shots[p]) for (const k of Object.keys(stepsOf(s))) keys.add(k);
@@ -154,7 +158,7 @@ function startLoad(): ChildProcess[] {
 async function main(): Promise<void> {
   const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
   if (!existsSync(join(packageRoot(), 'dist', 'renderer', 'shutterBench.html'))) throw new Error('dist/renderer/shutterBench.html missing: run npm run build');
-  const { jpeg } = await make24mp();
+  const { jpeg } = await makeCameraStill(STILL_W, STILL_H);
   const st = await openStation();
   const browser = await chromium.launch({ executablePath: chromiumPath, headless: true, args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'] });
   try {
