@@ -87,27 +87,6 @@ export function boxMeanOfHalf(half: { data: Float32Array; width: number; height:
   return { at: (x, y) => m[(y >> 1) * w2 + (x >> 1)]!, data: m, width: w2 };
 }
 
-/** Bilinear read of a half-resolution grid at a full-resolution pixel centre. */
-function upsampleHalf(lo: Float32Array, w2: number, h2: number, w: number, h: number): Float32Array {
-  const out = new Float32Array(w * h);
-  for (let y = 0; y < h; y++) {
-    const fy = Math.min(h2 - 1, Math.max(0, (y + 0.5) / 2 - 0.5));
-    const y0 = Math.floor(fy);
-    const y1 = Math.min(h2 - 1, y0 + 1);
-    const ty = fy - y0;
-    for (let x = 0; x < w; x++) {
-      const fx = Math.min(w2 - 1, Math.max(0, (x + 0.5) / 2 - 0.5));
-      const x0 = Math.floor(fx);
-      const x1 = Math.min(w2 - 1, x0 + 1);
-      const tx = fx - x0;
-      const top = lo[y0 * w2 + x0]! * (1 - tx) + lo[y0 * w2 + x1]! * tx;
-      const bottom = lo[y1 * w2 + x0]! * (1 - tx) + lo[y1 * w2 + x1]! * tx;
-      out[y * w + x] = top * (1 - ty) + bottom * ty;
-    }
-  }
-  return out;
-}
-
 /**
  * Grey guided filter: the opacity becomes, in each small window, a linear function of the photo's
  * brightness, so its edge follows the picture's edge (hair against wall) rather than the mask's
@@ -140,10 +119,32 @@ export function guidedFilter(guide: Float32Array, p: Float32Array, w: number, h:
     a[i] = cov / (varI + eps);
     b[i] = mP[i]! - a[i]! * mI[i]!;
   }
-  const mA = upsampleHalf(boxMean(a, w2, h2, r2), w2, h2, w, h);
-  const mB = upsampleHalf(boxMean(b, w2, h2, r2), w2, h2, w, h);
+  const lA = boxMean(a, w2, h2, r2);
+  const lB = boxMean(b, w2, h2, r2);
+  // Both coefficient grids are read bilinearly at each full-resolution pixel in one pass, rounded to
+  // float32 as the two full-size upsampled arrays this replaced held them: the same opacities, bit
+  // for bit, without those arrays.
   const q = new Float32Array(w * h);
-  for (let i = 0; i < q.length; i++) q[i] = Math.min(1, Math.max(0, mA[i]! * guide[i]! + mB[i]!));
+  for (let y = 0; y < h; y++) {
+    const fy = Math.min(h2 - 1, Math.max(0, (y + 0.5) / 2 - 0.5));
+    const y0 = Math.floor(fy);
+    const y1 = Math.min(h2 - 1, y0 + 1);
+    const ty = fy - y0;
+    for (let x = 0; x < w; x++) {
+      const fx = Math.min(w2 - 1, Math.max(0, (x + 0.5) / 2 - 0.5));
+      const x0 = Math.floor(fx);
+      const x1 = Math.min(w2 - 1, x0 + 1);
+      const tx = fx - x0;
+      const i00 = y0 * w2 + x0;
+      const i01 = y0 * w2 + x1;
+      const i10 = y1 * w2 + x0;
+      const i11 = y1 * w2 + x1;
+      const mA = Math.fround((lA[i00]! * (1 - tx) + lA[i01]! * tx) * (1 - ty) + (lA[i10]! * (1 - tx) + lA[i11]! * tx) * ty);
+      const mB = Math.fround((lB[i00]! * (1 - tx) + lB[i01]! * tx) * (1 - ty) + (lB[i10]! * (1 - tx) + lB[i11]! * tx) * ty);
+      const i = y * w + x;
+      q[i] = Math.min(1, Math.max(0, mA * guide[i]! + mB));
+    }
+  }
   return q;
 }
 
