@@ -89,6 +89,8 @@ class Cdp {
 }
 
 const tid = (id: string) => `[data-testid="${id}"]`;
+/** Every Chromium process's PSS together: the issue's "browser side" (≤ 1.5 GB at any point). */
+const total = (pss: Record<string, number>) => Object.values(pss).reduce((a, b) => a + b, 0);
 
 /** The capture screen open on one student, live view running, no shot: memory per minute. */
 async function idleLiveView(cdp: Cdp, pid: number, studentNo: string, seconds: number): Promise<void> {
@@ -186,7 +188,7 @@ async function main(): Promise<void> {
         if (captures % EVERY === 0) {
           const s = { captures, pss: chromiumMemory(chromium.pid!) };
           samples.push(s);
-          console.log(`${String(captures).padStart(5)} captures ${((performance.now() - t0) / 1000).toFixed(0).padStart(5)} s | renderer ${((s.pss.renderer ?? 0) / MB).toFixed(0)} MB, browser ${((s.pss.browser ?? 0) / MB).toFixed(0)} MB, gpu ${((s.pss['gpu-process'] ?? 0) / MB).toFixed(0)} MB`);
+          console.log(`${String(captures).padStart(5)} captures ${((performance.now() - t0) / 1000).toFixed(0).padStart(5)} s | renderer ${((s.pss.renderer ?? 0) / MB).toFixed(0)} MB, browser ${((s.pss.browser ?? 0) / MB).toFixed(0)} MB, gpu ${((s.pss['gpu-process'] ?? 0) / MB).toFixed(0)} MB, all Chromium ${(total(s.pss) / MB).toFixed(0)} MB`);
         }
         const finished = await cdp.eval<boolean>(`!!document.querySelector('${tid('finished-photo')}')`);
         if (finished && k >= 2) break;
@@ -216,6 +218,8 @@ async function main(): Promise<void> {
       const ys = after.map((s) => s.pss[type] ?? 0);
       console.log(`  Chromium ${type.padEnd(12)} ${((slope(after.map((s) => s.captures), ys) * 100) / MB).toFixed(1).padStart(7)} MB / 100   (${(ys[0]! / MB).toFixed(0)} → ${(ys.at(-1)! / MB).toFixed(0)} MB)`);
     }
+    const peak = samples.reduce((m, s) => Math.max(m, total(s.pss)), 0);
+    console.log(`  all Chromium processes (PSS), largest sample: ${(peak / MB).toFixed(0)} MB`);
     ws.close();
   } finally {
     chromium.kill('SIGTERM');
