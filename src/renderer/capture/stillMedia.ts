@@ -74,8 +74,10 @@ export async function fetchPixels(client: RpcClient, path: string, width: number
 
 /** The person mask for a shot, raw (MASK_RAW_TYPE), ahead of capture.prepareFinish / finishShot. */
 export async function uploadMask(client: RpcClient, captureId: string, mask: PersonMask): Promise<void> {
-  const body = mask.data instanceof Uint8Array ? mask.data : new Uint8Array(mask.data.buffer, mask.data.byteOffset, mask.data.byteLength);
-  await request(client, `${MEDIA_PATH}mask/${encodeURIComponent(captureId)}?width=${mask.width}&height=${mask.height}`, { method: 'PUT', body: body as Uint8Array<ArrayBuffer>, headers: { 'Content-Type': MASK_RAW_TYPE } });
+  // As a Blob: Chromium sent a 175 KB typed-array body ~3× slower than the same bytes as a Blob
+  // (12 vs 4 ms on loopback, measured here).
+  const body = new Blob([mask.data as Uint8Array<ArrayBuffer>], { type: MASK_RAW_TYPE });
+  await request(client, `${MEDIA_PATH}mask/${encodeURIComponent(captureId)}?width=${mask.width}&height=${mask.height}`, { method: 'PUT', body, headers: { 'Content-Type': MASK_RAW_TYPE } });
 }
 
 /** An object URL for a media path (the caller revokes it when the image leaves the screen). */
