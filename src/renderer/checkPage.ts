@@ -10,6 +10,7 @@ import type { FaceGeometry } from '../shared/vision/faceGeometry';
 import type { PersonMask, PhotoMeasures } from '../shared/vision/measureTypes';
 import type { Verdict } from '../shared/vision/verdict';
 import { analyseStill } from './vision/analyseStill';
+import type { RgbPixels } from './vision/stillVisionProtocol';
 
 export interface CampusCheckResult {
   verdict: Verdict;
@@ -61,7 +62,7 @@ async function maskPngBase64(mask: PersonMask | null): Promise<string | null> {
   return toBase64(await canvas.convertToBlob({ type: 'image/png' }));
 }
 
-async function run(image: Blob | { rgb: Uint8Array<ArrayBuffer>; width: number; height: number }, specJson: string): Promise<CampusCheckResult> {
+async function run(image: Blob | RgbPixels, specJson: string): Promise<CampusCheckResult> {
   const spec = SpecProfile.parse(JSON.parse(specJson));
   const r = await analyseStill(image, spec);
   return { verdict: r.verdict, face: r.face, maskPngBase64: await maskPngBase64(r.mask), measures: r.measures, timings: r.timings };

@@ -22,7 +22,7 @@ import { getTask } from '../db/queries/tasks.js';
 import { finishPhoto, type FinishedPhoto } from '../imaging/finishPhoto.js';
 import { decodeMaskPng } from '../imaging/maskPng.js';
 import type { PersonMask } from '../imaging/maskToAlpha.js';
-import { readStill, type StillInfo } from '../imaging/readStill.js';
+import { readStill } from '../imaging/readStill.js';
 import { analysisCopy, type AnalysisCopy } from '../imaging/stillToRgba.js';
 import { writeDurably } from '../photos/durableWrite.js';
 import type { AppContext } from '../services/AppContext.js';
@@ -89,7 +89,7 @@ export async function addStill(ctx: AppContext, orderId: string, bytes: Buffer, 
  * still a second time. Small (a 1500×1000 copy is 4.5 MB) and bounded; a miss just decodes again.
  */
 const UPRIGHT_CACHE_SIZE = 3;
-const uprightCache = new ShotCache<{ rgb: Buffer; width: number; height: number; info: StillInfo }>(UPRIGHT_CACHE_SIZE);
+const uprightCache = new ShotCache<AnalysisCopy>(UPRIGHT_CACHE_SIZE);
 
 /** Analysis copies begun as their stills were stored (addStill), by capture; bounded like the cache. */
 const copiesAhead = new ShotCache<{ copy: Promise<AnalysisCopy>; startedAt: number }>(UPRIGHT_CACHE_SIZE);
@@ -116,7 +116,7 @@ export async function analysisImage(ctx: AppContext, captureId: string): Promise
     copy = await analysisCopy(original, ANALYSIS_MAX_SIDE);
     publishStillTimings({ captureId, step: 'analysisCopy', ms: { read: readMs, ...copy.ms } });
   }
-  uprightCache.put(captureId, { rgb: copy.rgb, width: copy.width, height: copy.height, info: copy.info });
+  uprightCache.put(captureId, copy);
   return { rgb: copy.rgb, width: copy.width, height: copy.height, scale: copy.scale };
 }
 

@@ -3,6 +3,7 @@ import type { RpcClient } from '../../shared/rpc/client';
 import { AppError, ERROR_CODES, type ErrorCode } from '../../shared/errors';
 import { MASK_RAW_TYPE, MEDIA_ELECTRON_ORIGIN, MEDIA_PATH } from '../../shared/stillMedia';
 import type { PersonMask } from '../../shared/vision/measureTypes';
+import type { RgbPixels } from '../vision/stillVisionProtocol';
 
 /**
  * Stills as bytes on the shell's local URLs (src/main/web/stillMedia.ts), never base64 in an RPC
@@ -66,7 +67,7 @@ export async function uploadStill(client: RpcClient, orderId: string, still: Blo
 }
 
 /** The analysis copy main made for a shot: upright raw RGB of the size capture.stillAnalysis said. */
-export async function fetchPixels(client: RpcClient, path: string, width: number, height: number): Promise<{ rgb: Uint8Array<ArrayBuffer>; width: number; height: number }> {
+export async function fetchPixels(client: RpcClient, path: string, width: number, height: number): Promise<RgbPixels> {
   const rgb = new Uint8Array(await (await request(client, path, { method: 'GET' })).arrayBuffer());
   if (rgb.length !== width * height * 3) throw new AppError('INTERNAL', { details: [`analysis copy has ${rgb.length} bytes for ${width}×${height}`] });
   return { rgb, width, height };
